@@ -1,0 +1,116 @@
+// CLI composition root: `steadfast get <url>` runs one download with the same engine and store
+// as the app, in the foreground.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ApiRequestError } from './contract/api-error.js';
+import type { DownloadSnapshot } from './contract/downloads.js';
+import type { Settings } from './contract/settings.js';
+import { type GetCommand, parseCliArgs, UsageError, USAGE } from './cli/args.js';
+import { defaultDataDir, defaultDownloadDir } from './cli/default-paths.js';
+import { outcomeLine, progressLine } from './cli/progress-line.js';
+import { DownloadManager } from './engine/download-manager.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+const FINISHED = new Set(['completed', 'failed', 'cancelled', 'paused']);
+
+function overrides(command: GetCommand): Partial<Settings> {
+  const values: Partial<Settings> = {};
+  if (command.attempts !== null) values.max_attempts = command.attempts;
+  if (command.retryDelaySeconds !== null) values.initial_delay_seconds = command.retryDelaySeconds;
+  if (command.stallTimeoutSeconds !== null) values.stall_timeout_seconds = command.stallTimeoutSeconds;
+  return values;
+}
+
+/** The same URL into the same folder, not finished yet: running the command again resumes it. */
+async function findOrAdd(manager: DownloadManager, url: string, dir: string): Promise<DownloadSnapshot> {
+  const earlier = (await manager.list()).find(
+    (s) => s.source.kind === 'http' && s.source.url === url && s.dest_dir === dir && s.status !== 'completed',
+  );
+  if (earlier === undefined) return manager.add({ url, dest_dir: dir });
+  if (earlier.status === 'paused' || earlier.status === 'retrying') return manager.resume(earlier.id);
+  if (earlier.status === 'failed' || earlier.status === 'cancelled') return manager.restart(earlier.id);
+  return earlier;
+}
+
+async function get(command: GetCommand): Promise<number> {
+  const dataDir = resolve(command.dataDir ?? defaultDataDir());
+  mkdirSync(dataDir, { recursive: true });
+  const store = SqliteStore.open(join(dataDir, 'steadfast.db'));
+  const manager = new DownloadManager({
+    store,
+    defaultDownloadDir: defaultDownloadDir(),
+    settingsOverride: overrides(command),
+  });
+  const tty = process.stderr.isTTY === true;
+  let last: DownloadSnapshot | null = null;
+  let lastPrinted = '';
+  const render = () => {
+    if (last === null) return;
+    const line = progressLine(last, Date.now());
+    if (tty) process.stderr.write(`\r\x1b[K${line}`);
+    else if (last.status !== 'downloading' || !lastPrinted.startsWith(line.split('  ')[0]!)) {
+      // Without a terminal, one line per state change keeps logs readable.
+      const key = `${last.status} ${last.retry_info.current_attempt}`;
+      if (key !== lastPrinted) process.stderr.write(`${line}\n`);
+      lastPrinted = key;
+    }
+  };
+
+  try {
+    const dir = resolve(command.dir ?? (await manager.getSettings()).download_dir);
+    const first = await findOrAdd(manager, command.url, dir);
+    const id = first.id;
+    last = first;
+    const finished = new Promise<DownloadSnapshot>((done) => {
+      manager.onChanged(({ snapshots }) => {
+        const mine = snapshots.find((s) => s.id === id);
+        if (mine === undefined) return;
+        last = mine;
+        render();
+        if (FINISHED.has(mine.status)) done(mine);
+      });
+    });
+    let interrupted = false;
+    const onSigint = () => {
+      interrupted = true;
+      void manager.pause(id);
+    };
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
+    const ticker = setInterval(render, 500);
+    manager.start({ only: [id] });
+    const final = await finished;
+    clearInterval(ticker);
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    if (tty) process.stderr.write('\n');
+    process.stderr.write(`${outcomeLine(final)}\n`);
+    if (command.json) process.stdout.write(`${JSON.stringify(final)}\n`);
+    if (final.status === 'completed') return EXIT.ok;
+    return interrupted ? EXIT.interrupted : EXIT.failed;
+  } finally {
+    await manager.shutdown();
+    store.close();
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const command = parseCliArgs(argv);
+    if (command.command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.ok;
+    }
+    return await get(command);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ApiRequestError) {
+      process.stderr.write(`steadfast: ${error.message}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`steadfast: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

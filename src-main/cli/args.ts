@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+
+export const USAGE = `Usage: steadfast get <url> [options]
+
+Downloads one URL in the foreground, resuming and retrying like the app does.
+Run the same command again to resume a download that was interrupted or paused (Ctrl-C).
+
+Options:
+  --dir DIR                 folder to save into (default: the configured download folder)
+  --data-dir DIR            where Steadfast keeps its database (default: ${'$'}STEADFAST_DATA_DIR or the user data folder)
+  --attempts N              attempts in all, 1–100 (default 5)
+  --retry-delay SECONDS     delay before the first retry, doubled for each further one (default 2)
+  --stall-timeout SECONDS   give up an attempt after this long without data (default 30)
+  --json                    print the final state as one JSON object on stdout
+  -h, --help                show this help`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface GetCommand {
+  command: 'get';
+  url: string;
+  dir: string | null;
+  dataDir: string | null;
+  attempts: number | null;
+  retryDelaySeconds: number | null;
+  stallTimeoutSeconds: number | null;
+  json: boolean;
+}
+
+export type CliCommand = GetCommand | { command: 'help' };
+
+function numberOption(name: string, value: string | undefined, min: number, max: number, integer: boolean): number | null {
+  if (value === undefined) return null;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
+    throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not "${value}"`);
+  }
+  return parsed;
+}
+
+export function parseCliArgs(argv: readonly string[]): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        dir: { type: 'string' },
+        'data-dir': { type: 'string' },
+        attempts: { type: 'string' },
+        'retry-delay': { type: 'string' },
+        'stall-timeout': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) return { command: 'help' };
+  const [command, url, ...rest] = positionals;
+  if (command !== 'get') throw new UsageError(`Unknown command "${command}"`);
+  if (url === undefined) throw new UsageError('get needs a URL');
+  if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}"`);
+  return {
+    command: 'get',
+    url,
+    dir: values.dir ?? null,
+    dataDir: values['data-dir'] ?? null,
+    attempts: numberOption('attempts', values.attempts, 1, 100, true),
+    retryDelaySeconds: numberOption('retry-delay', values['retry-delay'], 0.1, 600, false),
+    stallTimeoutSeconds: numberOption('stall-timeout', values['stall-timeout'], 1, 3600, false),
+    json: values.json,
+  };
+}

@@ -1,0 +1,31 @@
+import type { DownloadSnapshot } from './downloads.js';
+import type { ProgressReport } from './progress-report.js';
+import type { AddRequest, RemoveOptions, SettingsPatch } from './schemas.js';
+import type { Settings } from './settings.js';
+
+/** One batch of changes: the new snapshot of each changed download, and the ids removed. */
+export interface DownloadsChange {
+  snapshots: DownloadSnapshot[];
+  removed: string[];
+}
+
+/**
+ * The one API every transport speaks (in-process, Electron IPC, REST). Arguments are untrusted:
+ * implementations validate them with the schemas and refuse with ApiRequestError.
+ */
+export interface DownloadsApi {
+  list(): Promise<DownloadSnapshot[]>;
+  get(id: string): Promise<DownloadSnapshot>;
+  progress(id: string): Promise<ProgressReport>;
+  add(request: AddRequest): Promise<DownloadSnapshot>;
+  pause(id: string): Promise<DownloadSnapshot>;
+  resume(id: string): Promise<DownloadSnapshot>;
+  cancel(id: string): Promise<DownloadSnapshot>;
+  restart(id: string): Promise<DownloadSnapshot>;
+  changeSource(id: string, url: string): Promise<DownloadSnapshot>;
+  remove(id: string, options?: RemoveOptions): Promise<void>;
+  getSettings(): Promise<Settings>;
+  updateSettings(patch: SettingsPatch): Promise<Settings>;
+  /** Batched: at most 10 calls a second, each with every download that changed since the last. */
+  onChanged(listener: (change: DownloadsChange) => void): () => void;
+}

@@ -1,0 +1,71 @@
+/** The states of DESIGN.md §2. */
+export const DOWNLOAD_STATUSES = [
+  'queued',
+  'downloading',
+  'retrying',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type DownloadStatus = (typeof DOWNLOAD_STATUSES)[number];
+
+/** Where a download's bytes come from. S3 joins this union in its own issue. */
+export interface HttpSource {
+  kind: 'http';
+  url: string;
+}
+export type DownloadSource = HttpSource;
+
+export interface RetryInfo {
+  /** The attempt running now or next: failed_count + 1, at most max_attempts. */
+  current_attempt: number;
+  max_attempts: number;
+  /** ISO time of the next automatic attempt while status is `retrying`, else null. */
+  next_retry_at: string | null;
+  /** Whole seconds until next_retry_at (rounded up) at the snapshot's time, else null. */
+  next_retry_in: number | null;
+}
+
+/**
+ * Everything a front end shows about one download. Byte counts are decimal strings so that
+ * 64-bit sizes survive JSON on every transport (DESIGN.md §6).
+ */
+export interface DownloadSnapshot {
+  id: string;
+  source: DownloadSource;
+  filename: string;
+  dest_dir: string;
+  /** Absolute path of the finished file, or of the `.partial` while unfinished. */
+  path: string;
+  status: DownloadStatus;
+  /** 0–100, whole percent; null while the total size is unknown. */
+  progress: number | null;
+  downloaded_bytes: string;
+  total_bytes: string | null;
+  /** Bytes per second over the last few seconds; 0 when not downloading. */
+  speed: number;
+  /** Seconds left at the current speed; null when unknown. */
+  eta_seconds: number | null;
+  failed_count: number;
+  error_code: string | null;
+  error_message: string | null;
+  /** Something the user should know that is not an error, e.g. a restart from 0 because the file changed. */
+  notice: string | null;
+  expected_sha256: string | null;
+  retry_info: RetryInfo;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+/** One attempt in a download's history (the details view). */
+export interface AttemptRecord {
+  number: number;
+  started_at: string;
+  ended_at: string | null;
+  offset_from: string;
+  offset_to: string | null;
+  error_code: string | null;
+  error_message: string | null;
+}

@@ -1,0 +1,49 @@
+/**
+ * Stable error codes. Every failure a user can see carries one of these beside its human
+ * message, so scripts and the UI can react to the kind of failure without parsing text.
+ */
+export const ERROR_CODES = [
+  // Network and server trouble that a later attempt may not meet again (retried).
+  'CONNECTION_RESET',
+  'CONNECTION_REFUSED',
+  'CONNECTION_TIMEOUT',
+  'STALLED',
+  'DNS_FAILURE',
+  'NETWORK_UNREACHABLE',
+  'SHORT_BODY',
+  'BODY_TOO_LONG',
+  'REQUEST_TIMEOUT',
+  'RATE_LIMITED',
+  'SERVER_ERROR',
+  'NETWORK_ERROR',
+  // Failures that repeat on every attempt (not retried).
+  'NOT_FOUND',
+  'ACCESS_DENIED',
+  'UNAUTHORIZED',
+  'HTTP_CLIENT_ERROR',
+  'BAD_URL',
+  'UNSUPPORTED_SCHEME',
+  'TOO_MANY_REDIRECTS',
+  'TLS_ERROR',
+  'BAD_RESPONSE',
+  'DISK_FULL',
+  'NOT_ENOUGH_SPACE',
+  'DISK_PERMISSION_DENIED',
+  'DISK_READ_ONLY',
+  'DISK_ERROR',
+  'CHECKSUM_MISMATCH',
+  'CANCELLED',
+  'INTERNAL_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes of requests refused before they reach the engine (bad arguments, unknown ids). */
+export const API_ERROR_CODES = ['INVALID_ARGUMENT', 'NOT_FOUND', 'INVALID_STATE'] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** What every transport returns for a refused call. */
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+}

@@ -1,0 +1,522 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiRequestError } from '../contract/api-error.js';
+import type { DownloadsApi, DownloadsChange } from '../contract/api.js';
+import type { DownloadSnapshot, DownloadSource, DownloadStatus } from '../contract/downloads.js';
+import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
+import {
+  type AddRequest,
+  addRequestSchema,
+  changeSourceSchema,
+  downloadIdSchema,
+  parseInput,
+  type RemoveOptions,
+  removeOptionsSchema,
+  type SettingsPatch,
+  settingsPatchSchema,
+} from '../contract/schemas.js';
+import { DEFAULT_SETTINGS, type Settings } from '../contract/settings.js';
+import type { ByteSource } from './byte-source.js';
+import { ChangeBatcher } from './change-batcher.js';
+import { type Clock, systemClock } from './clock.js';
+import { DownloadError, permanentError } from './download-error.js';
+import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-store.js';
+import { partialPath, type ResponseFacts, runAttempt } from './download-task.js';
+import { filenameFromUrl, sanitizeFilename, uniqueFilename } from './file-names.js';
+import { HttpSource } from './http-source.js';
+import { decideAfterFailure, type RetryPolicy } from './retry-policy.js';
+import { toSnapshot } from './snapshot.js';
+import { SpeedMeter } from './speed-meter.js';
+
+export type SourceFactory = (source: DownloadSource) => ByteSource;
+
+export interface ManagerOptions {
+  store: DownloadStore;
+  /** Used until the user chooses a download folder in the settings. */
+  defaultDownloadDir: string;
+  createSource?: SourceFactory;
+  clock?: Clock;
+  /** Settings for this process only (CLI flags): applied over the stored ones, never saved. */
+  settingsOverride?: Partial<Settings>;
+}
+
+type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown';
+
+interface RunningTask {
+  abort: AbortController;
+  stopReason: StopReason | null;
+  /** Bytes written by the attempt, ahead of the durable offset in the record. */
+  bytes: number;
+  speed: SpeedMeter;
+  done: Promise<void>;
+}
+
+const ACTIVE: readonly DownloadStatus[] = ['queued', 'downloading', 'retrying'];
+
+/**
+ * The download engine's front door: the queue with its concurrency limit, the state machine of
+ * DESIGN.md §2, retries on timers, recovery at start-up, and batched change events. Every
+ * state change is written to the store first, then mirrored in memory, then announced.
+ */
+export class DownloadManager implements DownloadsApi {
+  private readonly store: DownloadStore;
+  private readonly clock: Clock;
+  private readonly createSource: SourceFactory;
+  private readonly records = new Map<string, DownloadRecord>();
+  private readonly running = new Map<string, RunningTask>();
+  private readonly retryTimers = new Map<string, () => void>();
+  private readonly listeners = new Set<(change: DownloadsChange) => void>();
+  private readonly removed = new Set<string>();
+  private readonly batcher: ChangeBatcher;
+  private readonly override: Partial<Settings>;
+  private settings: Settings;
+  private started = false;
+  private only: ReadonlySet<string> | null = null;
+
+  constructor(options: ManagerOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.createSource = options.createSource ?? ((source) => new HttpSource(source.url));
+    this.override = options.settingsOverride ?? {};
+    this.settings = this.loadSettings(options.defaultDownloadDir);
+    this.batcher = new ChangeBatcher((ids) => this.emit(ids), this.clock);
+    for (const record of this.store.listDownloads()) this.records.set(record.id, record);
+    this.recover();
+  }
+
+  /**
+   * Starts scheduling: queued downloads begin and pending retries are timed. `only` limits
+   * the engine to some downloads (the CLI runs one and leaves the rest of the queue alone).
+   */
+  start(options: { only?: readonly string[] } = {}): void {
+    this.started = true;
+    this.only = options.only ? new Set(options.only) : null;
+    for (const record of this.records.values()) {
+      if (record.status === 'retrying' && this.schedulable(record.id)) this.scheduleRetry(record);
+    }
+    this.pump();
+  }
+
+  /** Stops every attempt with its bytes checkpointed; they resume at the next start. */
+  async shutdown(): Promise<void> {
+    this.started = false;
+    for (const cancel of this.retryTimers.values()) cancel();
+    this.retryTimers.clear();
+    await Promise.all([...this.running.keys()].map((id) => this.stopTask(id, 'shutdown')));
+    this.batcher.flushNow();
+  }
+
+  // ---- DownloadsApi -------------------------------------------------------------------------
+
+  async list(): Promise<DownloadSnapshot[]> {
+    return [...this.records.keys()].map((id) => this.snapshot(id));
+  }
+
+  async get(id: string): Promise<DownloadSnapshot> {
+    return this.snapshot(this.record(id).id);
+  }
+
+  async progress(id: string): Promise<ProgressReport> {
+    return toProgressReport(await this.get(id));
+  }
+
+  async add(request: AddRequest): Promise<DownloadSnapshot> {
+    const input = parseInput(addRequestSchema, request);
+    const destDir = input.dest_dir ?? this.settings.download_dir;
+    const wanted = sanitizeFilename(input.filename ?? filenameFromUrl(input.url) ?? '');
+    const now = this.clock.now();
+    const record: DownloadRecord = {
+      id: randomUUID(),
+      source: { kind: 'http', url: input.url },
+      filename: this.freeName(destDir, wanted, null),
+      filename_from_user: input.filename !== undefined,
+      dest_dir: destDir,
+      status: 'queued',
+      total_bytes: null,
+      downloaded_bytes: 0,
+      failed_count: 0,
+      max_attempts: this.settings.max_attempts,
+      next_retry_at: null,
+      error_code: null,
+      error_message: null,
+      notice: null,
+      etag: null,
+      last_modified: null,
+      expected_sha256: input.sha256 ?? null,
+      created_at: now,
+      updated_at: now,
+      completed_at: null,
+    };
+    this.store.insertDownload(record);
+    this.records.set(record.id, record);
+    this.batcher.mark(record.id);
+    this.pump();
+    return this.snapshot(record.id);
+  }
+
+  async pause(id: string): Promise<DownloadSnapshot> {
+    const record = this.record(id);
+    if (record.status === 'paused') return this.snapshot(id);
+    this.requireStatus(record, ACTIVE, 'pause');
+    if (this.running.has(id)) await this.stopTask(id, 'pause');
+    else this.setStatus(id, 'paused');
+    return this.snapshot(id);
+  }
+
+  async resume(id: string): Promise<DownloadSnapshot> {
+    const record = this.record(id);
+    if (record.status === 'queued' || record.status === 'downloading') return this.snapshot(id);
+    // Resuming a download that waits for its retry skips the rest of the countdown.
+    this.requireStatus(record, ['paused', 'retrying'], 'resume');
+    this.setStatus(id, 'queued');
+    this.pump();
+    return this.snapshot(id);
+  }
+
+  async cancel(id: string): Promise<DownloadSnapshot> {
+    const record = this.record(id);
+    if (record.status === 'cancelled') return this.snapshot(id);
+    this.requireStatus(record, ['queued', 'downloading', 'retrying', 'paused', 'failed'], 'cancel');
+    if (this.running.has(id)) await this.stopTask(id, 'cancel');
+    else await this.markCancelled(id);
+    return this.snapshot(id);
+  }
+
+  async restart(id: string): Promise<DownloadSnapshot> {
+    const record = this.record(id);
+    this.requireStatus(record, ['failed', 'cancelled'], 'restart');
+    this.update(id, {
+      status: 'queued',
+      failed_count: 0,
+      max_attempts: this.settings.max_attempts,
+      next_retry_at: null,
+      error_code: null,
+      error_message: null,
+      notice: null,
+    });
+    this.pump();
+    return this.snapshot(id);
+  }
+
+  async changeSource(id: string, url: string): Promise<DownloadSnapshot> {
+    const input = parseInput(changeSourceSchema, { url });
+    const record = this.record(id);
+    this.requireStatus(record, ['paused', 'failed'], 'change the link of');
+    const verifiable = record.etag !== null || record.last_modified !== null;
+    // Without a validator nothing proves the new link serves the same file, so the partial
+    // cannot be trusted; with one, the next attempt's If-Range and size checks decide.
+    const restart = !verifiable && record.downloaded_bytes > 0;
+    this.update(id, {
+      source: { kind: 'http', url: input.url },
+      ...(restart
+        ? {
+            downloaded_bytes: 0,
+            total_bytes: null,
+            notice: 'The new link cannot be checked against the partial download; it will start again from the start.',
+          }
+        : {}),
+    });
+    return this.snapshot(id);
+  }
+
+  async remove(id: string, options: RemoveOptions = {}): Promise<void> {
+    const { delete_file } = parseInput(removeOptionsSchema, options);
+    const record = this.record(id);
+    if (this.running.has(id)) await this.stopTask(id, 'remove');
+    this.cancelRetry(id);
+    this.store.deleteDownload(id);
+    this.records.delete(id);
+    if (record.status === 'completed') {
+      if (delete_file) await rm(join(record.dest_dir, record.filename), { force: true });
+    } else {
+      await rm(partialPath(record.dest_dir, record.filename), { force: true });
+    }
+    this.removed.add(id);
+    this.batcher.mark(id);
+    this.pump();
+  }
+
+  async getSettings(): Promise<Settings> {
+    return { ...this.settings };
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<Settings> {
+    const values = parseInput(settingsPatchSchema, patch);
+    this.store.writeSettings(values);
+    this.settings = { ...this.settings, ...values };
+    this.pump();
+    return this.getSettings();
+  }
+
+  onChanged(listener: (change: DownloadsChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The attempt history of one download, oldest first. */
+  attempts(id: string) {
+    return this.store.listAttempts(this.record(id).id);
+  }
+
+  // ---- scheduling ---------------------------------------------------------------------------
+
+  private schedulable(id: string): boolean {
+    return this.only === null || this.only.has(id);
+  }
+
+  private pump(): void {
+    if (!this.started) return;
+    for (const record of this.records.values()) {
+      if (this.running.size >= this.settings.max_concurrent) return;
+      if (record.status === 'queued' && this.schedulable(record.id)) this.launch(record);
+    }
+  }
+
+  private launch(record: DownloadRecord): void {
+    const id = record.id;
+    const task: RunningTask = {
+      abort: new AbortController(),
+      stopReason: null,
+      bytes: record.downloaded_bytes,
+      speed: new SpeedMeter(),
+      done: Promise.resolve(),
+    };
+    this.running.set(id, task);
+    const attemptId = this.store.transaction(() => {
+      this.update(id, { status: 'downloading', next_retry_at: null });
+      return this.store.startAttempt({
+        download_id: id,
+        number: Math.min(record.failed_count + 1, record.max_attempts),
+        started_at: this.clock.now(),
+        offset_from: record.downloaded_bytes,
+      });
+    });
+    const current = this.records.get(id)!;
+    task.done = runAttempt({
+      record: current,
+      source: this.createSource(current.source),
+      stallTimeoutMs: this.settings.stall_timeout_seconds * 1000,
+      signal: task.abort.signal,
+      now: () => this.clock.now(),
+      onResponse: (facts) => this.recordResponse(id, facts),
+      onBytes: (position, chunk) => {
+        task.bytes = position;
+        task.speed.add(chunk, this.clock.now());
+        this.batcher.mark(id);
+      },
+      onCheckpoint: (offset) => this.update(id, { downloaded_bytes: offset }),
+      finalName: (filename) => this.freeName(current.dest_dir, filename, id, true),
+    }).then(
+      (result) => this.succeeded(id, attemptId, result),
+      (error: unknown) => this.attemptEnded(id, attemptId, task, error),
+    ).finally(() => {
+      this.running.delete(id);
+      this.pump();
+    });
+  }
+
+  private recordResponse(id: string, facts: ResponseFacts): string {
+    const record = this.records.get(id)!;
+    let filename = record.filename;
+    // Like a browser, a fresh download takes the server's name unless the user chose one.
+    if (facts.start === 0 && record.downloaded_bytes === 0 && !record.filename_from_user && facts.suggestedName) {
+      filename = this.freeName(record.dest_dir, sanitizeFilename(facts.suggestedName), id);
+    }
+    this.update(id, {
+      filename,
+      total_bytes: facts.total,
+      etag: facts.validator.etag,
+      last_modified: facts.validator.lastModified,
+      downloaded_bytes: facts.start,
+      ...(facts.restartReason !== null ? { notice: facts.restartReason } : {}),
+    });
+    const task = this.running.get(id);
+    if (task) task.bytes = facts.start;
+    return filename;
+  }
+
+  private succeeded(id: string, attemptId: number, result: { filename: string; total: number }): void {
+    const now = this.clock.now();
+    this.store.transaction(() => {
+      this.store.endAttempt(attemptId, { ended_at: now, offset_to: result.total, error_code: null, error_message: null });
+      this.update(id, {
+        status: 'completed',
+        filename: result.filename,
+        total_bytes: result.total,
+        downloaded_bytes: result.total,
+        next_retry_at: null,
+        error_code: null,
+        error_message: null,
+        completed_at: now,
+      });
+    });
+  }
+
+  private async attemptEnded(id: string, attemptId: number, task: RunningTask, thrown: unknown): Promise<void> {
+    const now = this.clock.now();
+    const record = this.records.get(id);
+    if (task.stopReason !== null) {
+      if (task.stopReason === 'remove' || record === undefined) return;
+      const words = { pause: 'Paused', cancel: 'Cancelled', shutdown: 'Stopped at shutdown' } as const;
+      this.store.endAttempt(attemptId, {
+        ended_at: now,
+        offset_to: record.downloaded_bytes,
+        error_code: null,
+        error_message: words[task.stopReason],
+      });
+      if (task.stopReason === 'cancel') await this.markCancelled(id);
+      else this.setStatus(id, task.stopReason === 'pause' ? 'paused' : 'queued');
+      return;
+    }
+    if (record === undefined) return;
+    const error =
+      thrown instanceof DownloadError
+        ? thrown
+        : permanentError('INTERNAL_ERROR', `Internal error: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+    const decision = decideAfterFailure(error, record.failed_count + 1, this.retryPolicy());
+    this.store.transaction(() => {
+      this.store.endAttempt(attemptId, {
+        ended_at: now,
+        offset_to: record.downloaded_bytes,
+        error_code: error.code,
+        error_message: error.message,
+      });
+      if (decision.action === 'retry') {
+        this.update(id, {
+          status: 'retrying',
+          failed_count: record.failed_count + 1,
+          next_retry_at: now + decision.delayMs,
+          error_code: error.code,
+          error_message: error.message,
+        });
+      } else {
+        this.update(id, {
+          status: 'failed',
+          failed_count: decision.failedCount,
+          next_retry_at: null,
+          error_code: error.code,
+          error_message: decision.message,
+        });
+      }
+    });
+    if (decision.action === 'retry') this.scheduleRetry(this.records.get(id)!);
+  }
+
+  private retryPolicy(): RetryPolicy {
+    return {
+      maxAttempts: this.settings.max_attempts,
+      initialDelayMs: this.settings.initial_delay_seconds * 1000,
+      backoff: this.settings.backoff,
+    };
+  }
+
+  private scheduleRetry(record: DownloadRecord): void {
+    if (!this.started) return;
+    this.cancelRetry(record.id);
+    const delay = Math.max(0, (record.next_retry_at ?? 0) - this.clock.now());
+    const cancel = this.clock.setTimeout(() => {
+      this.retryTimers.delete(record.id);
+      if (this.records.get(record.id)?.status !== 'retrying') return;
+      this.setStatus(record.id, 'queued');
+      this.pump();
+    }, delay);
+    this.retryTimers.set(record.id, cancel);
+  }
+
+  private cancelRetry(id: string): void {
+    this.retryTimers.get(id)?.();
+    this.retryTimers.delete(id);
+  }
+
+  private async stopTask(id: string, reason: StopReason): Promise<void> {
+    const task = this.running.get(id);
+    if (!task) return;
+    task.stopReason = reason;
+    task.abort.abort(new Error(`download ${reason}`));
+    await task.done;
+  }
+
+  private async markCancelled(id: string): Promise<void> {
+    const record = this.records.get(id)!;
+    this.cancelRetry(id);
+    await rm(partialPath(record.dest_dir, record.filename), { force: true });
+    this.update(id, { status: 'cancelled', downloaded_bytes: 0, next_retry_at: null });
+  }
+
+  /** DESIGN.md §2's recovery: an attempt cut off by a crash resumes from its durable offset. */
+  private recover(): void {
+    for (const record of this.records.values()) {
+      if (record.status === 'downloading') this.setStatus(record.id, 'queued');
+    }
+  }
+
+  // ---- records, names, settings ------------------------------------------------------------
+
+  private record(id: unknown): DownloadRecord {
+    const valid = parseInput(downloadIdSchema, id);
+    const record = this.records.get(valid);
+    if (!record) throw new ApiRequestError('NOT_FOUND', `No download with id ${valid}`);
+    return record;
+  }
+
+  private requireStatus(record: DownloadRecord, allowed: readonly DownloadStatus[], action: string): void {
+    if (!allowed.includes(record.status)) {
+      throw new ApiRequestError('INVALID_STATE', `Cannot ${action} a download that is ${record.status}`);
+    }
+  }
+
+  private setStatus(id: string, status: DownloadStatus): void {
+    if (status !== 'retrying') this.cancelRetry(id);
+    this.update(id, { status, next_retry_at: null });
+  }
+
+  private update(id: string, patch: DownloadPatch): void {
+    const full = { ...patch, updated_at: this.clock.now() };
+    this.store.updateDownload(id, full);
+    this.records.set(id, { ...this.records.get(id)!, ...full });
+    this.batcher.mark(id);
+  }
+
+  /**
+   * A name under which neither the file nor its partial exists and that no other unfinished
+   * download of the same folder uses; `final` checks only the finished file's name.
+   */
+  private freeName(destDir: string, wanted: string, self: string | null, final = false): string {
+    const claimed = new Set<string>();
+    for (const other of this.records.values()) {
+      if (other.id !== self && other.dest_dir === destDir && other.status !== 'completed') {
+        claimed.add(other.filename.toLowerCase());
+      }
+    }
+    return uniqueFilename(wanted, (candidate) => {
+      if (existsSync(join(destDir, candidate))) return true;
+      if (final) return false;
+      return claimed.has(candidate.toLowerCase()) || existsSync(partialPath(destDir, candidate));
+    });
+  }
+
+  private loadSettings(defaultDownloadDir: string): Settings {
+    const stored = settingsPatchSchema.safeParse(this.store.readSettings());
+    return {
+      ...DEFAULT_SETTINGS,
+      download_dir: defaultDownloadDir,
+      ...(stored.success ? stored.data : {}),
+      ...this.override,
+    };
+  }
+
+  private snapshot(id: string): DownloadSnapshot {
+    const record = this.records.get(id)!;
+    const task = this.running.get(id);
+    const now = this.clock.now();
+    return toSnapshot(record, task ? { bytes: task.bytes, speed: task.speed.bytesPerSecond(now) } : null, now);
+  }
+
+  private emit(ids: string[]): void {
+    const snapshots = ids.filter((id) => this.records.has(id)).map((id) => this.snapshot(id));
+    const removed = ids.filter((id) => this.removed.delete(id));
+    for (const listener of this.listeners) listener({ snapshots, removed });
+  }
+}

@@ -1,0 +1,58 @@
+import type { DownloadSource, DownloadStatus } from '../contract/downloads.js';
+
+/** One row of `downloads` (DESIGN.md §6) as the engine sees it; times are epoch milliseconds. */
+export interface DownloadRecord {
+  id: string;
+  source: DownloadSource;
+  filename: string;
+  /** True when the user named the file: a server's Content-Disposition must not override it. */
+  filename_from_user: boolean;
+  dest_dir: string;
+  status: DownloadStatus;
+  total_bytes: number | null;
+  /** The durable offset: bytes fsync'ed to the partial file (DESIGN.md §5). */
+  downloaded_bytes: number;
+  failed_count: number;
+  max_attempts: number;
+  next_retry_at: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  notice: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  expected_sha256: string | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export type DownloadPatch = Partial<Omit<DownloadRecord, 'id' | 'created_at'>>;
+
+export interface AttemptRow {
+  id: number;
+  download_id: string;
+  number: number;
+  started_at: number;
+  ended_at: number | null;
+  offset_from: number;
+  offset_to: number | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+export type AttemptEnd = Pick<AttemptRow, 'ended_at' | 'offset_to' | 'error_code' | 'error_message'>;
+
+/** The persistence the engine needs; store/ implements it with SQLite. */
+export interface DownloadStore {
+  transaction<T>(work: () => T): T;
+  listDownloads(): DownloadRecord[];
+  insertDownload(record: DownloadRecord): void;
+  updateDownload(id: string, patch: DownloadPatch): void;
+  deleteDownload(id: string): void;
+  startAttempt(attempt: Omit<AttemptRow, 'id' | 'ended_at' | 'offset_to' | 'error_code' | 'error_message'>): number;
+  endAttempt(attemptId: number, end: AttemptEnd): void;
+  listAttempts(downloadId: string): AttemptRow[];
+  /** Stored settings as key → parsed JSON; the engine validates and applies defaults. */
+  readSettings(): Record<string, unknown>;
+  writeSettings(values: Record<string, unknown>): void;
+}

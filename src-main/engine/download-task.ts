@@ -1,0 +1,233 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { formatBytes } from '../contract/format.js';
+import type { ByteSource, Validator } from './byte-source.js';
+import { classifyDiskError, classifyNetworkError } from './classify-error.js';
+import { freeBytes } from './disk-space.js';
+import { DownloadError, permanentError, transientError } from './download-error.js';
+import type { DownloadRecord } from './download-store.js';
+import { PartialFile } from './partial-file.js';
+
+/** DESIGN.md §5: record a durable offset at least every second or every 16 MiB. */
+export const CHECKPOINT_INTERVAL_MS = 1000;
+export const CHECKPOINT_BYTES = 16 * 1024 * 1024;
+
+/** The response's facts an attempt hands back before it writes its first byte. */
+export interface ResponseFacts {
+  start: number;
+  total: number | null;
+  validator: Validator;
+  restartReason: string | null;
+  suggestedName: string | null;
+}
+
+export interface AttemptContext {
+  record: DownloadRecord;
+  source: ByteSource;
+  stallTimeoutMs: number;
+  /** Aborted when the user pauses, cancels or removes the download, or the engine shuts down. */
+  signal: AbortSignal;
+  now(): number;
+  /**
+   * Records what the server said, with `start` as the durable offset in the same transaction
+   * (a new validator must never sit beside old bytes); returns the file name to write under,
+   * which may change once, on a fresh start.
+   */
+  onResponse(facts: ResponseFacts): string;
+  /** Bytes written so far (not yet durable); called per chunk, must be cheap. */
+  onBytes(position: number, chunkBytes: number): void;
+  /** `offset` bytes of the partial are on disk (fdatasync'ed): record them as the durable offset. */
+  onCheckpoint(offset: number): void;
+  /** The file is complete: picks the free final name to rename the partial to. */
+  finalName(filename: string): string;
+}
+
+export interface AttemptResult {
+  filename: string;
+  total: number;
+}
+
+export const partialPath = (destDir: string, filename: string): string =>
+  join(destDir, `${filename}.partial`);
+
+async function sizeOnDisk(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw classifyDiskError(error, path);
+  }
+}
+
+async function ensureSpace(dir: string, needed: number): Promise<void> {
+  const free = await freeBytes(dir);
+  if (free < needed) {
+    throw permanentError(
+      'NOT_ENOUGH_SPACE',
+      `Not enough disk space: need ${formatBytes(needed)}, have ${formatBytes(free)}`,
+    );
+  }
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/** Wraps file-system work so its failures read as disk errors, not network errors. */
+async function onDisk<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw classifyDiskError(error, path);
+  }
+}
+
+/**
+ * Aborts an attempt when no byte (nor the response headers) has arrived for the stall timeout,
+ * checking a timestamp rather than re-arming a timer per chunk, which would cost more than the
+ * write at gigabit rates.
+ */
+function stallWatchdog(timeoutMs: number, now: () => number, abort: (error: DownloadError) => void) {
+  let lastActivity = now();
+  const timer = setInterval(
+    () => {
+      if (now() - lastActivity >= timeoutMs) {
+        abort(transientError('STALLED', `No data received for ${Math.round(timeoutMs / 1000)} s`));
+      }
+    },
+    Math.max(25, Math.min(1000, timeoutMs / 4)),
+  );
+  return {
+    touch: () => {
+      lastActivity = now();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/**
+ * One attempt of one download: resume from the durable offset, stream into the partial with
+ * checkpoints, verify, and rename. Throws a DownloadError (or the abort reason when stopped).
+ */
+export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
+  const { record, source } = ctx;
+  const controller = new AbortController();
+  const stopOnUserAbort = () => controller.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) stopOnUserAbort();
+  ctx.signal.addEventListener('abort', stopOnUserAbort, { once: true });
+  const watchdog = stallWatchdog(ctx.stallTimeoutMs, ctx.now, (error) => controller.abort(error));
+
+  let file: PartialFile | null = null;
+  let position = 0;
+  let durable = 0;
+  try {
+    await onDisk(record.dest_dir, () => mkdir(record.dest_dir, { recursive: true }));
+    // After a crash the partial may hold bytes past the durable offset that were never
+    // fsync'ed; they are untrusted and get cut. A partial shorter than the record wins too.
+    const existing = await sizeOnDisk(partialPath(record.dest_dir, record.filename));
+    const offset = Math.min(record.downloaded_bytes, existing);
+    if (record.total_bytes !== null) await ensureSpace(record.dest_dir, record.total_bytes - offset);
+
+    const opened = await source.open({
+      offset,
+      total: record.total_bytes,
+      validator: { etag: record.etag, lastModified: record.last_modified },
+      signal: controller.signal,
+    });
+    watchdog.touch();
+    let filename = record.filename;
+    if (opened.kind === 'complete') {
+      position = durable = opened.total;
+      file = await onDisk(partialPath(record.dest_dir, filename), () =>
+        PartialFile.open(partialPath(record.dest_dir, filename)),
+      );
+      await onDisk(file.path, () => file!.truncate(opened.total));
+    } else {
+      const { start, total, body } = opened;
+      filename = ctx.onResponse(opened);
+      if (total !== null && record.total_bytes === null) await ensureSpace(record.dest_dir, total - start);
+      const path = partialPath(record.dest_dir, filename);
+      file = await onDisk(path, () => PartialFile.open(path));
+      const partial = file;
+      await onDisk(path, () => partial.truncate(start));
+      position = durable = start;
+      let lastCheckpoint = ctx.now();
+
+      try {
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          watchdog.touch();
+          const room = total === null ? chunk.byteLength : total - position;
+          const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
+          await onDisk(path, () => partial.write(data, position));
+          position += data.byteLength;
+          ctx.onBytes(position, data.byteLength);
+          if (data !== chunk) {
+            throw transientError(
+              'BODY_TOO_LONG',
+              `${source.displayHost} sent more bytes than the ${formatBytes(total ?? 0)} it announced`,
+            );
+          }
+          const now = ctx.now();
+          if (now - lastCheckpoint >= CHECKPOINT_INTERVAL_MS || position - durable >= CHECKPOINT_BYTES) {
+            await onDisk(path, () => partial.sync());
+            durable = position;
+            ctx.onCheckpoint(durable);
+            lastCheckpoint = now;
+          }
+        }
+      } catch (error) {
+        if (controller.signal.aborted) throw controller.signal.reason;
+        throw error instanceof DownloadError ? error : classifyNetworkError(error, source.displayHost);
+      }
+      if (controller.signal.aborted) throw controller.signal.reason;
+      if (total !== null && position < total) {
+        throw transientError(
+          'SHORT_BODY',
+          `The connection to ${source.displayHost} closed early (${formatBytes(position)} of ${formatBytes(total)})`,
+        );
+      }
+    }
+
+    await onDisk(file.path, () => file!.sync());
+    durable = position;
+    ctx.onCheckpoint(durable);
+    await file.close();
+    file = null;
+
+    const partialName = partialPath(record.dest_dir, filename);
+    if (record.expected_sha256 !== null) {
+      const actual = await onDisk(partialName, () => sha256Of(partialName));
+      if (actual !== record.expected_sha256) {
+        throw permanentError(
+          'CHECKSUM_MISMATCH',
+          `Checksum mismatch: expected SHA-256 ${record.expected_sha256}, got ${actual}`,
+        );
+      }
+    }
+    const finalName = ctx.finalName(filename);
+    await onDisk(partialName, () => rename(partialName, join(record.dest_dir, finalName)));
+    return { filename: finalName, total: position };
+  } catch (error) {
+    throw controller.signal.aborted && !(error instanceof DownloadError) ? controller.signal.reason : error;
+  } finally {
+    watchdog.stop();
+    ctx.signal.removeEventListener('abort', stopOnUserAbort);
+    if (file !== null) {
+      // Whatever was written is kept: sync it and record it, so a retry fetches none of it again.
+      const open = file;
+      const written = position;
+      await open
+        .sync()
+        .then(() => {
+          if (written > durable) ctx.onCheckpoint(written);
+        })
+        .catch(() => undefined);
+      await open.close().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import type { LookupFunction } from 'node:net';
+import got, { type Request } from 'got';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { ByteSource, OpenRequest, OpenResult, Validator } from './byte-source.js';
+import { classifyHttpStatus, classifyNetworkError } from './classify-error.js';
+import { parseContentRange } from './content-range.js';
+import { transientError } from './download-error.js';
+import { filenameFromContentDisposition, filenameFromUrl } from './file-names.js';
+
+export interface HttpSourceOptions {
+  /** DNS hook: tests inject failures here instead of making real DNS queries. */
+  lookup?: LookupFunction;
+  now?: () => number;
+}
+
+interface Opened {
+  request: Request;
+  response: IncomingMessage & { url?: string };
+}
+
+const MAX_REDIRECTS = 10;
+
+/** Only a strong ETag proves two responses carry the same bytes (RFC 9110 §8.8.3). */
+const strongEtag = (headers: IncomingHttpHeaders): string | null => {
+  const etag = headers.etag;
+  return etag && !etag.startsWith('W/') ? etag : null;
+};
+
+const validatorOf = (headers: IncomingHttpHeaders): Validator => ({
+  etag: strongEtag(headers),
+  lastModified: headers['last-modified'] ?? null,
+});
+
+const contentLength = (headers: IncomingHttpHeaders): number | null => {
+  const value = headers['content-length'];
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+};
+
+const sameVersion = (recorded: Validator, current: Validator): boolean => {
+  if (recorded.etag !== null && current.etag !== null) return recorded.etag === current.etag;
+  if (recorded.lastModified !== null && current.lastModified !== null) {
+    return recorded.lastModified === current.lastModified;
+  }
+  return true;
+};
+
+/**
+ * HTTP(S) via got's stream API with DESIGN.md §4's resume rules. got never retries and never
+ * decompresses: our policy owns retries and the partial must hold the raw bytes.
+ */
+export class HttpSource implements ByteSource {
+  readonly displayHost: string;
+
+  constructor(
+    private readonly url: string,
+    private readonly options: HttpSourceOptions = {},
+  ) {
+    this.displayHost = new URL(url).host;
+  }
+
+  async open(request: OpenRequest): Promise<OpenResult> {
+    if (request.offset === 0) return this.openWhole(request.signal, null);
+
+    const { validator } = request;
+    const ifRange = validator.etag ?? validator.lastModified;
+    const headers: Record<string, string> = { range: `bytes=${request.offset}-` };
+    if (ifRange !== null) headers['if-range'] = ifRange;
+    const opened = await this.send(headers, request.signal);
+    const { response } = opened;
+    const current = validatorOf(response.headers);
+
+    if (response.statusCode === 206) {
+      const range = parseContentRange(response.headers['content-range']);
+      const reason =
+        range === null || range.first !== request.offset
+          ? 'The server answered the resume request with the wrong byte range'
+          : request.total !== null && range.total !== null && range.total !== request.total
+            ? 'The file size changed on the server'
+            : !sameVersion(validator, current)
+              ? 'The file changed on the server'
+              : null;
+      if (reason === null && range !== null) {
+        return this.body(opened, request.offset, range.total ?? request.total, null);
+      }
+      opened.request.destroy();
+      return this.openWhole(request.signal, reason);
+    }
+    if (response.statusCode === 200) {
+      const reason = sameVersion(validator, current)
+        ? 'The server does not support resuming'
+        : 'The file changed on the server';
+      return this.body(opened, 0, contentLength(response.headers), reason);
+    }
+    if (response.statusCode === 416) {
+      opened.request.destroy();
+      const range = parseContentRange(response.headers['content-range']);
+      const total = range?.total ?? null;
+      if (request.total !== null && request.offset === request.total && (total === null || total === request.total)) {
+        return { kind: 'complete', total: request.total };
+      }
+      return this.openWhole(request.signal, 'The server no longer has the bytes already downloaded');
+    }
+    throw this.failure(opened);
+  }
+
+  private async openWhole(signal: AbortSignal, restartReason: string | null): Promise<OpenResult> {
+    const opened = await this.send({}, signal);
+    if (opened.response.statusCode !== 200) throw this.failure(opened);
+    return this.body(opened, 0, contentLength(opened.response.headers), restartReason);
+  }
+
+  private body(opened: Opened, start: number, total: number | null, restartReason: string | null): OpenResult {
+    const { headers } = opened.response;
+    const finalUrl = opened.response.url ?? this.url;
+    return {
+      kind: 'body',
+      start,
+      total,
+      validator: validatorOf(headers),
+      suggestedName: filenameFromContentDisposition(headers['content-disposition']) ?? filenameFromUrl(finalUrl),
+      restartReason: restartReason === null ? null : `${restartReason}; downloading again from the start.`,
+      body: opened.request,
+    };
+  }
+
+  private failure(opened: Opened): Error {
+    opened.request.destroy();
+    const { statusCode = 0, headers } = opened.response;
+    if (statusCode === 206 || (statusCode >= 200 && statusCode < 300)) {
+      return transientError('BAD_RESPONSE', `Unexpected HTTP ${statusCode} from ${this.displayHost}`);
+    }
+    return classifyHttpStatus(statusCode, headers['retry-after'], (this.options.now ?? Date.now)());
+  }
+
+  private send(headers: Record<string, string>, signal: AbortSignal): Promise<Opened> {
+    const request = got.stream(this.url, {
+      headers: { 'accept-encoding': 'identity', ...headers },
+      decompress: false,
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      followRedirect: true,
+      maxRedirects: MAX_REDIRECTS,
+      signal,
+      ...(this.options.lookup ? { dnsLookup: this.options.lookup } : {}),
+    });
+    return new Promise<Opened>((resolve, reject) => {
+      const onError = (error: unknown): void => {
+        request.off('response', onResponse);
+        reject(signal.aborted ? error : classifyNetworkError(error, this.displayHost));
+      };
+      const onResponse = (response: IncomingMessage): void => {
+        request.off('error', onError);
+        // Until the task starts reading, an error must not crash the process; the stream keeps
+        // it (`errored`) and the task's read loop rethrows it.
+        request.on('error', () => undefined);
+        resolve({ request, response });
+      };
+      request.once('error', onError);
+      request.once('response', onResponse);
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import { type FileHandle, open } from 'node:fs/promises';
+
+/**
+ * The `.partial` file of one download. Writes are positional, so several byte ranges of one
+ * file can be written at once by later segmented downloads; `sync` is the durability point a
+ * checkpoint waits for before it records an offset.
+ */
+export class PartialFile {
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /** Opens the partial for positional writing, creating it when it does not exist yet. */
+  static async open(path: string): Promise<PartialFile> {
+    try {
+      return new PartialFile(path, await open(path, 'r+'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      return new PartialFile(path, await open(path, 'w+'));
+    }
+  }
+
+  async size(): Promise<number> {
+    return (await this.handle.stat()).size;
+  }
+
+  async truncate(length: number): Promise<void> {
+    await this.handle.truncate(length);
+  }
+
+  /** Writes all of `data` at `position`; a short write from the OS is continued, never dropped. */
+  async write(data: Uint8Array, position: number): Promise<void> {
+    let done = 0;
+    while (done < data.byteLength) {
+      const { bytesWritten } = await this.handle.write(data, done, data.byteLength - done, position + done);
+      done += bytesWritten;
+    }
+  }
+
+  async sync(): Promise<void> {
+    await this.handle.datasync();
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}

@@ -1,0 +1,49 @@
+import type { DownloadSnapshot } from '../contract/downloads.js';
+import type { DownloadRecord } from './download-store.js';
+import { partialPath } from './download-task.js';
+import { join } from 'node:path';
+
+/** What only the running attempt knows: bytes written but not yet durable, and the speed. */
+export interface LiveProgress {
+  bytes: number;
+  speed: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function toSnapshot(record: DownloadRecord, live: LiveProgress | null, now: number): DownloadSnapshot {
+  const bytes = live?.bytes ?? record.downloaded_bytes;
+  const total = record.total_bytes;
+  const speed = live?.speed ?? 0;
+  const completed = record.status === 'completed';
+  const progress =
+    total === null ? (completed ? 100 : null) : total === 0 ? 100 : Math.floor((bytes * 100) / total);
+  const retrying = record.status === 'retrying' && record.next_retry_at !== null;
+  return {
+    id: record.id,
+    source: record.source,
+    filename: record.filename,
+    dest_dir: record.dest_dir,
+    path: completed ? join(record.dest_dir, record.filename) : partialPath(record.dest_dir, record.filename),
+    status: record.status,
+    progress,
+    downloaded_bytes: String(bytes),
+    total_bytes: total === null ? null : String(total),
+    speed,
+    eta_seconds: speed > 0 && total !== null ? Math.ceil((total - bytes) / speed) : null,
+    failed_count: record.failed_count,
+    error_code: record.error_code,
+    error_message: record.error_message,
+    notice: record.notice,
+    expected_sha256: record.expected_sha256,
+    retry_info: {
+      current_attempt: Math.min(record.failed_count + 1, record.max_attempts),
+      max_attempts: record.max_attempts,
+      next_retry_at: retrying ? iso(record.next_retry_at!) : null,
+      next_retry_in: retrying ? Math.max(0, Math.ceil((record.next_retry_at! - now) / 1000)) : null,
+    },
+    created_at: iso(record.created_at),
+    updated_at: iso(record.updated_at),
+    completed_at: record.completed_at === null ? null : iso(record.completed_at),
+  };
+}

@@ -1,0 +1,5 @@
+import { initial } from './001-initial.js';
+import type { Migration } from './migration.js';
+
+/** Every migration in order; append new ones, never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [initial];

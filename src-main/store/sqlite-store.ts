@@ -1,0 +1,32 @@
+import type { DownloadStore } from '../engine/download-store.js';
+import * as attempts from './attempts-table.js';
+import { type Db, openDatabase } from './database.js';
+import * as downloads from './downloads-table.js';
+import * as settings from './settings-table.js';
+
+/** The engine's DownloadStore on one SQLite file. */
+export class SqliteStore implements DownloadStore {
+  private constructor(readonly db: Db) {}
+
+  static open(path: string): SqliteStore {
+    return new SqliteStore(openDatabase(path));
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  listDownloads = () => downloads.listDownloads(this.db);
+  insertDownload: DownloadStore['insertDownload'] = (record) => downloads.insertDownload(this.db, record);
+  updateDownload: DownloadStore['updateDownload'] = (id, patch) => downloads.updateDownload(this.db, id, patch);
+  deleteDownload: DownloadStore['deleteDownload'] = (id) => downloads.deleteDownload(this.db, id);
+  startAttempt: DownloadStore['startAttempt'] = (attempt) => attempts.startAttempt(this.db, attempt);
+  endAttempt: DownloadStore['endAttempt'] = (id, end) => attempts.endAttempt(this.db, id, end);
+  listAttempts: DownloadStore['listAttempts'] = (id) => attempts.listAttempts(this.db, id);
+  readSettings = () => settings.readSettings(this.db);
+  writeSettings: DownloadStore['writeSettings'] = (values) => settings.writeSettings(this.db, values);
+
+  close(): void {
+    this.db.close();
+  }
+}
