@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
+
+const SIZE = 2 * 1024 * 1024;
+const v1 = randomBytesSeeded(SIZE, 11);
+const v2 = randomBytesSeeded(SIZE, 12);
+
+/** DESIGN.md §4: whatever a server does, the final file is what it last served, byte for byte. */
+describe('resume safety', () => {
+  let origin: FaultOrigin;
+  let engine: EngineHarness;
+  afterEach(async () => {
+    await engine?.close();
+    await origin?.close();
+  });
+
+  async function download(path = '/f.bin') {
+    engine = startEngine();
+    const { id } = await engine.manager.add({ url: origin.url(path) });
+    return { id, done: await engine.waitForStatus(id, 'completed') };
+  }
+
+  it('a server that ignores Range (200): the partial is truncated and rewritten from 0', async () => {
+    origin = await startFaultOrigin({ '/f.bin': { content: v1 } });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 }, { kind: 'ignore-range' });
+    const { done } = await download();
+    expect(readFileSync(done.path).equals(v1)).toBe(true);
+    expect(origin.requests[1]!.headers.range).toMatch(/^bytes=\d+-$/);
+    expect(origin.requests[1]!.status).toBe(200);
+    expect(done.notice).toBe('The server does not support resuming; downloading again from the start.');
+  });
+
+  it('the file changed between attempts (ETag): If-Range gets the new file, which is saved whole', async () => {
+    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: '"one"' } });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
+    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitForStatus(id, 'retrying');
+    origin.setFile('/f.bin', { content: v2, etag: '"two"' });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(readFileSync(done.path).equals(v2)).toBe(true);
+    expect(origin.requests[1]!.headers['if-range']).toBe('"one"');
+    expect(done.notice).toBe('The file changed on the server; downloading again from the start.');
+  });
+
+  it('the file changed, judged by Last-Modified when there is no ETag', async () => {
+    origin = await startFaultOrigin({
+      '/f.bin': { content: v1, etag: null, lastModified: 'Mon, 02 Nov 2026 10:00:00 GMT' },
+    });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
+    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitForStatus(id, 'retrying');
+    origin.setFile('/f.bin', { content: v2, etag: null, lastModified: 'Tue, 03 Nov 2026 10:00:00 GMT' });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(origin.requests[1]!.headers['if-range']).toBe('Mon, 02 Nov 2026 10:00:00 GMT');
+    expect(readFileSync(done.path).equals(v2)).toBe(true);
+  });
+
+  it('a weak ETag is never used as a validator', async () => {
+    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: 'W/"weak"' } });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
+    const { done } = await download();
+    expect(origin.requests[1]!.headers['if-range']).toBeUndefined();
+    expect(readFileSync(done.path).equals(v1)).toBe(true);
+  });
+
+  it('a 206 whose total size differs restarts from 0', async () => {
+    const longer = Buffer.concat([v1, randomBytesSeeded(4096, 13)]);
+    // Same ETag, different size: a broken server, or a CDN serving two versions under one tag.
+    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: '"same"' } });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
+    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitForStatus(id, 'retrying');
+    origin.setFile('/f.bin', { content: longer, etag: '"same"' });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(readFileSync(done.path).equals(longer)).toBe(true);
+    expect(done.notice).toBe('The file size changed on the server; downloading again from the start.');
+  });
+
+  it('a lying Content-Range is not appended: the file is fetched again from 0', async () => {
+    origin = await startFaultOrigin({ '/f.bin': { content: v1 } });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 }, { kind: 'lying-content-range', claimedStart: 0 });
+    const { done } = await download();
+    expect(readFileSync(done.path).equals(v1)).toBe(true);
+    expect(origin.requests.map((r) => r.status)).toEqual([200, 206, 200]);
+    expect(done.notice).toBe('The server answered the resume request with the wrong byte range; downloading again from the start.');
+  });
+
+  it('a body longer than announced: never a byte past the total, then 416 finishes it', async () => {
+    origin = await startFaultOrigin({ '/f.bin': { content: v1 } });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 }, { kind: 'extra-bytes', bytes: 10_000 });
+    engine = startEngine();
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(readFileSync(done.path).equals(v1)).toBe(true);
+    expect(engine.manager.attempts(id).map((a) => a.error_code)).toEqual(['CONNECTION_RESET', 'BODY_TOO_LONG', null]);
+    expect(origin.requests.at(-1)!.status).toBe(416);
+    expect(origin.requests.at(-1)!.headers.range).toBe(`bytes=${SIZE}-`);
+  });
+
+  it('416 for an offset below the total (the file shrank) restarts from 0', async () => {
+    const shorter = v2.subarray(0, SIZE / 4);
+    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: null } });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
+    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitForStatus(id, 'retrying');
+    origin.setFile('/f.bin', { content: shorter, etag: null });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(origin.requests.map((r) => r.status)).toEqual([200, 416, 200]);
+    expect(readFileSync(done.path).equals(shorter)).toBe(true);
+  });
+
+  it('asks for raw bytes and keeps them raw', async () => {
+    origin = await startFaultOrigin({ '/f.bin': { content: v1 } });
+    const { done } = await download();
+    expect(origin.requests[0]!.headers['accept-encoding']).toBe('identity');
+    expect(readFileSync(done.path).equals(v1)).toBe(true);
+  });
+});

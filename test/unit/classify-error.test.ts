@@ -1,0 +1,196 @@
+import { describe, it, expect } from 'vitest';
+import {
+  classifyDiskError,
+  classifyHttpStatus,
+  classifyNetworkError,
+} from '../../src-main/engine/classify-error.js';
+import { DownloadError, permanentError, transientError } from '../../src-main/engine/download-error.js';
+
+const HOST = 'files.example.com:8443';
+const NOW = Date.parse('2030-01-01T00:00:00.000Z');
+
+/** An error as node's net/dns/tls layers or got raise it: a message and a `code`. */
+function sysError(code: string, message = `${code} https://files.example.com:8443/private/report.pdf?token=s3cr3t`): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+describe('classifyNetworkError', () => {
+  const cases: [string, string, boolean, string][] = [
+    ['ECONNRESET', 'CONNECTION_RESET', true, `Connection to ${HOST} was lost`],
+    ['EPIPE', 'CONNECTION_RESET', true, `Connection to ${HOST} was lost`],
+    ['ECONNABORTED', 'CONNECTION_RESET', true, `Connection to ${HOST} was lost`],
+    ['ERR_STREAM_PREMATURE_CLOSE', 'CONNECTION_RESET', true, `Connection to ${HOST} was lost`],
+    ['ECONNREFUSED', 'CONNECTION_REFUSED', true, `Connection refused by ${HOST}`],
+    ['ETIMEDOUT', 'CONNECTION_TIMEOUT', true, `Network timeout talking to ${HOST}`],
+    ['ESOCKETTIMEDOUT', 'CONNECTION_TIMEOUT', true, `Network timeout talking to ${HOST}`],
+    ['ENOTFOUND', 'DNS_FAILURE', true, `Could not resolve host ${HOST}`],
+    ['EAI_AGAIN', 'DNS_FAILURE', true, `Could not resolve host ${HOST}`],
+    ['ENETUNREACH', 'NETWORK_UNREACHABLE', true, `Network unreachable (${HOST})`],
+    ['EHOSTUNREACH', 'NETWORK_UNREACHABLE', true, `Network unreachable (${HOST})`],
+    ['ERR_TOO_MANY_REDIRECTS', 'TOO_MANY_REDIRECTS', false, `Too many redirects from ${HOST}`],
+    [
+      'ERR_UNSUPPORTED_PROTOCOL',
+      'UNSUPPORTED_SCHEME',
+      false,
+      `${HOST} redirected to an address that is not http:// or https://`,
+    ],
+    ['ERR_INVALID_URL', 'BAD_URL', false, 'The download address is not a valid URL'],
+    ['CERT_HAS_EXPIRED', 'TLS_ERROR', false, `Secure connection to ${HOST} failed (CERT_HAS_EXPIRED)`],
+    [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'TLS_ERROR',
+      false,
+      `Secure connection to ${HOST} failed (DEPTH_ZERO_SELF_SIGNED_CERT)`,
+    ],
+    [
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'TLS_ERROR',
+      false,
+      `Secure connection to ${HOST} failed (ERR_TLS_CERT_ALTNAME_INVALID)`,
+    ],
+    ['EWHATEVER', 'NETWORK_ERROR', true, `Network error talking to ${HOST} (EWHATEVER)`],
+    ['ERR_GOT_REQUEST_ERROR', 'NETWORK_ERROR', true, `Network error talking to ${HOST} (ERR_GOT_REQUEST_ERROR)`],
+  ];
+
+  it.each(cases)('%s → %s (transient %s)', (code, expectedCode, transient, message) => {
+    const cause = sysError(code);
+    const result = classifyNetworkError(cause, HOST);
+    expect(result).toBeInstanceOf(DownloadError);
+    expect(result.code).toBe(expectedCode);
+    expect(result.transient).toBe(transient);
+    expect(result.message).toBe(message);
+    expect(result.retryAfterMs).toBeNull();
+    expect(result.cause).toBe(cause);
+  });
+
+  it.each(cases)('the message for %s never carries the URL path or query', (code) => {
+    const { message } = classifyNetworkError(sysError(code), HOST);
+    expect(message).not.toContain('/private');
+    expect(message).not.toContain('report.pdf');
+    expect(message).not.toContain('token');
+    expect(message).not.toContain('s3cr3t');
+    expect(message).not.toContain('?');
+  });
+
+  it('names the host in every message that is about a host', () => {
+    for (const [code] of cases.filter(([code]) => code !== 'ERR_INVALID_URL')) {
+      expect(classifyNetworkError(sysError(code), HOST).message).toContain(HOST);
+    }
+  });
+
+  it('falls back to "unknown error" when there is neither a code nor a message', () => {
+    expect(classifyNetworkError({}, 'h').message).toBe('Network error talking to h (unknown error)');
+    expect(classifyNetworkError(null, 'h').message).toBe('Network error talking to h (unknown error)');
+    expect(classifyNetworkError(undefined, 'h').code).toBe('NETWORK_ERROR');
+    expect(classifyNetworkError({ code: 42 }, 'h').message).toBe('Network error talking to h (unknown error)');
+  });
+
+  it('passes a DownloadError through unchanged', () => {
+    const stalled = transientError('STALLED', 'No data for 30 seconds');
+    expect(classifyNetworkError(stalled, HOST)).toBe(stalled);
+    const permanent = permanentError('CANCELLED', 'Cancelled');
+    expect(classifyNetworkError(permanent, HOST)).toBe(permanent);
+  });
+});
+
+describe('classifyHttpStatus', () => {
+  const cases: [number, string, boolean, string][] = [
+    [401, 'UNAUTHORIZED', false, 'The server requires a login (HTTP 401 Unauthorized)'],
+    [403, 'ACCESS_DENIED', false, 'Access denied (HTTP 403 Forbidden)'],
+    [404, 'NOT_FOUND', false, 'File not found on the server (HTTP 404 Not Found)'],
+    [410, 'NOT_FOUND', false, 'File not found on the server (HTTP 410 Gone)'],
+    [400, 'HTTP_CLIENT_ERROR', false, 'The server refused the request (HTTP 400)'],
+    [405, 'HTTP_CLIENT_ERROR', false, 'The server refused the request (HTTP 405)'],
+    [451, 'HTTP_CLIENT_ERROR', false, 'The server refused the request (HTTP 451)'],
+    [408, 'REQUEST_TIMEOUT', true, 'The server timed out waiting for the request (HTTP 408 Request Timeout)'],
+    [425, 'RATE_LIMITED', true, 'The server asked to slow down (HTTP 425 Too Early)'],
+    [429, 'RATE_LIMITED', true, 'The server asked to slow down (HTTP 429 Too Many Requests)'],
+    [500, 'SERVER_ERROR', true, 'Temporary server error (HTTP 500 Internal Server Error)'],
+    [502, 'SERVER_ERROR', true, 'Temporary server error (HTTP 502 Bad Gateway)'],
+    [503, 'SERVER_ERROR', true, 'Temporary server error (HTTP 503 Service Unavailable)'],
+    [504, 'SERVER_ERROR', true, 'Temporary server error (HTTP 504 Gateway Timeout)'],
+    [501, 'SERVER_ERROR', false, 'Server error (HTTP 501)'],
+    [505, 'SERVER_ERROR', false, 'Server error (HTTP 505)'],
+    [304, 'BAD_RESPONSE', false, 'Unexpected response from the server (HTTP 304)'],
+  ];
+
+  it.each(cases)('HTTP %i → %s (transient %s)', (status, code, transient, message) => {
+    const result = classifyHttpStatus(status, undefined, NOW);
+    expect(result).toBeInstanceOf(DownloadError);
+    expect(result.code).toBe(code);
+    expect(result.transient).toBe(transient);
+    expect(result.message).toBe(message);
+    expect(result.retryAfterMs).toBeNull();
+  });
+
+  it('carries a 429 Retry-After in seconds as retryAfterMs', () => {
+    const result = classifyHttpStatus(429, '120', NOW);
+    expect(result.code).toBe('RATE_LIMITED');
+    expect(result.transient).toBe(true);
+    expect(result.retryAfterMs).toBe(120_000);
+  });
+
+  it('carries a 503 Retry-After HTTP-date as milliseconds from now', () => {
+    const result = classifyHttpStatus(503, 'Tue, 01 Jan 2030 00:01:00 GMT', NOW);
+    expect(result.code).toBe('SERVER_ERROR');
+    expect(result.transient).toBe(true);
+    expect(result.retryAfterMs).toBe(60_000);
+  });
+
+  it('ignores an unparsable or past Retry-After', () => {
+    expect(classifyHttpStatus(429, 'later', NOW).retryAfterMs).toBeNull();
+    expect(classifyHttpStatus(503, 'Mon, 31 Dec 2029 23:00:00 GMT', NOW).retryAfterMs).toBeNull();
+  });
+
+  it('does not attach Retry-After to a permanent status', () => {
+    const result = classifyHttpStatus(404, '120', NOW);
+    expect(result.transient).toBe(false);
+    expect(result.retryAfterMs).toBeNull();
+  });
+});
+
+describe('classifyDiskError', () => {
+  const file = '/home/u/Downloads/movie.mp4.partial';
+
+  it('ENOSPC is a permanent "Disk full" error naming the file', () => {
+    const cause = sysError('ENOSPC', 'ENOSPC: no space left on device, write');
+    const result = classifyDiskError(cause, file);
+    expect(result.code).toBe('DISK_FULL');
+    expect(result.transient).toBe(false);
+    expect(result.message).toBe(`Disk full: could not write ${file}`);
+    expect(result.cause).toBe(cause);
+  });
+
+  it('EDQUOT (quota exceeded) counts as disk full', () => {
+    expect(classifyDiskError(sysError('EDQUOT'), file).code).toBe('DISK_FULL');
+  });
+
+  it('EACCES and EPERM are permission errors', () => {
+    for (const code of ['EACCES', 'EPERM']) {
+      const result = classifyDiskError(sysError(code), file);
+      expect(result.code).toBe('DISK_PERMISSION_DENIED');
+      expect(result.transient).toBe(false);
+      expect(result.message).toBe(`Permission denied: cannot write ${file}`);
+    }
+  });
+
+  it('EROFS is a read-only disk', () => {
+    const result = classifyDiskError(sysError('EROFS'), file);
+    expect(result.code).toBe('DISK_READ_ONLY');
+    expect(result.transient).toBe(false);
+    expect(result.message).toBe(`The disk is read-only: cannot write ${file}`);
+  });
+
+  it('anything else is a permanent DISK_ERROR with its code', () => {
+    const result = classifyDiskError(sysError('EIO'), file);
+    expect(result.code).toBe('DISK_ERROR');
+    expect(result.transient).toBe(false);
+    expect(result.message).toBe(`Could not write ${file} (EIO)`);
+    expect(classifyDiskError(new Error('boom'), file).message).toBe(`Could not write ${file} (unknown error)`);
+  });
+
+  it('passes a DownloadError through unchanged', () => {
+    const mismatch = permanentError('CHECKSUM_MISMATCH', 'SHA-256 does not match');
+    expect(classifyDiskError(mismatch, file)).toBe(mismatch);
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, it, expect } from 'vitest';
+import { parseCliArgs, USAGE, UsageError } from '../../src-main/cli/args.js';
+
+const URL_ = 'https://example.com/files/movie.mp4';
+
+function usageError(argv: string[]): UsageError {
+  try {
+    parseCliArgs(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  }
+  throw new Error(`expected ${JSON.stringify(argv)} to be refused`);
+}
+
+describe('parseCliArgs', () => {
+  it('parses a bare get with every option unset', () => {
+    expect(parseCliArgs(['get', URL_])).toEqual({
+      command: 'get',
+      url: URL_,
+      dir: null,
+      dataDir: null,
+      attempts: null,
+      retryDelaySeconds: null,
+      stallTimeoutSeconds: null,
+      json: false,
+    });
+  });
+
+  it('parses every option, in either --name value or --name=value form', () => {
+    expect(
+      parseCliArgs([
+        'get',
+        '--dir',
+        '/data/dl',
+        '--data-dir=/var/lib/steadfast',
+        '--attempts',
+        '10',
+        '--retry-delay=0.5',
+        '--stall-timeout',
+        '45',
+        '--json',
+        URL_,
+      ]),
+    ).toEqual({
+      command: 'get',
+      url: URL_,
+      dir: '/data/dl',
+      dataDir: '/var/lib/steadfast',
+      attempts: 10,
+      retryDelaySeconds: 0.5,
+      stallTimeoutSeconds: 45,
+      json: true,
+    });
+  });
+
+  it('takes the URL after -- even when it starts with a dash', () => {
+    const parsed = parseCliArgs(['get', '--', '-odd-name']);
+    expect(parsed).toMatchObject({ command: 'get', url: '-odd-name' });
+  });
+
+  it('asks for help with no arguments, -h or --help (help wins over everything else)', () => {
+    expect(parseCliArgs([])).toEqual({ command: 'help' });
+    expect(parseCliArgs(['-h'])).toEqual({ command: 'help' });
+    expect(parseCliArgs(['--help'])).toEqual({ command: 'help' });
+    expect(parseCliArgs(['get', URL_, '--help'])).toEqual({ command: 'help' });
+    expect(parseCliArgs(['fetch', '-h'])).toEqual({ command: 'help' });
+    expect(parseCliArgs(['--json'])).toEqual({ command: 'help' });
+  });
+
+  it('refuses an unknown command', () => {
+    const error = usageError(['fetch', URL_]);
+    expect(error.message).toBe('Unknown command "fetch"');
+    expect(error.name).toBe('UsageError');
+  });
+
+  it('refuses get without a URL', () => {
+    expect(usageError(['get']).message).toBe('get needs a URL');
+    expect(usageError(['get', '--json']).message).toBe('get needs a URL');
+  });
+
+  it('refuses a second positional argument', () => {
+    expect(usageError(['get', URL_, 'extra']).message).toBe('Unexpected argument "extra"');
+  });
+
+  it('refuses unknown options and missing values with node’s message', () => {
+    expect(usageError(['get', URL_, '--foo']).message).toMatch(/^Unknown option '--foo'/);
+    expect(usageError(['get', URL_, '--attempts']).message).toBe("Option '--attempts <value>' argument missing");
+    expect(usageError(['get', URL_, '--json=yes']).message).toBe("Option '--json' does not take an argument");
+  });
+
+  it('--attempts is a whole number from 1 to 100', () => {
+    expect(parseCliArgs(['get', URL_, '--attempts', '1'])).toMatchObject({ attempts: 1 });
+    expect(parseCliArgs(['get', URL_, '--attempts', '100'])).toMatchObject({ attempts: 100 });
+    expect(usageError(['get', URL_, '--attempts', '0']).message).toBe(
+      '--attempts must be a whole number from 1 to 100, not "0"',
+    );
+    expect(usageError(['get', URL_, '--attempts', '101']).message).toBe(
+      '--attempts must be a whole number from 1 to 100, not "101"',
+    );
+    expect(usageError(['get', URL_, '--attempts', '2.5']).message).toBe(
+      '--attempts must be a whole number from 1 to 100, not "2.5"',
+    );
+    expect(usageError(['get', URL_, '--attempts', 'five']).message).toBe(
+      '--attempts must be a whole number from 1 to 100, not "five"',
+    );
+    expect(usageError(['get', URL_, '--attempts=']).message).toBe(
+      '--attempts must be a whole number from 1 to 100, not ""',
+    );
+  });
+
+  it('--retry-delay is a number from 0.1 to 600', () => {
+    expect(parseCliArgs(['get', URL_, '--retry-delay', '0.1'])).toMatchObject({ retryDelaySeconds: 0.1 });
+    expect(parseCliArgs(['get', URL_, '--retry-delay', '600'])).toMatchObject({ retryDelaySeconds: 600 });
+    expect(usageError(['get', URL_, '--retry-delay', '0.05']).message).toBe(
+      '--retry-delay must be a number from 0.1 to 600, not "0.05"',
+    );
+    expect(usageError(['get', URL_, '--retry-delay', 'Infinity']).message).toBe(
+      '--retry-delay must be a number from 0.1 to 600, not "Infinity"',
+    );
+    expect(usageError(['get', URL_, '--retry-delay', 'NaN']).message).toBe(
+      '--retry-delay must be a number from 0.1 to 600, not "NaN"',
+    );
+  });
+
+  it('--stall-timeout is a number from 1 to 3600', () => {
+    expect(parseCliArgs(['get', URL_, '--stall-timeout', '2.5'])).toMatchObject({ stallTimeoutSeconds: 2.5 });
+    expect(usageError(['get', URL_, '--stall-timeout', '0.5']).message).toBe(
+      '--stall-timeout must be a number from 1 to 3600, not "0.5"',
+    );
+    expect(usageError(['get', URL_, '--stall-timeout', '3601']).message).toBe(
+      '--stall-timeout must be a number from 1 to 3600, not "3601"',
+    );
+  });
+
+  it('does not modify the argv it is given', () => {
+    const argv = ['get', URL_, '--json'];
+    parseCliArgs(argv);
+    expect(argv).toEqual(['get', URL_, '--json']);
+  });
+});
+
+describe('USAGE', () => {
+  it('documents the command and every option with its default', () => {
+    expect(USAGE.split('\n')[0]).toBe('Usage: steadfast get <url> [options]');
+    for (const option of ['--dir DIR', '--data-dir DIR', '--attempts N', '--retry-delay SECONDS', '--stall-timeout SECONDS', '--json', '-h, --help']) {
+      expect(USAGE).toContain(option);
+    }
+    expect(USAGE).toContain('$STEADFAST_DATA_DIR');
+    expect(USAGE).toContain('1–100 (default 5)');
+    expect(USAGE).toContain('(default 2)');
+    expect(USAGE).toContain('(default 30)');
+  });
+});

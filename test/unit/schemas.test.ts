@@ -1,0 +1,270 @@
+import { describe, it, expect } from 'vitest';
+import { ApiRequestError } from '../../src-main/contract/api-error.js';
+import {
+  addRequestSchema,
+  changeSourceSchema,
+  downloadIdSchema,
+  parseInput,
+  removeOptionsSchema,
+  settingsPatchSchema,
+} from '../../src-main/contract/schemas.js';
+
+function refusal(schema: Parameters<typeof parseInput>[0], input: unknown): ApiRequestError {
+  try {
+    parseInput(schema, input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiRequestError);
+    return error as ApiRequestError;
+  }
+  throw new Error(`expected ${JSON.stringify(input)} to be refused`);
+}
+
+const HASH = '0123456789abcdef'.repeat(4);
+
+describe('addRequestSchema', () => {
+  it('accepts http and https URLs and keeps them as given', () => {
+    expect(parseInput(addRequestSchema, { url: 'http://example.com/a.bin' })).toEqual({ url: 'http://example.com/a.bin' });
+    expect(parseInput(addRequestSchema, { url: 'https://127.0.0.1:8443/x?y=1#z' })).toEqual({
+      url: 'https://127.0.0.1:8443/x?y=1#z',
+    });
+    expect(parseInput(addRequestSchema, { url: 'HTTPS://EXAMPLE.COM/A' })).toEqual({ url: 'HTTPS://EXAMPLE.COM/A' });
+  });
+
+  it('accepts every optional field', () => {
+    const request = { url: 'https://example.com/a.iso', filename: 'linux.iso', dest_dir: '/data/isos', sha256: HASH };
+    expect(parseInput(addRequestSchema, request)).toEqual(request);
+  });
+
+  it('accepts Windows drive and UNC folders', () => {
+    expect(parseInput(addRequestSchema, { url: 'https://e.com/', dest_dir: 'C:\\Users\\me\\Downloads' }).dest_dir).toBe(
+      'C:\\Users\\me\\Downloads',
+    );
+    expect(parseInput(addRequestSchema, { url: 'https://e.com/', dest_dir: 'd:/dl' }).dest_dir).toBe('d:/dl');
+    expect(parseInput(addRequestSchema, { url: 'https://e.com/', dest_dir: '\\\\nas\\share' }).dest_dir).toBe(
+      '\\\\nas\\share',
+    );
+  });
+
+  it.each(['ftp://example.com/a', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,hi', 'ws://e.com/'])(
+    'refuses the scheme of %s',
+    (url) => {
+      const error = refusal(addRequestSchema, { url });
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.message).toBe('url: url must be an absolute http:// or https:// URL');
+    },
+  );
+
+  it.each(['/files/a.bin', 'example.com/a.bin', '//example.com/a.bin', '', 'http//example.com'])(
+    'refuses the relative or broken URL %j',
+    (url) => {
+      expect(refusal(addRequestSchema, { url }).message).toBe('url: url must be an absolute http:// or https:// URL');
+    },
+  );
+
+  it('refuses a URL over 8192 characters', () => {
+    const url = `https://example.com/${'a'.repeat(8192)}`;
+    expect(refusal(addRequestSchema, { url }).message).toBe('url: url is longer than 8192 characters');
+  });
+
+  it.each([5, null, true, ['https://e.com/'], { href: 'https://e.com/' }])('refuses a non-string url %j', (url) => {
+    const error = refusal(addRequestSchema, { url });
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/^url: Invalid input: expected string, received /);
+  });
+
+  it('refuses a missing url', () => {
+    expect(refusal(addRequestSchema, {}).message).toBe('url: Invalid input: expected string, received undefined');
+  });
+
+  it('refuses a non-object request', () => {
+    for (const input of ['https://e.com/', null, 42, undefined]) {
+      const error = refusal(addRequestSchema, input);
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.message).toMatch(/^Invalid input: expected object, received /);
+    }
+  });
+
+  it('is strict: unknown keys are refused and named', () => {
+    const error = refusal(addRequestSchema, { url: 'https://e.com/', priority: 'high' });
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toBe('Unrecognized key: "priority"');
+  });
+
+  it('refuses a relative dest_dir', () => {
+    for (const dest_dir of ['downloads', './downloads', '../etc', 'C:relative', '~/Downloads']) {
+      expect(refusal(addRequestSchema, { url: 'https://e.com/', dest_dir }).message).toBe(
+        'dest_dir: folder must be an absolute path',
+      );
+    }
+  });
+
+  it('refuses a NUL in dest_dir', () => {
+    expect(refusal(addRequestSchema, { url: 'https://e.com/', dest_dir: '/data/\0/x' }).message).toBe(
+      'dest_dir: folder must not contain NUL characters',
+    );
+  });
+
+  it('refuses an empty dest_dir and an empty or overlong filename', () => {
+    expect(refusal(addRequestSchema, { url: 'https://e.com/', dest_dir: '' }).message).toMatch(/^dest_dir: /);
+    expect(refusal(addRequestSchema, { url: 'https://e.com/', filename: '' }).message).toMatch(/^filename: /);
+    expect(refusal(addRequestSchema, { url: 'https://e.com/', filename: 'a'.repeat(256) }).message).toMatch(
+      /^filename: /,
+    );
+    expect(parseInput(addRequestSchema, { url: 'https://e.com/', filename: 'a'.repeat(255) }).filename).toHaveLength(255);
+  });
+
+  it('lowercases sha256', () => {
+    expect(parseInput(addRequestSchema, { url: 'https://e.com/', sha256: HASH.toUpperCase() }).sha256).toBe(HASH);
+  });
+
+  it.each([HASH.slice(1), `${HASH}0`, `${HASH.slice(1)}g`, ` ${HASH.slice(1)}`, ''])('refuses the sha256 %j', (sha256) => {
+    expect(refusal(addRequestSchema, { url: 'https://e.com/', sha256 }).message).toBe(
+      'sha256: sha256 must be 64 hexadecimal characters',
+    );
+  });
+
+  it('refuses __proto__ and constructor keys (no prototype games)', () => {
+    const proto = JSON.parse('{"url":"https://e.com/","__proto__":{"polluted":true}}') as unknown;
+    expect(refusal(addRequestSchema, proto).message).toBe('Unrecognized key: "__proto__"');
+    const ctor = JSON.parse('{"url":"https://e.com/","constructor":{"prototype":{"polluted":true}}}') as unknown;
+    expect(refusal(addRequestSchema, ctor).message).toBe('Unrecognized key: "constructor"');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('changeSourceSchema and removeOptionsSchema', () => {
+  it('changeSource takes exactly one http(s) url', () => {
+    expect(parseInput(changeSourceSchema, { url: 'https://mirror.example.org/a' })).toEqual({
+      url: 'https://mirror.example.org/a',
+    });
+    expect(refusal(changeSourceSchema, { url: 'ftp://e.com/a' }).message).toBe(
+      'url: url must be an absolute http:// or https:// URL',
+    );
+    expect(refusal(changeSourceSchema, { url: 'https://e.com/', filename: 'x' }).message).toBe(
+      'Unrecognized key: "filename"',
+    );
+  });
+
+  it('remove options take an optional boolean delete_file', () => {
+    expect(parseInput(removeOptionsSchema, {})).toEqual({});
+    expect(parseInput(removeOptionsSchema, { delete_file: true })).toEqual({ delete_file: true });
+    expect(refusal(removeOptionsSchema, { delete_file: 'yes' }).message).toMatch(/^delete_file: /);
+  });
+});
+
+describe('settingsPatchSchema', () => {
+  it('accepts an empty patch and every field at its limits', () => {
+    expect(parseInput(settingsPatchSchema, {})).toEqual({});
+    const low = {
+      max_attempts: 1,
+      initial_delay_seconds: 0.1,
+      backoff: 'fixed',
+      stall_timeout_seconds: 1,
+      max_concurrent: 1,
+      download_dir: '/data',
+    };
+    expect(parseInput(settingsPatchSchema, low)).toEqual(low);
+    const high = {
+      max_attempts: 100,
+      initial_delay_seconds: 600,
+      backoff: 'exponential',
+      stall_timeout_seconds: 3600,
+      max_concurrent: 20,
+    };
+    expect(parseInput(settingsPatchSchema, high)).toEqual(high);
+  });
+
+  it('max_attempts is an integer from 1 to 100', () => {
+    expect(refusal(settingsPatchSchema, { max_attempts: 0 }).message).toBe(
+      'max_attempts: Too small: expected number to be >=1',
+    );
+    expect(refusal(settingsPatchSchema, { max_attempts: 101 }).message).toBe(
+      'max_attempts: Too big: expected number to be <=100',
+    );
+    expect(refusal(settingsPatchSchema, { max_attempts: 2.5 }).message).toMatch(/^max_attempts: /);
+    expect(refusal(settingsPatchSchema, { max_attempts: '5' }).message).toMatch(/^max_attempts: /);
+    expect(refusal(settingsPatchSchema, { max_attempts: Number.NaN }).message).toMatch(/^max_attempts: /);
+  });
+
+  it('initial_delay_seconds is a number from 0.1 to 600', () => {
+    expect(parseInput(settingsPatchSchema, { initial_delay_seconds: 2.5 })).toEqual({ initial_delay_seconds: 2.5 });
+    expect(refusal(settingsPatchSchema, { initial_delay_seconds: 0.09 }).message).toBe(
+      'initial_delay_seconds: Too small: expected number to be >=0.1',
+    );
+    expect(refusal(settingsPatchSchema, { initial_delay_seconds: 600.5 }).message).toBe(
+      'initial_delay_seconds: Too big: expected number to be <=600',
+    );
+    expect(refusal(settingsPatchSchema, { initial_delay_seconds: Number.POSITIVE_INFINITY }).message).toMatch(
+      /^initial_delay_seconds: /,
+    );
+  });
+
+  it('backoff is exponential or fixed', () => {
+    expect(refusal(settingsPatchSchema, { backoff: 'linear' }).message).toBe(
+      'backoff: Invalid option: expected one of "exponential"|"fixed"',
+    );
+  });
+
+  it('stall_timeout_seconds is from 1 to 3600', () => {
+    expect(parseInput(settingsPatchSchema, { stall_timeout_seconds: 30 })).toEqual({ stall_timeout_seconds: 30 });
+    expect(refusal(settingsPatchSchema, { stall_timeout_seconds: 0.5 }).message).toMatch(/^stall_timeout_seconds: /);
+    expect(refusal(settingsPatchSchema, { stall_timeout_seconds: 3601 }).message).toMatch(/^stall_timeout_seconds: /);
+  });
+
+  it('max_concurrent is an integer from 1 to 20', () => {
+    expect(refusal(settingsPatchSchema, { max_concurrent: 0 }).message).toMatch(/^max_concurrent: /);
+    expect(refusal(settingsPatchSchema, { max_concurrent: 21 }).message).toMatch(/^max_concurrent: /);
+    expect(refusal(settingsPatchSchema, { max_concurrent: 1.5 }).message).toMatch(/^max_concurrent: /);
+  });
+
+  it('download_dir must be absolute', () => {
+    expect(refusal(settingsPatchSchema, { download_dir: 'dl' }).message).toBe(
+      'download_dir: folder must be an absolute path',
+    );
+  });
+
+  it('is strict and refuses __proto__ and constructor keys', () => {
+    expect(refusal(settingsPatchSchema, { speed_limit: 5 }).message).toBe('Unrecognized key: "speed_limit"');
+    const proto = JSON.parse('{"max_attempts":3,"__proto__":{"max_attempts":100}}') as unknown;
+    const protoError = refusal(settingsPatchSchema, proto);
+    expect(protoError.code).toBe('INVALID_ARGUMENT');
+    expect(protoError.message).toBe('Unrecognized key: "__proto__"');
+    const ctor = JSON.parse('{"constructor":{"prototype":{"x":1}}}') as unknown;
+    expect(refusal(settingsPatchSchema, ctor).message).toBe('Unrecognized key: "constructor"');
+  });
+});
+
+describe('downloadIdSchema', () => {
+  it('accepts 1–64 letters, digits, "-" and "_"', () => {
+    expect(parseInput(downloadIdSchema, 'a')).toBe('a');
+    expect(parseInput(downloadIdSchema, 'Ab-9_z')).toBe('Ab-9_z');
+    expect(parseInput(downloadIdSchema, 'x'.repeat(64))).toBe('x'.repeat(64));
+  });
+
+  it.each(['', 'x'.repeat(65), 'a/b', '../etc', 'a b', 'é', 'a.b', 'id\n'])('refuses %j', (id) => {
+    const error = refusal(downloadIdSchema, id);
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toBe('id must be 1–64 letters, digits, "-" or "_"');
+  });
+
+  it('refuses a non-string id', () => {
+    expect(refusal(downloadIdSchema, 42).message).toBe('Invalid input: expected string, received number');
+  });
+});
+
+describe('parseInput', () => {
+  it('throws an ApiRequestError that serialises to {code, message}', () => {
+    const error = refusal(addRequestSchema, { url: 'ftp://e.com/' });
+    expect(error.name).toBe('ApiRequestError');
+    expect(error.toJSON()).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: 'url: url must be an absolute http:// or https:// URL',
+    });
+  });
+
+  it('names the first offending field', () => {
+    expect(refusal(addRequestSchema, { url: 'https://e.com/', dest_dir: 'rel', sha256: 'bad' }).message).toBe(
+      'dest_dir: folder must be an absolute path',
+    );
+  });
+});
