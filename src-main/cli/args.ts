@@ -33,7 +33,7 @@ export type CliCommand = GetCommand | { command: 'help' };
 
 function numberOption(name: string, value: string | undefined, min: number, max: number, integer: boolean): number | null {
   if (value === undefined) return null;
-  const parsed = Number(value);
+  const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
     throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not "${value}"`);
   }

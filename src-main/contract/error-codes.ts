@@ -3,7 +3,7 @@
  * message, so scripts and the UI can react to the kind of failure without parsing text.
  */
 export const ERROR_CODES = [
-  // Network and server trouble that a later attempt may not meet again (retried).
+  // Usually transient (retried); the classification beside each error decides, not the code.
   'CONNECTION_RESET',
   'CONNECTION_REFUSED',
   'CONNECTION_TIMEOUT',
@@ -16,7 +16,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'SERVER_ERROR',
   'NETWORK_ERROR',
-  // Failures that repeat on every attempt (not retried).
+  // Usually permanent: they would repeat on every attempt.
   'NOT_FOUND',
   'ACCESS_DENIED',
   'UNAUTHORIZED',

@@ -2,16 +2,19 @@
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
+const digitsFor = (unit: number, value: number): number =>
+  unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+
 /** Binary multiples with the short names users know from browsers ("650 MB of 1 GB"). */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
+  // Round first, then pick the unit, so 1048575 B reads "1 MB", never "1024 KB".
+  while (unit < UNITS.length - 1 && Number(value.toFixed(digitsFor(unit, value))) >= 1024) {
     value /= 1024;
     unit += 1;
   }
-  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${Number(value.toFixed(digits))} ${UNITS[unit]}`;
+  return `${Number(value.toFixed(digitsFor(unit, value)))} ${UNITS[unit]}`;
 }
 
 /** "1 second", "4 seconds": RETRY-RESUME-SPEC.md's wording for next_retry_in. */

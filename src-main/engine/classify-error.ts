@@ -8,7 +8,6 @@ import { parseRetryAfter } from './retry-policy.js';
 
 interface ErrorLike {
   code?: unknown;
-  message?: unknown;
 }
 
 const errorCode = (error: unknown): string | undefined => {
@@ -57,8 +56,9 @@ export function classifyNetworkError(error: unknown, host: string): DownloadErro
   if (code !== undefined && TLS_CODE.test(code)) {
     return permanentError('TLS_ERROR', `Secure connection to ${host} failed (${code})`, error);
   }
-  const detail = code ?? (typeof (error as ErrorLike | null)?.message === 'string' ? String((error as ErrorLike).message) : 'unknown error');
-  return transientError('NETWORK_ERROR', `Network error talking to ${host} (${detail})`, error);
+  // Only the code, never the error's own message: it may quote the URL with its signed query.
+  const detail = code === undefined ? '' : ` (${code})`;
+  return transientError('NETWORK_ERROR', `Network error talking to ${host}${detail}`, error);
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -107,7 +107,7 @@ export function classifyHttpStatus(
     case 410:
       return permanentError('NOT_FOUND', `File not found on the server (${label})`);
   }
-  if (status >= 500) return permanentError('SERVER_ERROR', `Server error (${label})`);
+  if (status >= 500) return permanentError('BAD_RESPONSE', `The server cannot serve this download (${label})`);
   if (status >= 400) return permanentError('HTTP_CLIENT_ERROR', `The server refused the request (${label})`);
   return permanentError('BAD_RESPONSE', `Unexpected response from the server (${label})`);
 }

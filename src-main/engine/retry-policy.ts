@@ -43,6 +43,12 @@ export function decideAfterFailure(
   return { action: 'retry', delayMs: Math.max(scheduled, asked) };
 }
 
+const HTTP_DATE = [
+  /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/, // IMF-fixdate
+  /^[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/, // RFC 850
+  /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/, // asctime
+];
+
 /**
  * Retry-After as milliseconds from `nowMs`: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
  * Unparsable or past values give null, so the normal schedule applies.
@@ -51,6 +57,8 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
   if (header === undefined) return null;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // Only the three HTTP-date forms: Date.parse alone would read "soon 2099" as a year away.
+  if (!HTTP_DATE.some((form) => form.test(value))) return null;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return null;
   const delta = date - nowMs;

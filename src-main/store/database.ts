@@ -24,13 +24,17 @@ export class DatabaseTooNewError extends Error {
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   const db = new Database(path);
   try {
+    // Refuse a database from the future before anything (even the journal mode) touches it.
+    const latest = migrations.at(-1)?.version ?? 0;
+    const found = schemaVersion(db);
+    if (found > latest) throw new DatabaseTooNewError(path, found, latest);
     db.pragma('journal_mode = WAL');
     // NORMAL is durable across application crashes in WAL mode; the partial file's own fsync
     // guards the bytes, so a lost last transaction only costs a re-fetch of one checkpoint.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db, path, migrations);
+    migrate(db, migrations);
     return db;
   } catch (error) {
     db.close();
@@ -42,10 +46,8 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
-  const latest = migrations.at(-1)?.version ?? 0;
+function migrate(db: Db, migrations: readonly Migration[]): void {
   const current = schemaVersion(db);
-  if (current > latest) throw new DatabaseTooNewError(path, current, latest);
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     db.transaction(() => {

@@ -78,11 +78,13 @@ describe('classifyNetworkError', () => {
     }
   });
 
-  it('falls back to "unknown error" when there is neither a code nor a message', () => {
-    expect(classifyNetworkError({}, 'h').message).toBe('Network error talking to h (unknown error)');
-    expect(classifyNetworkError(null, 'h').message).toBe('Network error talking to h (unknown error)');
+  it('without a code, says only "network error": an error\'s own message may quote a signed URL', () => {
+    expect(classifyNetworkError({}, 'h').message).toBe('Network error talking to h');
+    expect(classifyNetworkError(null, 'h').message).toBe('Network error talking to h');
     expect(classifyNetworkError(undefined, 'h').code).toBe('NETWORK_ERROR');
-    expect(classifyNetworkError({ code: 42 }, 'h').message).toBe('Network error talking to h (unknown error)');
+    expect(classifyNetworkError({ code: 42 }, 'h').message).toBe('Network error talking to h');
+    const leaky = classifyNetworkError(new Error('GET https://h.example/secret/path?token=abc failed'), 'h.example');
+    expect(leaky.message).toBe('Network error talking to h.example');
   });
 
   it('passes a DownloadError through unchanged', () => {
@@ -109,8 +111,8 @@ describe('classifyHttpStatus', () => {
     [502, 'SERVER_ERROR', true, 'Temporary server error (HTTP 502 Bad Gateway)'],
     [503, 'SERVER_ERROR', true, 'Temporary server error (HTTP 503 Service Unavailable)'],
     [504, 'SERVER_ERROR', true, 'Temporary server error (HTTP 504 Gateway Timeout)'],
-    [501, 'SERVER_ERROR', false, 'Server error (HTTP 501)'],
-    [505, 'SERVER_ERROR', false, 'Server error (HTTP 505)'],
+    [501, 'BAD_RESPONSE', false, 'The server cannot serve this download (HTTP 501)'],
+    [505, 'BAD_RESPONSE', false, 'The server cannot serve this download (HTTP 505)'],
     [304, 'BAD_RESPONSE', false, 'Unexpected response from the server (HTTP 304)'],
   ];
 

@@ -152,3 +152,12 @@ describe('USAGE', () => {
     expect(USAGE).toContain('(default 30)');
   });
 });
+
+describe('numeric options', () => {
+  it('accept only plain decimal numbers', () => {
+    for (const value of ['0x10', '1e1', ' 5', '5s', '']) {
+      expect(() => parseCliArgs(['get', URL_, '--attempts', value])).toThrow(UsageError);
+    }
+    expect(() => parseCliArgs(['get', URL_, '--retry-delay', '.5'])).toThrow(UsageError);
+  });
+});

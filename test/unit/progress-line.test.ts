@@ -154,6 +154,9 @@ describe('formatBytes', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(1)).toBe('1 B');
     expect(formatBytes(1023)).toBe('1023 B');
+    // Rounding decides the unit: never "1024 KB".
+    expect(formatBytes(1048575)).toBe('1 MB');
+    expect(formatBytes(1024 ** 3 - 1)).toBe('1 GB');
     expect(formatBytes(1024)).toBe('1 KB');
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(10 * 1024)).toBe('10 KB');

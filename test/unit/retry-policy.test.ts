@@ -171,6 +171,16 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', now)).toBeNull();
   });
 
+  it('reads the obsolete RFC 850 and asctime date forms', () => {
+    expect(parseRetryAfter('Tuesday, 01-Jan-30 00:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Tue Jan  1 00:00:30 2030', now)).toBe(30_000);
+  });
+
+  it('does not read free text with a year in it as a date', () => {
+    expect(parseRetryAfter('soon 2099', now)).toBeNull();
+    expect(parseRetryAfter('retry 2031', now)).toBeNull();
+  });
+
   it('gives null for values that are neither', () => {
     expect(parseRetryAfter('soon', now)).toBeNull();
     expect(parseRetryAfter('', now)).toBeNull();

@@ -142,6 +142,17 @@ describe('openDatabase', () => {
     expect((raw.prepare('SELECT id FROM downloads').all() as { id: string }[]).map((r) => r.id)).toEqual(['d1']);
   });
 
+  it('refuses a too-new rollback-journal database without touching a byte of it', () => {
+    const file = path.join(dir, 'legacy.db');
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE t (x)');
+    raw.pragma('user_version = 7');
+    raw.close();
+    const before = fs.readFileSync(file);
+    expect(() => openDatabase(file)).toThrow(DatabaseTooNewError);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
   it('closes the connection it refused (the file can be opened for writing again)', () => {
     const file = path.join(dir, 'steadfast.db');
     const created = openDatabase(file);
