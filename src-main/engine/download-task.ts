@@ -10,10 +10,7 @@ import { freeBytes } from './disk-space.js';
 import { DownloadError, permanentError, transientError } from './download-error.js';
 import type { DownloadRecord } from './download-store.js';
 import { PartialFile } from './partial-file.js';
-
-/** DESIGN.md §5: record a durable offset at least every second or every 16 MiB. */
-export const CHECKPOINT_INTERVAL_MS = 1000;
-export const CHECKPOINT_BYTES = 16 * 1024 * 1024;
+import { SequentialWriter } from './sequential-writer.js';
 
 /** The response's facts an attempt hands back before it writes its first byte. */
 export interface ResponseFacts {
@@ -123,8 +120,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
   const watchdog = stallWatchdog(ctx.stallTimeoutMs, ctx.now, (error) => controller.abort(error));
 
   let file: PartialFile | null = null;
-  let position = 0;
-  let durable = 0;
+  let writer: SequentialWriter | null = null;
   try {
     await onDisk(record.dest_dir, () => mkdir(record.dest_dir, { recursive: true }));
     // After a crash the partial may hold bytes past the durable offset that were never
@@ -140,44 +136,32 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       signal: controller.signal,
     });
     watchdog.touch();
-    let filename = record.filename;
-    if (opened.kind === 'complete') {
-      position = durable = opened.total;
-      file = await onDisk(partialPath(record.dest_dir, filename), () =>
-        PartialFile.open(partialPath(record.dest_dir, filename)),
-      );
-      await onDisk(file.path, () => file!.truncate(opened.total));
-    } else {
-      const { start, total, body } = opened;
-      filename = ctx.onResponse(opened);
-      if (total !== null && record.total_bytes === null) await ensureSpace(record.dest_dir, total - start);
-      const path = partialPath(record.dest_dir, filename);
-      file = await onDisk(path, () => PartialFile.open(path));
-      const partial = file;
-      await onDisk(path, () => partial.truncate(start));
-      position = durable = start;
-      let lastCheckpoint = ctx.now();
+    const filename = opened.kind === 'complete' ? record.filename : ctx.onResponse(opened);
+    const path = partialPath(record.dest_dir, filename);
+    const start = opened.kind === 'complete' ? opened.total : opened.start;
+    if (opened.kind === 'body' && opened.total !== null && record.total_bytes === null) {
+      await ensureSpace(record.dest_dir, opened.total - start);
+    }
+    const partial = await onDisk(path, () => PartialFile.open(path));
+    file = partial;
+    await onDisk(path, () => partial.truncate(start));
+    const out = new SequentialWriter(partial, start, ctx.onCheckpoint, ctx.now);
+    writer = out;
 
+    if (opened.kind === 'body') {
+      const { total, body } = opened;
       try {
         for await (const chunk of body as AsyncIterable<Buffer>) {
           watchdog.touch();
-          const room = total === null ? chunk.byteLength : total - position;
+          const room = total === null ? chunk.byteLength : total - out.position;
           const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
-          await onDisk(path, () => partial.write(data, position));
-          position += data.byteLength;
-          ctx.onBytes(position, data.byteLength);
+          await onDisk(path, () => out.append(data));
+          ctx.onBytes(out.position, data.byteLength);
           if (data !== chunk) {
             throw transientError(
               'BODY_TOO_LONG',
               `${source.displayHost} sent more bytes than the ${formatBytes(total ?? 0)} it announced`,
             );
-          }
-          const now = ctx.now();
-          if (now - lastCheckpoint >= CHECKPOINT_INTERVAL_MS || position - durable >= CHECKPOINT_BYTES) {
-            await onDisk(path, () => partial.sync());
-            durable = position;
-            ctx.onCheckpoint(durable);
-            lastCheckpoint = now;
           }
         }
       } catch (error) {
@@ -185,23 +169,22 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         throw error instanceof DownloadError ? error : classifyNetworkError(error, source.displayHost);
       }
       if (controller.signal.aborted) throw controller.signal.reason;
-      if (total !== null && position < total) {
+      if (total !== null && out.position < total) {
         throw transientError(
           'SHORT_BODY',
-          `The connection to ${source.displayHost} closed early (${formatBytes(position)} of ${formatBytes(total)})`,
+          `The connection to ${source.displayHost} closed early (${formatBytes(out.position)} of ${formatBytes(total)})`,
         );
       }
     }
 
-    await onDisk(file.path, () => file!.sync());
-    durable = position;
-    ctx.onCheckpoint(durable);
-    await file.close();
+    await onDisk(path, () => out.settle());
+    writer = null;
+    const size = out.position;
+    await partial.close();
     file = null;
 
-    const partialName = partialPath(record.dest_dir, filename);
     if (record.expected_sha256 !== null) {
-      const actual = await onDisk(partialName, () => sha256Of(partialName));
+      const actual = await onDisk(path, () => sha256Of(path));
       if (actual !== record.expected_sha256) {
         throw permanentError(
           'CHECKSUM_MISMATCH',
@@ -210,24 +193,15 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       }
     }
     const finalName = ctx.finalName(filename);
-    await onDisk(partialName, () => rename(partialName, join(record.dest_dir, finalName)));
-    return { filename: finalName, total: position };
+    await onDisk(path, () => rename(path, join(record.dest_dir, finalName)));
+    return { filename: finalName, total: size };
   } catch (error) {
     throw controller.signal.aborted && !(error instanceof DownloadError) ? controller.signal.reason : error;
   } finally {
     watchdog.stop();
     ctx.signal.removeEventListener('abort', stopOnUserAbort);
-    if (file !== null) {
-      // Whatever was written is kept: sync it and record it, so a retry fetches none of it again.
-      const open = file;
-      const written = position;
-      await open
-        .sync()
-        .then(() => {
-          if (written > durable) ctx.onCheckpoint(written);
-        })
-        .catch(() => undefined);
-      await open.close().catch(() => undefined);
-    }
+    // Whatever was received is kept: written, synced and recorded, so a retry fetches none of it again.
+    await writer?.settle().catch(() => undefined);
+    await file?.close().catch(() => undefined);
   }
 }

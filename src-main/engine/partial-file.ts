@@ -38,6 +38,15 @@ export class PartialFile {
     }
   }
 
+  /** Writes `chunks` back to back from `position` in one system call where the OS allows. */
+  async writev(chunks: readonly Buffer[], position: number): Promise<void> {
+    const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+    const { bytesWritten } = await this.handle.writev(chunks, position);
+    if (bytesWritten < total) {
+      await this.write(Buffer.concat(chunks).subarray(bytesWritten), position + bytesWritten);
+    }
+  }
+
   async sync(): Promise<void> {
     await this.handle.datasync();
   }
