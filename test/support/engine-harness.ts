@@ -18,8 +18,6 @@ export interface EngineHarness {
   dbPath: string;
   store: SqliteStore;
   manager: DownloadManager;
-  /** Every status each download passed through, in order (from the change events). */
-  statuses(id: string): DownloadStatus[];
   waitFor(id: string, until: (s: DownloadSnapshot) => boolean, timeoutMs?: number): Promise<DownloadSnapshot>;
   waitForStatus(id: string, status: DownloadStatus, timeoutMs?: number): Promise<DownloadSnapshot>;
   /** Stops the engine and closes the store; `keepFiles` leaves the folder for a second engine. */
@@ -44,16 +42,8 @@ export function startEngine(
     settingsOverride: { ...FAST, ...options.settings },
     ...(options.createSource ? { createSource: options.createSource } : {}),
   });
-  const history = new Map<string, DownloadStatus[]>();
-  const latest = new Map<string, DownloadSnapshot>();
   const waiters = new Set<() => void>();
-  manager.onChanged(({ snapshots }) => {
-    for (const s of snapshots) {
-      const seen = history.get(s.id) ?? [];
-      if (seen.at(-1) !== s.status) seen.push(s.status);
-      history.set(s.id, seen);
-      latest.set(s.id, s);
-    }
+  manager.onChanged(() => {
     for (const wake of waiters) wake();
   });
 
@@ -85,7 +75,6 @@ export function startEngine(
     dbPath,
     store,
     manager,
-    statuses: (id) => history.get(id) ?? [],
     waitFor,
     waitForStatus: (id, status, timeoutMs) => waitFor(id, (s) => s.status === status, timeoutMs),
     async close({ keepFiles = false } = {}) {
