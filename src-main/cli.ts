@@ -44,17 +44,18 @@ async function get(command: GetCommand): Promise<number> {
   });
   const tty = process.stderr.isTTY === true;
   let last: DownloadSnapshot | null = null;
-  let lastPrinted = '';
+  let lastState = '';
   const render = () => {
     if (last === null) return;
     const line = progressLine(last, Date.now());
-    if (tty) process.stderr.write(`\r\x1b[K${line}`);
-    else if (last.status !== 'downloading' || !lastPrinted.startsWith(line.split('  ')[0]!)) {
-      // Without a terminal, one line per state change keeps logs readable.
-      const key = `${last.status} ${last.retry_info.current_attempt}`;
-      if (key !== lastPrinted) process.stderr.write(`${line}\n`);
-      lastPrinted = key;
+    if (tty) {
+      process.stderr.write(`\r\x1b[K${line}`);
+      return;
     }
+    // Without a terminal, one line per state change keeps logs readable.
+    const state = `${last.status} ${last.retry_info.current_attempt}`;
+    if (state !== lastState) process.stderr.write(`${line}\n`);
+    lastState = state;
   };
 
   try {

@@ -1,4 +1,4 @@
-import type { DownloadSnapshot } from './downloads.js';
+import type { AttemptRecord, DownloadSnapshot } from './downloads.js';
 import type { ProgressReport } from './progress-report.js';
 import type { AddRequest, RemoveOptions, SettingsPatch } from './schemas.js';
 import type { Settings } from './settings.js';
@@ -23,6 +23,8 @@ export interface DownloadsApi {
   cancel(id: string): Promise<DownloadSnapshot>;
   restart(id: string): Promise<DownloadSnapshot>;
   changeSource(id: string, url: string): Promise<DownloadSnapshot>;
+  /** The attempt history of one download, oldest first (the details view). */
+  attempts(id: string): Promise<AttemptRecord[]>;
   remove(id: string, options?: RemoveOptions): Promise<void>;
   getSettings(): Promise<Settings>;
   updateSettings(patch: SettingsPatch): Promise<Settings>;

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiRequestError } from '../contract/api-error.js';
 import type { DownloadsApi, DownloadsChange } from '../contract/api.js';
-import type { DownloadSnapshot, DownloadSource, DownloadStatus } from '../contract/downloads.js';
+import type { AttemptRecord, DownloadSnapshot, DownloadSource, DownloadStatus } from '../contract/downloads.js';
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
 import {
   type AddRequest,
@@ -27,7 +27,7 @@ import { partialPath, type ResponseFacts, runAttempt } from './download-task.js'
 import { filenameFromUrl, sanitizeFilename, uniqueFilename } from './file-names.js';
 import { HttpSource } from './http-source.js';
 import { decideAfterFailure, type RetryPolicy } from './retry-policy.js';
-import { toSnapshot } from './snapshot.js';
+import { toAttemptRecord, toSnapshot } from './snapshot.js';
 import { SpeedMeter } from './speed-meter.js';
 
 export type SourceFactory = (source: DownloadSource) => ByteSource;
@@ -255,9 +255,8 @@ export class DownloadManager implements DownloadsApi {
     return () => this.listeners.delete(listener);
   }
 
-  /** The attempt history of one download, oldest first. */
-  attempts(id: string) {
-    return this.store.listAttempts(this.record(id).id);
+  async attempts(id: string): Promise<AttemptRecord[]> {
+    return this.store.listAttempts(this.record(id).id).map(toAttemptRecord);
   }
 
   // ---- scheduling ---------------------------------------------------------------------------

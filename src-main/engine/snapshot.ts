@@ -1,5 +1,5 @@
-import type { DownloadSnapshot } from '../contract/downloads.js';
-import type { DownloadRecord } from './download-store.js';
+import type { AttemptRecord, DownloadSnapshot } from '../contract/downloads.js';
+import type { AttemptRow, DownloadRecord } from './download-store.js';
 import { partialPath } from './download-task.js';
 import { join } from 'node:path';
 
@@ -45,5 +45,17 @@ export function toSnapshot(record: DownloadRecord, live: LiveProgress | null, no
     created_at: iso(record.created_at),
     updated_at: iso(record.updated_at),
     completed_at: record.completed_at === null ? null : iso(record.completed_at),
+  };
+}
+
+export function toAttemptRecord(row: AttemptRow): AttemptRecord {
+  return {
+    number: row.number,
+    started_at: iso(row.started_at),
+    ended_at: row.ended_at === null ? null : iso(row.ended_at),
+    offset_from: String(row.offset_from),
+    offset_to: row.offset_to === null ? null : String(row.offset_to),
+    error_code: row.error_code,
+    error_message: row.error_message,
   };
 }

@@ -37,7 +37,7 @@ describe('user actions', () => {
     expect(readFileSync(done.path).equals(content)).toBe(true);
     expect(done.failed_count).toBe(0);
     expect(origin.requests[1]!.headers.range).toBe(`bytes=${kept}-`);
-    expect(engine.manager.attempts(id).map((a) => a.error_message)).toEqual(['Paused', null]);
+    expect(engine.store.listAttempts(id).map((a) => a.error_message)).toEqual(['Paused', null]);
   });
 
   it('pause and resume of a download waiting for its retry', async () => {

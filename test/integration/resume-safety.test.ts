@@ -97,7 +97,7 @@ describe('resume safety', () => {
     const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
     const done = await engine.waitForStatus(id, 'completed');
     expect(readFileSync(done.path).equals(v1)).toBe(true);
-    expect(engine.manager.attempts(id).map((a) => a.error_code)).toEqual(['CONNECTION_RESET', 'BODY_TOO_LONG', null]);
+    expect(engine.store.listAttempts(id).map((a) => a.error_code)).toEqual(['CONNECTION_RESET', 'BODY_TOO_LONG', null]);
     expect(origin.requests.at(-1)!.status).toBe(416);
     expect(origin.requests.at(-1)!.headers.range).toBe(`bytes=${SIZE}-`);
   });

@@ -40,7 +40,7 @@ describe("RETRY-RESUME-SPEC.md's timeline", () => {
     expect(gets).toHaveLength(4);
     expect(gets[0]!.headers.range).toBeUndefined();
     // Every retry resumes exactly where the durable offset was, with a validator.
-    const attempts = engine.manager.attempts(added.id);
+    const attempts = engine.store.listAttempts(added.id);
     expect(attempts.map((a) => a.number)).toEqual([1, 2, 3, 4]);
     for (let i = 1; i < 4; i++) {
       expect(gets[i]!.headers.range).toBe(`bytes=${attempts[i]!.offset_from}-`);
@@ -52,6 +52,13 @@ describe("RETRY-RESUME-SPEC.md's timeline", () => {
     expect(attempts[1]!.offset_to! / size).toBeCloseTo(0.55, 1);
     expect(attempts[2]!.offset_to! / size).toBeCloseTo(0.85, 1);
     expect(attempts.slice(0, 3).every((a) => a.error_code === 'CONNECTION_RESET')).toBe(true);
+    // The details view's history: the same attempts with byte counts as strings.
+    const history = await engine.manager.attempts(added.id);
+    expect(history.map((h) => [h.number, h.offset_from, h.offset_to, h.error_code])).toEqual(
+      attempts.map((r) => [r.number, String(r.offset_from), String(r.offset_to), r.error_code]),
+    );
+    expect(history[3]!.offset_to).toBe(String(size));
+    expect(Date.parse(history[0]!.started_at)).toBe(attempts[0]!.started_at);
     // The spec's promise: bandwidth ≈ the file, not the sum of restarts. Bytes in flight when
     // a connection dies may be lost, never more than 1 MiB per failure.
     expect(origin.bytesSent('/movie.mp4')).toBeLessThanOrEqual(size + 3 * MiB);

@@ -30,7 +30,7 @@ describe('retry exhaustion', () => {
     expect(failed.error_message).toBe('Max retries exceeded: Temporary server error (HTTP 503 Service Unavailable)');
     expect(failed.retry_info).toEqual({ current_attempt: 5, max_attempts: 5, next_retry_at: null, next_retry_in: null });
     expect(origin.requests).toHaveLength(5);
-    const attempts = engine.manager.attempts(id);
+    const attempts = engine.store.listAttempts(id);
     expect(attempts.map((a) => a.number)).toEqual([1, 2, 3, 4, 5]);
     const measured = gaps(attempts);
     [100, 200, 400, 800].forEach((expected, i) => {
@@ -47,7 +47,7 @@ describe('retry exhaustion', () => {
     const failed = await engine.waitForStatus(id, 'failed');
     expect(failed.failed_count).toBe(3);
     expect(origin.requests).toHaveLength(3);
-    for (const gap of gaps(engine.manager.attempts(id))) {
+    for (const gap of gaps(engine.store.listAttempts(id))) {
       expect(gap).toBeGreaterThanOrEqual(98);
       expect(gap).toBeLessThan(250);
     }
@@ -65,7 +65,7 @@ describe('retry exhaustion', () => {
     expect(waiting.retry_info.next_retry_in).toBe(2);
     const failed = await engine.waitForStatus(id, 'failed', 40_000);
     expect(failed.failed_count).toBe(5);
-    const measured = gaps(engine.manager.attempts(id));
+    const measured = gaps(engine.store.listAttempts(id));
     [2000, 4000, 8000, 16000].forEach((expected, i) => {
       expect(measured[i]).toBeGreaterThanOrEqual(expected - 2);
       expect(measured[i]).toBeLessThan(expected + 300);

@@ -41,7 +41,7 @@ describe('transient failures are retried and the download completes', () => {
       const done = await engine.waitForStatus(id, 'completed');
       expect(done.failed_count).toBe(1);
       expect(readFileSync(done.path).equals(content)).toBe(true);
-      const attempts = engine.manager.attempts(id);
+      const attempts = engine.store.listAttempts(id);
       expect(attempts.map((a) => a.error_code)).toEqual([code, null]);
       expect(origin.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
     });
@@ -55,7 +55,7 @@ describe('transient failures are retried and the download completes', () => {
     const waiting = await engine.waitForStatus(id, 'retrying');
     expect(waiting.retry_info.next_retry_in).toBe(1);
     await engine.waitForStatus(id, 'completed');
-    const [first, second] = engine.manager.attempts(id);
+    const [first, second] = engine.store.listAttempts(id);
     // The schedule alone would wait 50 ms; the server asked for a second.
     expect(second!.started_at - first!.ended_at!).toBeGreaterThanOrEqual(990);
   });
@@ -75,8 +75,8 @@ describe('transient failures are retried and the download completes', () => {
     engine = startEngine({ createSource: (source) => new HttpSource(source.url, { lookup }) });
     const { id } = await engine.manager.add({ url: `http://origin.test:${origin.port}/f.bin` });
     const done = await engine.waitForStatus(id, 'completed');
-    expect(engine.manager.attempts(id).map((a) => a.error_code)).toEqual(['DNS_FAILURE', null]);
-    expect(engine.manager.attempts(id)[0]!.error_message).toBe('Could not resolve host origin.test:' + origin.port);
+    expect(engine.store.listAttempts(id).map((a) => a.error_code)).toEqual(['DNS_FAILURE', null]);
+    expect(engine.store.listAttempts(id)[0]!.error_message).toBe('Could not resolve host origin.test:' + origin.port);
     expect(readFileSync(done.path).equals(content)).toBe(true);
   });
 
@@ -146,7 +146,7 @@ describe('permanent failures fail at once after exactly one request', () => {
       expect(failed.failed_count).toBe(1);
       expect(failed.retry_info.next_retry_in).toBeNull();
       expect(origin.requests).toHaveLength(1);
-      expect(engine.manager.attempts(id)).toHaveLength(1);
+      expect(engine.store.listAttempts(id)).toHaveLength(1);
     });
   }
 });
