@@ -3,12 +3,14 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApiRequestError } from './contract/api-error.js';
-import type { DownloadSnapshot } from './contract/downloads.js';
+import { describeSource, type DownloadSnapshot } from './contract/downloads.js';
+import { parseInput, settingsPatchSchema } from './contract/schemas.js';
 import type { Settings } from './contract/settings.js';
 import { type GetCommand, parseCliArgs, UsageError, USAGE } from './cli/args.js';
 import { defaultDataDir, defaultDownloadDir } from './cli/default-paths.js';
 import { outcomeLine, progressLine } from './cli/progress-line.js';
 import { DownloadManager } from './engine/download-manager.js';
+import { FileSecretStore } from './store/file-secret-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -19,13 +21,16 @@ function overrides(command: GetCommand): Partial<Settings> {
   if (command.attempts !== null) values.max_attempts = command.attempts;
   if (command.retryDelaySeconds !== null) values.initial_delay_seconds = command.retryDelaySeconds;
   if (command.stallTimeoutSeconds !== null) values.stall_timeout_seconds = command.stallTimeoutSeconds;
+  if (command.endpoint !== null) values.s3_endpoint = command.endpoint;
+  if (command.region !== null) values.s3_region = command.region;
+  if (command.profile !== null) values.s3_profile = command.profile;
   return values;
 }
 
 /** The same URL into the same folder, not finished yet: running the command again resumes it. */
 async function findOrAdd(manager: DownloadManager, url: string, dir: string): Promise<DownloadSnapshot> {
   const earlier = (await manager.list()).find(
-    (s) => s.source.kind === 'http' && s.source.url === url && s.dest_dir === dir && s.status !== 'completed',
+    (s) => describeSource(s.source) === url && s.dest_dir === dir && s.status !== 'completed',
   );
   if (earlier === undefined) return manager.add({ url, dest_dir: dir });
   if (earlier.status === 'paused' || earlier.status === 'retrying') return manager.resume(earlier.id);
@@ -39,8 +44,10 @@ async function get(command: GetCommand): Promise<number> {
   const store = SqliteStore.open(join(dataDir, 'steadfast.db'));
   const manager = new DownloadManager({
     store,
+    secrets: new FileSecretStore(dataDir),
     defaultDownloadDir: defaultDownloadDir(),
-    settingsOverride: overrides(command),
+    // The flags pass the settings' own validation, so a bad --endpoint reads like a bad setting.
+    settingsOverride: parseInput(settingsPatchSchema.omit({ s3_secret_access_key: true }), overrides(command)),
   });
   const tty = process.stderr.isTTY === true;
   let last: DownloadSnapshot | null = null;

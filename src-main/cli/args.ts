@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 
-export const USAGE = `Usage: steadfast get <url> [options]
+export const USAGE = `Usage: steadfast get <url | s3://bucket/key> [options]
 
-Downloads one URL in the foreground, resuming and retrying like the app does.
+Downloads one URL or S3 object in the foreground, resuming and retrying like the app does.
 Run the same command again to resume a download that was interrupted or paused (Ctrl-C).
 
 Options:
@@ -12,6 +12,11 @@ Options:
   --retry-delay SECONDS     delay before the first retry, doubled for each further one (default 2)
   --stall-timeout SECONDS   give up an attempt after this long without data (default 30)
   --json                    print the final state as one JSON object on stdout
+
+S3 (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the shared AWS files or --profile):
+  --endpoint URL            an S3-compatible endpoint (MinIO, R2, …); implies path-style addressing
+  --region REGION           the bucket's region (default: AWS_REGION, else us-east-1)
+  --profile NAME            a profile of the shared AWS config and credentials files
   -h, --help                show this help`;
 
 export class UsageError extends Error {
@@ -26,6 +31,9 @@ export interface GetCommand {
   attempts: number | null;
   retryDelaySeconds: number | null;
   stallTimeoutSeconds: number | null;
+  endpoint: string | null;
+  region: string | null;
+  profile: string | null;
   json: boolean;
 }
 
@@ -52,6 +60,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         attempts: { type: 'string' },
         'retry-delay': { type: 'string' },
         'stall-timeout': { type: 'string' },
+        endpoint: { type: 'string' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -73,6 +84,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     attempts: numberOption('attempts', values.attempts, 1, 100, true),
     retryDelaySeconds: numberOption('retry-delay', values['retry-delay'], 0.1, 600, false),
     stallTimeoutSeconds: numberOption('stall-timeout', values['stall-timeout'], 1, 3600, false),
+    endpoint: values.endpoint ?? null,
+    region: values.region ?? null,
+    profile: values.profile ?? null,
     json: values.json,
   };
 }

@@ -10,12 +10,27 @@ export const DOWNLOAD_STATUSES = [
 ] as const;
 export type DownloadStatus = (typeof DOWNLOAD_STATUSES)[number];
 
-/** Where a download's bytes come from. S3 joins this union in its own issue. */
+/** Where a download's bytes come from. */
 export interface HttpSource {
   kind: 'http';
   url: string;
 }
-export type DownloadSource = HttpSource;
+
+/** An S3 object; region and endpoint fall back to the S3 settings when absent. */
+export interface S3Source {
+  kind: 's3';
+  bucket: string;
+  key: string;
+  region?: string;
+  endpoint?: string;
+}
+
+export type DownloadSource = HttpSource | S3Source;
+
+/** How a source is shown to people: a URL, or s3://bucket/key (never credentials). */
+export function describeSource(source: DownloadSource): string {
+  return source.kind === 'http' ? source.url : `s3://${source.bucket}/${source.key}`;
+}
 
 export interface RetryInfo {
   /** The attempt running now or next: failed_count + 1, at most max_attempts. */

@@ -1,18 +1,6 @@
 import { z } from 'zod';
 import { ApiRequestError } from './api-error.js';
-import { BACKOFF_KINDS } from './settings.js';
-
-const httpUrl = z
-  .string()
-  .max(8192, 'url is longer than 8192 characters')
-  .refine((value) => {
-    try {
-      const { protocol } = new URL(value);
-      return protocol === 'http:' || protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'url must be an absolute http:// or https:// URL');
+import { BACKOFF_KINDS, DEFAULT_QUALITIES } from './settings.js';
 
 /** Absolute paths only: a relative folder would depend on whichever directory the engine started in. */
 const absoluteDir = z
@@ -29,9 +17,58 @@ export const downloadIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'id must be 1–64 letters, digits, "-" or "_"');
 
-export const addRequestSchema = z.strictObject({
-  url: httpUrl,
-  /** A file name wins over the URL's and the server's; it is still sanitised. */
+const S3_URL = /^s3:\/\/([^/]+)\/(.+)$/s;
+
+/** `s3://bucket/key` as typed in a terminal: the key is taken literally, not percent-decoded. */
+export function parseS3Url(value: string): { bucket: string; key: string } | null {
+  const match = S3_URL.exec(value);
+  return match ? { bucket: match[1]!, key: match[2]! } : null;
+}
+
+const bucketName = z
+  .string()
+  .min(1, 'bucket must not be empty')
+  .max(255)
+  .regex(/^[^/\s\0]+$/, 'bucket must not contain "/", spaces or NUL');
+const objectKey = z
+  .string()
+  .min(1, 'key must not be empty')
+  .max(1024)
+  .refine((value) => !value.includes('\0'), 'key must not contain NUL characters');
+
+/** A download address: http(s)://… or s3://bucket/key. */
+const sourceUrl = z
+  .string()
+  .max(8192, 'url is longer than 8192 characters')
+  .refine((value) => {
+    if (value.startsWith('s3://')) {
+      const parsed = parseS3Url(value);
+      return parsed !== null && bucketName.safeParse(parsed.bucket).success && objectKey.safeParse(parsed.key).success;
+    }
+    try {
+      const { protocol } = new URL(value);
+      return protocol === 'http:' || protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'url must be an absolute http:// or https:// URL, or s3://bucket/key');
+
+const endpointUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const { protocol } = new URL(value);
+      return protocol === 'http:' || protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'endpoint must be an http:// or https:// URL');
+
+const region = z.string().regex(/^[a-z0-9-]{1,64}$/, 'region must look like "eu-west-1"');
+
+const requestOptions = {
+  /** A file name wins over the source's; it is still sanitised. */
   filename: z.string().min(1).max(255).optional(),
   dest_dir: absoluteDir.optional(),
   sha256: z
@@ -39,13 +76,58 @@ export const addRequestSchema = z.strictObject({
     .regex(/^[0-9a-fA-F]{64}$/, 'sha256 must be 64 hexadecimal characters')
     .transform((value) => value.toLowerCase())
     .optional(),
-});
-export type AddRequest = z.input<typeof addRequestSchema>;
+};
 
-export const changeSourceSchema = z.strictObject({ url: httpUrl });
+export const urlRequestSchema = z.strictObject({ url: sourceUrl, ...requestOptions });
+export const s3RequestSchema = z.strictObject({
+  s3: z.strictObject({ bucket: bucketName, key: objectKey, region: region.optional(), endpoint: endpointUrl.optional() }),
+  ...requestOptions,
+});
+/** Letters, digits, ".", "_" and "-" only: a content id can never climb out of its key prefix. */
+export const catalogRequestSchema = z.strictObject({
+  content_id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'content_id must be 1–128 letters, digits, ".", "_" or "-"'),
+  quality: z.string().min(1).max(32),
+  ...requestOptions,
+});
+
+export type UrlRequest = z.output<typeof urlRequestSchema>;
+export type S3Request = z.output<typeof s3RequestSchema>;
+export type CatalogRequest = z.output<typeof catalogRequestSchema>;
+export type AddRequest = z.input<typeof urlRequestSchema> | z.input<typeof s3RequestSchema> | z.input<typeof catalogRequestSchema>;
+export type ParsedAddRequest = UrlRequest | S3Request | CatalogRequest;
+
+/** Picks the request's form by its key, so errors speak about that form, not a union. */
+export function parseAddRequest(input: unknown): ParsedAddRequest {
+  const has = (key: string) => typeof input === 'object' && input !== null && Object.hasOwn(input, key);
+  if (has('url')) return parseInput(urlRequestSchema, input);
+  if (has('s3')) return parseInput(s3RequestSchema, input);
+  if (has('content_id')) return parseInput(catalogRequestSchema, input);
+  throw new ApiRequestError('INVALID_ARGUMENT', 'A download needs one of: url, s3 {bucket, key}, or content_id with quality');
+}
+
+export const changeSourceSchema = z.strictObject({ url: sourceUrl });
 
 export const removeOptionsSchema = z.strictObject({ delete_file: z.boolean().optional() });
 export type RemoveOptions = z.input<typeof removeOptionsSchema>;
+
+const TEMPLATE_FIELDS = /\{(content_id|quality)\}/g;
+const template = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(1024)
+    .refine((value) => !/[{}]/.test(value.replace(TEMPLATE_FIELDS, '')), `${name} may only use {content_id} and {quality}`);
+
+export const catalogSchema = z.strictObject({
+  bucket: bucketName,
+  key_template: template('key_template'),
+  filename_template: template('filename_template'),
+  qualities: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'each quality is 1–32 letters, digits, "_" or "-"'))
+    .min(1)
+    .max(20)
+    .default(DEFAULT_QUALITIES),
+});
 
 export const settingsPatchSchema = z.strictObject({
   max_attempts: z.number().int().min(1).max(100).optional(),
@@ -54,6 +136,14 @@ export const settingsPatchSchema = z.strictObject({
   stall_timeout_seconds: z.number().min(1).max(3600).optional(),
   max_concurrent: z.number().int().min(1).max(20).optional(),
   download_dir: absoluteDir.optional(),
+  s3_region: region.nullable().optional(),
+  s3_endpoint: endpointUrl.nullable().optional(),
+  s3_force_path_style: z.boolean().nullable().optional(),
+  s3_access_key_id: z.string().regex(/^[A-Za-z0-9]{1,128}$/, 's3_access_key_id must be letters and digits').nullable().optional(),
+  /** Write-only: stored in the secret store, never returned; null forgets it. */
+  s3_secret_access_key: z.string().min(1).max(512).nullable().optional(),
+  s3_profile: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 's3_profile must be a profile name').nullable().optional(),
+  catalog: catalogSchema.nullable().optional(),
 });
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 

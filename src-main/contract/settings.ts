@@ -13,7 +13,32 @@ export interface Settings {
   max_concurrent: number;
   /** Where new downloads go unless a request names another folder. */
   download_dir: string;
+  /** S3 region; null lets the AWS configuration (environment, profile) decide. */
+  s3_region: string | null;
+  /** An S3-compatible endpoint (MinIO, R2, …); null for AWS itself. */
+  s3_endpoint: string | null;
+  /** Path-style addressing; null means "yes when a custom endpoint is set". */
+  s3_force_path_style: boolean | null;
+  /** With s3_secret_access_key (write-only, kept in the secret store); null uses the AWS credential chain. */
+  s3_access_key_id: string | null;
+  /** Whether a secret access key is stored. The secret itself is never returned. */
+  s3_secret_access_key_set: boolean;
+  /** A named profile of the shared AWS config files; null for the default chain. */
+  s3_profile: string | null;
+  /** Maps {content_id, quality} to an S3 object, as RETRY-RESUME-SPEC.md's downloads do. */
+  catalog: Catalog | null;
 }
+
+export interface Catalog {
+  bucket: string;
+  /** e.g. "videos/{content_id}/{quality}.mp4" */
+  key_template: string;
+  /** e.g. "{content_id}_{quality}.mp4" */
+  filename_template: string;
+  qualities: string[];
+}
+
+export const DEFAULT_QUALITIES = ['360p', '480p', '720p', '1080p'];
 
 /** RETRY-RESUME-SPEC.md's numbers: 5 attempts, 2 s doubling (2, 4, 8, 16 s). */
 export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
@@ -22,4 +47,11 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   backoff: 'exponential',
   stall_timeout_seconds: 30,
   max_concurrent: 3,
+  s3_region: null,
+  s3_endpoint: null,
+  s3_force_path_style: null,
+  s3_access_key_id: null,
+  s3_secret_access_key_set: false,
+  s3_profile: null,
+  catalog: null,
 };

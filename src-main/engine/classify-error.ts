@@ -128,3 +128,71 @@ export function classifyDiskError(error: unknown, path: string): DownloadError {
   const code = errorCode(error) ?? 'unknown error';
   return permanentError('DISK_ERROR', `Could not write ${path} (${code})`, error);
 }
+
+interface S3ErrorLike {
+  name?: unknown;
+  Code?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+  $response?: { headers?: Record<string, string | undefined> };
+}
+
+/**
+ * An error from the S3 SDK. S3's error code (the SDK puts it in `name`) decides; the message
+ * names the bucket and key so the user can see which of them is wrong.
+ */
+export function classifyS3Error(
+  error: unknown,
+  where: { bucket: string; key: string; host: string },
+  nowMs: number,
+): DownloadError {
+  const { bucket, key } = where;
+  if (error instanceof DownloadError) return error;
+  const s3 = (error ?? {}) as S3ErrorLike;
+  const name = typeof s3.Code === 'string' ? s3.Code : typeof s3.name === 'string' ? s3.name : '';
+  const status = typeof s3.$metadata?.httpStatusCode === 'number' ? s3.$metadata.httpStatusCode : null;
+  const object = `s3://${bucket}/${key}`;
+  switch (name) {
+    case 'NoSuchKey':
+    case 'NotFound':
+      return permanentError('NOT_FOUND', `Object '${key}' does not exist in bucket '${bucket}'`, error);
+    case 'NoSuchBucket':
+      return permanentError('NOT_FOUND', `Bucket '${bucket}' does not exist`, error);
+    case 'InvalidBucketName':
+      return permanentError('BAD_URL', `'${bucket}' is not a valid bucket name`, error);
+    case 'AccessDenied':
+    case 'AllAccessDisabled':
+      return permanentError('ACCESS_DENIED', `Access denied to ${object}`, error);
+    case 'InvalidAccessKeyId':
+      return permanentError('UNAUTHORIZED', `The S3 access key id is not known to the server (bucket '${bucket}')`, error);
+    case 'SignatureDoesNotMatch':
+      return permanentError('UNAUTHORIZED', `The S3 secret access key does not match the access key id (bucket '${bucket}')`, error);
+    case 'ExpiredToken':
+    case 'TokenRefreshRequired':
+      return permanentError('UNAUTHORIZED', `The S3 session token has expired (bucket '${bucket}')`, error);
+    case 'CredentialsProviderError':
+      return permanentError(
+        'CREDENTIALS_MISSING',
+        'No S3 credentials found: set an access key in the settings, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an AWS profile',
+        error,
+      );
+    case 'SlowDown':
+    case 'Throttling':
+    case 'ThrottlingException':
+    case 'RequestLimitExceeded':
+    case 'TooManyRequestsException':
+      return new DownloadError('RATE_LIMITED', `S3 asked to slow down (${name}) for ${object}`, {
+        transient: true,
+        retryAfterMs: parseRetryAfter(s3.$response?.headers?.['retry-after'], nowMs),
+        cause: error,
+      });
+    case 'RequestTimeout':
+      return transientError('REQUEST_TIMEOUT', `S3 timed out waiting for the request (${object})`, error);
+    case 'InternalError':
+    case 'ServiceUnavailable':
+      return transientError('SERVER_ERROR', `Temporary S3 error (${name}) for ${object}`, error);
+    case 'RequestTimeTooSkewed':
+      return transientError('CLOCK_SKEW', "This computer's clock differs too much from S3's; check the system time", error);
+  }
+  if (status !== null) return classifyHttpStatus(status, s3.$response?.headers?.['retry-after'], nowMs);
+  return classifyNetworkError(error, where.host);
+}

@@ -8,10 +8,12 @@ import type { AttemptRecord, DownloadSnapshot, DownloadSource, DownloadStatus } 
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
 import {
   type AddRequest,
-  addRequestSchema,
   changeSourceSchema,
   downloadIdSchema,
+  parseAddRequest,
   parseInput,
+  parseS3Url,
+  type ParsedAddRequest,
   type RemoveOptions,
   removeOptionsSchema,
   type SettingsPatch,
@@ -26,6 +28,9 @@ import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-st
 import { partialPath, type ResponseFacts, runAttempt } from './download-task.js';
 import { filenameFromUrl, sanitizeFilename, uniqueFilename } from './file-names.js';
 import { HttpSource } from './http-source.js';
+import { S3Clients } from './s3-clients.js';
+import { S3Source } from './s3-source.js';
+import { MemorySecretStore, type SecretStore } from './secret-store.js';
 import { decideAfterFailure, type RetryPolicy } from './retry-policy.js';
 import { toAttemptRecord, toSnapshot } from './snapshot.js';
 import { SpeedMeter } from './speed-meter.js';
@@ -37,6 +42,8 @@ export interface ManagerOptions {
   /** Used until the user chooses a download folder in the settings. */
   defaultDownloadDir: string;
   createSource?: SourceFactory;
+  /** Where the S3 secret key lives; nothing is kept without one. */
+  secrets?: SecretStore;
   clock?: Clock;
   /** Settings for this process only (CLI flags): applied over the stored ones, never saved. */
   settingsOverride?: Partial<Settings>;
@@ -51,6 +58,14 @@ interface RunningTask {
   bytes: number;
   speed: SpeedMeter;
   done: Promise<void>;
+}
+
+const lastSegment = (key: string): string | null => key.split('/').filter(Boolean).at(-1) ?? null;
+
+/** A validated download address as a source: s3://bucket/key, or an http(s) URL. */
+function sourceFromUrl(url: string): DownloadSource {
+  const s3 = parseS3Url(url);
+  return s3 === null ? { kind: 'http', url } : { kind: 's3', ...s3 };
 }
 
 const ACTIVE: readonly DownloadStatus[] = ['queued', 'downloading', 'retrying'];
@@ -71,6 +86,8 @@ export class DownloadManager implements DownloadsApi {
   private readonly removed = new Set<string>();
   private readonly batcher: ChangeBatcher;
   private readonly override: Partial<Settings>;
+  private readonly secrets: SecretStore;
+  private readonly s3: S3Clients;
   private settings: Settings;
   private started = false;
   private only: ReadonlySet<string> | null = null;
@@ -78,9 +95,11 @@ export class DownloadManager implements DownloadsApi {
   constructor(options: ManagerOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
-    this.createSource = options.createSource ?? ((source) => new HttpSource(source.url));
     this.override = options.settingsOverride ?? {};
+    this.secrets = options.secrets ?? new MemorySecretStore();
     this.settings = this.loadSettings(options.defaultDownloadDir);
+    this.s3 = new S3Clients(this.secrets, this.settings);
+    this.createSource = options.createSource ?? ((source) => this.defaultSource(source));
     this.batcher = new ChangeBatcher((ids) => this.emit(ids), this.clock);
     for (const record of this.store.listDownloads()) this.records.set(record.id, record);
     this.recover();
@@ -123,13 +142,14 @@ export class DownloadManager implements DownloadsApi {
   }
 
   async add(request: AddRequest): Promise<DownloadSnapshot> {
-    const input = parseInput(addRequestSchema, request);
+    const input = parseAddRequest(request);
+    const { source, name } = this.resolveSource(input);
     const destDir = input.dest_dir ?? this.settings.download_dir;
-    const wanted = sanitizeFilename(input.filename ?? filenameFromUrl(input.url) ?? '');
+    const wanted = sanitizeFilename(input.filename ?? name ?? '');
     const now = this.clock.now();
     const record: DownloadRecord = {
       id: randomUUID(),
-      source: { kind: 'http', url: input.url },
+      source,
       filename: this.freeName(destDir, wanted, null),
       filename_from_user: input.filename !== undefined,
       dest_dir: destDir,
@@ -209,7 +229,7 @@ export class DownloadManager implements DownloadsApi {
     // cannot be trusted; with one, the next attempt's If-Range and size checks decide.
     const restart = !verifiable && record.downloaded_bytes > 0;
     this.update(id, {
-      source: { kind: 'http', url: input.url },
+      source: sourceFromUrl(input.url),
       ...(restart
         ? {
             downloaded_bytes: 0,
@@ -243,9 +263,15 @@ export class DownloadManager implements DownloadsApi {
   }
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
-    const values = parseInput(settingsPatchSchema, patch);
+    const { s3_secret_access_key: secret, ...values } = parseInput(settingsPatchSchema, patch);
+    if (secret !== undefined) this.secrets.set('s3_secret_access_key', secret);
     this.store.writeSettings(values);
-    this.settings = { ...this.settings, ...values };
+    this.settings = {
+      ...this.settings,
+      ...values,
+      s3_secret_access_key_set: this.secrets.get('s3_secret_access_key') !== null,
+    };
+    this.s3.reset(this.settings);
     this.pump();
     return this.getSettings();
   }
@@ -497,12 +523,44 @@ export class DownloadManager implements DownloadsApi {
   }
 
   private loadSettings(defaultDownloadDir: string): Settings {
-    const stored = settingsPatchSchema.safeParse(this.store.readSettings());
+    const stored = settingsPatchSchema.omit({ s3_secret_access_key: true }).safeParse(this.store.readSettings());
     return {
       ...DEFAULT_SETTINGS,
       download_dir: defaultDownloadDir,
       ...(stored.success ? stored.data : {}),
       ...this.override,
+      s3_secret_access_key_set: this.secrets.get('s3_secret_access_key') !== null,
+    };
+  }
+
+  private defaultSource(source: DownloadSource): ByteSource {
+    if (source.kind === 'http') return new HttpSource(source.url);
+    const { client, host } = this.s3.targetFor(source);
+    return new S3Source(client, source.bucket, source.key, host, () => this.clock.now());
+  }
+
+  /** What an add request downloads, and the name it suggests before any server answers. */
+  private resolveSource(input: ParsedAddRequest): { source: DownloadSource; name: string | null } {
+    if ('url' in input) {
+      const source = sourceFromUrl(input.url);
+      return { source, name: source.kind === 'http' ? filenameFromUrl(source.url) : lastSegment(source.key) };
+    }
+    if ('s3' in input) return { source: { kind: 's3', ...input.s3 }, name: lastSegment(input.s3.key) };
+    const catalog = this.settings.catalog;
+    if (catalog === null) {
+      throw new ApiRequestError('INVALID_ARGUMENT', 'No content catalog is configured: set "catalog" in the settings first');
+    }
+    if (!catalog.qualities.includes(input.quality)) {
+      throw new ApiRequestError(
+        'INVALID_ARGUMENT',
+        `quality must be one of ${catalog.qualities.join(', ')}, not "${input.quality}"`,
+      );
+    }
+    const fill = (template: string) =>
+      template.replaceAll('{content_id}', input.content_id).replaceAll('{quality}', input.quality);
+    return {
+      source: { kind: 's3', bucket: catalog.bucket, key: fill(catalog.key_template) },
+      name: fill(catalog.filename_template),
     };
   }
 

@@ -78,7 +78,7 @@ describe('the CLI', () => {
     root = tempDir();
     const bad = await runCli(['get', 'ftp://example.invalid/x', '--data-dir', root]).exited;
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('url: url must be an absolute http:// or https:// URL');
+    expect(bad.stderr).toContain('url: url must be an absolute http:// or https:// URL, or s3://bucket/key');
     const flags = await runCli(['get', 'http://127.0.0.1/x', '--attempts', 'lots']).exited;
     expect(flags.code).toBe(2);
     expect(flags.stderr).toContain('--attempts must be a whole number from 1 to 100, not "lots"');

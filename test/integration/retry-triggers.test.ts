@@ -3,6 +3,7 @@ import type { LookupFunction } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeSource } from '../../src-main/contract/downloads.js';
 import { HttpSource } from '../../src-main/engine/http-source.js';
 import { startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { type Fault, type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
@@ -72,7 +73,7 @@ describe('transient failures are retried and the download completes', () => {
       }
       dnsLookup('127.0.0.1', options, callback as (err: Error | null, a: string | LookupAddress[], f?: number) => void);
     }) as unknown as LookupFunction;
-    engine = startEngine({ createSource: (source) => new HttpSource(source.url, { lookup }) });
+    engine = startEngine({ createSource: (source) => new HttpSource(describeSource(source), { lookup }) });
     const { id } = await engine.manager.add({ url: `http://origin.test:${origin.port}/f.bin` });
     const done = await engine.waitForStatus(id, 'completed');
     expect(engine.store.listAttempts(id).map((a) => a.error_code)).toEqual(['DNS_FAILURE', null]);

@@ -10,10 +10,12 @@ export interface CliRun {
 }
 
 /** Runs `steadfast <args>` as a real child process, the way a user's shell would. */
-export function runCli(args: string[]): CliRun {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Never let the AWS SDK look for credentials on the network (instance metadata).
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...env },
   });
   let stdout = '';
   let stderr = '';

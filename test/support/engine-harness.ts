@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DownloadSnapshot, DownloadStatus } from '../../src-main/contract/downloads.js';
 import type { Settings } from '../../src-main/contract/settings.js';
 import { DownloadManager, type SourceFactory } from '../../src-main/engine/download-manager.js';
+import type { SecretStore } from '../../src-main/engine/secret-store.js';
 import { SqliteStore } from '../../src-main/store/sqlite-store.js';
 
 /** Test settings: the real schedule's shape with short delays, so tests stay fast and deterministic. */
@@ -30,7 +31,13 @@ export function tempDir(): string {
 
 /** A real engine on a real SQLite file in a fresh temporary folder. */
 export function startEngine(
-  options: { settings?: Partial<Settings>; createSource?: SourceFactory; root?: string; start?: boolean } = {},
+  options: {
+    settings?: Partial<Settings>;
+    createSource?: SourceFactory;
+    secrets?: SecretStore;
+    root?: string;
+    start?: boolean;
+  } = {},
 ): EngineHarness {
   const root = options.root ?? tempDir();
   const downloads = join(root, 'downloads');
@@ -41,6 +48,7 @@ export function startEngine(
     defaultDownloadDir: downloads,
     settingsOverride: { ...FAST, ...options.settings },
     ...(options.createSource ? { createSource: options.createSource } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
   });
   const waiters = new Set<() => void>();
   manager.onChanged(() => {

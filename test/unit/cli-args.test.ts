@@ -23,6 +23,9 @@ describe('parseCliArgs', () => {
       attempts: null,
       retryDelaySeconds: null,
       stallTimeoutSeconds: null,
+      endpoint: null,
+      region: null,
+      profile: null,
       json: false,
     });
   });
@@ -50,6 +53,9 @@ describe('parseCliArgs', () => {
       attempts: 10,
       retryDelaySeconds: 0.5,
       stallTimeoutSeconds: 45,
+      endpoint: null,
+      region: null,
+      profile: null,
       json: true,
     });
   });
@@ -142,14 +148,25 @@ describe('parseCliArgs', () => {
 
 describe('USAGE', () => {
   it('documents the command and every option with its default', () => {
-    expect(USAGE.split('\n')[0]).toBe('Usage: steadfast get <url> [options]');
-    for (const option of ['--dir DIR', '--data-dir DIR', '--attempts N', '--retry-delay SECONDS', '--stall-timeout SECONDS', '--json', '-h, --help']) {
+    expect(USAGE.split('\n')[0]).toBe('Usage: steadfast get <url | s3://bucket/key> [options]');
+    for (const option of ['--dir DIR', '--data-dir DIR', '--attempts N', '--retry-delay SECONDS', '--stall-timeout SECONDS', '--json', '-h, --help', '--endpoint URL', '--region REGION', '--profile NAME']) {
       expect(USAGE).toContain(option);
     }
     expect(USAGE).toContain('$STEADFAST_DATA_DIR');
     expect(USAGE).toContain('1–100 (default 5)');
     expect(USAGE).toContain('(default 2)');
     expect(USAGE).toContain('(default 30)');
+  });
+});
+
+describe('S3 options', () => {
+  it('are read for an s3:// source', () => {
+    expect(parseCliArgs(['get', 's3://bucket/a/b.mp4', '--endpoint', 'http://127.0.0.1:9000', '--region', 'eu-west-1', '--profile', 'work'])).toMatchObject({
+      url: 's3://bucket/a/b.mp4',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'eu-west-1',
+      profile: 'work',
+    });
   });
 });
 

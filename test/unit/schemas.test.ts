@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { ApiRequestError } from '../../src-main/contract/api-error.js';
 import {
-  addRequestSchema,
+  parseAddRequest,
+  urlRequestSchema,
   changeSourceSchema,
   downloadIdSchema,
   parseInput,
@@ -23,24 +24,24 @@ const HASH = '0123456789abcdef'.repeat(4);
 
 describe('addRequestSchema', () => {
   it('accepts http and https URLs and keeps them as given', () => {
-    expect(parseInput(addRequestSchema, { url: 'http://example.com/a.bin' })).toEqual({ url: 'http://example.com/a.bin' });
-    expect(parseInput(addRequestSchema, { url: 'https://127.0.0.1:8443/x?y=1#z' })).toEqual({
+    expect(parseAddRequest({ url: 'http://example.com/a.bin' })).toEqual({ url: 'http://example.com/a.bin' });
+    expect(parseAddRequest({ url: 'https://127.0.0.1:8443/x?y=1#z' })).toEqual({
       url: 'https://127.0.0.1:8443/x?y=1#z',
     });
-    expect(parseInput(addRequestSchema, { url: 'HTTPS://EXAMPLE.COM/A' })).toEqual({ url: 'HTTPS://EXAMPLE.COM/A' });
+    expect(parseAddRequest({ url: 'HTTPS://EXAMPLE.COM/A' })).toEqual({ url: 'HTTPS://EXAMPLE.COM/A' });
   });
 
   it('accepts every optional field', () => {
     const request = { url: 'https://example.com/a.iso', filename: 'linux.iso', dest_dir: '/data/isos', sha256: HASH };
-    expect(parseInput(addRequestSchema, request)).toEqual(request);
+    expect(parseAddRequest(request)).toEqual(request);
   });
 
   it('accepts Windows drive and UNC folders', () => {
-    expect(parseInput(addRequestSchema, { url: 'https://e.com/', dest_dir: 'C:\\Users\\me\\Downloads' }).dest_dir).toBe(
+    expect(parseAddRequest({ url: 'https://e.com/', dest_dir: 'C:\\Users\\me\\Downloads' }).dest_dir).toBe(
       'C:\\Users\\me\\Downloads',
     );
-    expect(parseInput(addRequestSchema, { url: 'https://e.com/', dest_dir: 'd:/dl' }).dest_dir).toBe('d:/dl');
-    expect(parseInput(addRequestSchema, { url: 'https://e.com/', dest_dir: '\\\\nas\\share' }).dest_dir).toBe(
+    expect(parseAddRequest({ url: 'https://e.com/', dest_dir: 'd:/dl' }).dest_dir).toBe('d:/dl');
+    expect(parseAddRequest({ url: 'https://e.com/', dest_dir: '\\\\nas\\share' }).dest_dir).toBe(
       '\\\\nas\\share',
     );
   });
@@ -48,86 +49,86 @@ describe('addRequestSchema', () => {
   it.each(['ftp://example.com/a', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,hi', 'ws://e.com/'])(
     'refuses the scheme of %s',
     (url) => {
-      const error = refusal(addRequestSchema, { url });
+      const error = refusal(urlRequestSchema, { url });
       expect(error.code).toBe('INVALID_ARGUMENT');
-      expect(error.message).toBe('url: url must be an absolute http:// or https:// URL');
+      expect(error.message).toBe('url: url must be an absolute http:// or https:// URL, or s3://bucket/key');
     },
   );
 
   it.each(['/files/a.bin', 'example.com/a.bin', '//example.com/a.bin', '', 'http//example.com'])(
     'refuses the relative or broken URL %j',
     (url) => {
-      expect(refusal(addRequestSchema, { url }).message).toBe('url: url must be an absolute http:// or https:// URL');
+      expect(refusal(urlRequestSchema, { url }).message).toBe('url: url must be an absolute http:// or https:// URL, or s3://bucket/key');
     },
   );
 
   it('refuses a URL over 8192 characters', () => {
     const url = `https://example.com/${'a'.repeat(8192)}`;
-    expect(refusal(addRequestSchema, { url }).message).toBe('url: url is longer than 8192 characters');
+    expect(refusal(urlRequestSchema, { url }).message).toBe('url: url is longer than 8192 characters');
   });
 
   it.each([5, null, true, ['https://e.com/'], { href: 'https://e.com/' }])('refuses a non-string url %j', (url) => {
-    const error = refusal(addRequestSchema, { url });
+    const error = refusal(urlRequestSchema, { url });
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toMatch(/^url: Invalid input: expected string, received /);
   });
 
   it('refuses a missing url', () => {
-    expect(refusal(addRequestSchema, {}).message).toBe('url: Invalid input: expected string, received undefined');
+    expect(refusal(urlRequestSchema, {}).message).toBe('url: Invalid input: expected string, received undefined');
   });
 
   it('refuses a non-object request', () => {
     for (const input of ['https://e.com/', null, 42, undefined]) {
-      const error = refusal(addRequestSchema, input);
+      const error = refusal(urlRequestSchema, input);
       expect(error.code).toBe('INVALID_ARGUMENT');
       expect(error.message).toMatch(/^Invalid input: expected object, received /);
     }
   });
 
   it('is strict: unknown keys are refused and named', () => {
-    const error = refusal(addRequestSchema, { url: 'https://e.com/', priority: 'high' });
+    const error = refusal(urlRequestSchema, { url: 'https://e.com/', priority: 'high' });
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toBe('Unrecognized key: "priority"');
   });
 
   it('refuses a relative dest_dir', () => {
     for (const dest_dir of ['downloads', './downloads', '../etc', 'C:relative', '~/Downloads']) {
-      expect(refusal(addRequestSchema, { url: 'https://e.com/', dest_dir }).message).toBe(
+      expect(refusal(urlRequestSchema, { url: 'https://e.com/', dest_dir }).message).toBe(
         'dest_dir: folder must be an absolute path',
       );
     }
   });
 
   it('refuses a NUL in dest_dir', () => {
-    expect(refusal(addRequestSchema, { url: 'https://e.com/', dest_dir: '/data/\0/x' }).message).toBe(
+    expect(refusal(urlRequestSchema, { url: 'https://e.com/', dest_dir: '/data/\0/x' }).message).toBe(
       'dest_dir: folder must not contain NUL characters',
     );
   });
 
   it('refuses an empty dest_dir and an empty or overlong filename', () => {
-    expect(refusal(addRequestSchema, { url: 'https://e.com/', dest_dir: '' }).message).toMatch(/^dest_dir: /);
-    expect(refusal(addRequestSchema, { url: 'https://e.com/', filename: '' }).message).toMatch(/^filename: /);
-    expect(refusal(addRequestSchema, { url: 'https://e.com/', filename: 'a'.repeat(256) }).message).toMatch(
+    expect(refusal(urlRequestSchema, { url: 'https://e.com/', dest_dir: '' }).message).toMatch(/^dest_dir: /);
+    expect(refusal(urlRequestSchema, { url: 'https://e.com/', filename: '' }).message).toMatch(/^filename: /);
+    expect(refusal(urlRequestSchema, { url: 'https://e.com/', filename: 'a'.repeat(256) }).message).toMatch(
       /^filename: /,
     );
-    expect(parseInput(addRequestSchema, { url: 'https://e.com/', filename: 'a'.repeat(255) }).filename).toHaveLength(255);
+    expect(parseAddRequest({ url: 'https://e.com/', filename: 'a'.repeat(255) }).filename).toHaveLength(255);
   });
 
   it('lowercases sha256', () => {
-    expect(parseInput(addRequestSchema, { url: 'https://e.com/', sha256: HASH.toUpperCase() }).sha256).toBe(HASH);
+    expect(parseAddRequest({ url: 'https://e.com/', sha256: HASH.toUpperCase() }).sha256).toBe(HASH);
   });
 
   it.each([HASH.slice(1), `${HASH}0`, `${HASH.slice(1)}g`, ` ${HASH.slice(1)}`, ''])('refuses the sha256 %j', (sha256) => {
-    expect(refusal(addRequestSchema, { url: 'https://e.com/', sha256 }).message).toBe(
+    expect(refusal(urlRequestSchema, { url: 'https://e.com/', sha256 }).message).toBe(
       'sha256: sha256 must be 64 hexadecimal characters',
     );
   });
 
   it('refuses __proto__ and constructor keys (no prototype games)', () => {
     const proto = JSON.parse('{"url":"https://e.com/","__proto__":{"polluted":true}}') as unknown;
-    expect(refusal(addRequestSchema, proto).message).toBe('Unrecognized key: "__proto__"');
+    expect(refusal(urlRequestSchema, proto).message).toBe('Unrecognized key: "__proto__"');
     const ctor = JSON.parse('{"url":"https://e.com/","constructor":{"prototype":{"polluted":true}}}') as unknown;
-    expect(refusal(addRequestSchema, ctor).message).toBe('Unrecognized key: "constructor"');
+    expect(refusal(urlRequestSchema, ctor).message).toBe('Unrecognized key: "constructor"');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
@@ -138,7 +139,7 @@ describe('changeSourceSchema and removeOptionsSchema', () => {
       url: 'https://mirror.example.org/a',
     });
     expect(refusal(changeSourceSchema, { url: 'ftp://e.com/a' }).message).toBe(
-      'url: url must be an absolute http:// or https:// URL',
+      'url: url must be an absolute http:// or https:// URL, or s3://bucket/key',
     );
     expect(refusal(changeSourceSchema, { url: 'https://e.com/', filename: 'x' }).message).toBe(
       'Unrecognized key: "filename"',
@@ -254,16 +255,16 @@ describe('downloadIdSchema', () => {
 
 describe('parseInput', () => {
   it('throws an ApiRequestError that serialises to {code, message}', () => {
-    const error = refusal(addRequestSchema, { url: 'ftp://e.com/' });
+    const error = refusal(urlRequestSchema, { url: 'ftp://e.com/' });
     expect(error.name).toBe('ApiRequestError');
     expect(error.toJSON()).toEqual({
       code: 'INVALID_ARGUMENT',
-      message: 'url: url must be an absolute http:// or https:// URL',
+      message: 'url: url must be an absolute http:// or https:// URL, or s3://bucket/key',
     });
   });
 
   it('names the first offending field', () => {
-    expect(refusal(addRequestSchema, { url: 'https://e.com/', dest_dir: 'rel', sha256: 'bad' }).message).toBe(
+    expect(refusal(urlRequestSchema, { url: 'https://e.com/', dest_dir: 'rel', sha256: 'bad' }).message).toBe(
       'dest_dir: folder must be an absolute path',
     );
   });

@@ -1,0 +1,26 @@
+/**
+ * Where secrets (the S3 secret access key) live, apart from settings and the database, so they
+ * never reach a snapshot, a settings response or a log. Headless: a 0600 file; the desktop
+ * app: Electron's safeStorage.
+ */
+export interface SecretStore {
+  get(name: SecretName): string | null;
+  /** null forgets the secret. */
+  set(name: SecretName, value: string | null): void;
+}
+
+export type SecretName = 's3_secret_access_key';
+
+/** For processes that keep no secrets (and tests that need none). */
+export class MemorySecretStore implements SecretStore {
+  private readonly values = new Map<SecretName, string>();
+
+  get(name: SecretName): string | null {
+    return this.values.get(name) ?? null;
+  }
+
+  set(name: SecretName, value: string | null): void {
+    if (value === null) this.values.delete(name);
+    else this.values.set(name, value);
+  }
+}
