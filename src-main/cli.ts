@@ -82,7 +82,8 @@ async function get(command: GetCommand): Promise<number> {
     let interrupted = false;
     const onSigint = () => {
       interrupted = true;
-      void manager.pause(id);
+      // It may have finished a moment ago; then there is nothing to pause.
+      manager.pause(id).catch(() => undefined);
     };
     process.once('SIGINT', onSigint);
     process.once('SIGTERM', onSigint);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ApiRequestError } from '../contract/api-error.js';
 import type { DownloadsApi, DownloadsChange } from '../contract/api.js';
 import type { AttemptRecord, DownloadSnapshot, DownloadSource, DownloadStatus } from '../contract/downloads.js';
@@ -51,6 +51,9 @@ export interface ManagerOptions {
 
 type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown';
 
+/** When stops race (cancel, then quit), the more final one wins: nothing the user ended comes back. */
+const STOP_RANK: Record<StopReason, number> = { shutdown: 0, pause: 1, cancel: 2, remove: 3 };
+
 interface RunningTask {
   abort: AbortController;
   stopReason: StopReason | null;
@@ -67,6 +70,12 @@ function sourceFromUrl(url: string): DownloadSource {
   const s3 = parseS3Url(url);
   return s3 === null ? { kind: 'http', url } : { kind: 's3', ...s3 };
 }
+
+/**
+ * Folders compared as the file system may see them: resolved, and case-folded because
+ * Windows and macOS ignore case (on Linux this only makes names a little more unique).
+ */
+const sameFolderKey = (dir: string): string => resolve(dir).toLowerCase();
 
 const ACTIVE: readonly DownloadStatus[] = ['queued', 'downloading', 'retrying'];
 
@@ -144,14 +153,15 @@ export class DownloadManager implements DownloadsApi {
   async add(request: AddRequest): Promise<DownloadSnapshot> {
     const input = parseAddRequest(request);
     const { source, name } = this.resolveSource(input);
-    const destDir = input.dest_dir ?? this.settings.download_dir;
+    const destDir = resolve(input.dest_dir ?? this.settings.download_dir);
     const wanted = sanitizeFilename(input.filename ?? name ?? '');
     const now = this.clock.now();
     const record: DownloadRecord = {
       id: randomUUID(),
       source,
       filename: this.freeName(destDir, wanted, null),
-      filename_from_user: input.filename !== undefined,
+      // A name the user or the catalog chose is kept over whatever the server suggests.
+      filename_from_user: input.filename !== undefined || 'content_id' in input,
       dest_dir: destDir,
       status: 'queued',
       total_bytes: null,
@@ -186,6 +196,8 @@ export class DownloadManager implements DownloadsApi {
   }
 
   async resume(id: string): Promise<DownloadSnapshot> {
+    // Resume right after pause: let the pause finish, then resume, rather than drop the click.
+    if (this.running.get(id)?.stopReason === 'pause') await this.running.get(id)!.done;
     const record = this.record(id);
     if (record.status === 'queued' || record.status === 'downloading') return this.snapshot(id);
     // Resuming a download that waits for its retry skips the rest of the countdown.
@@ -208,6 +220,8 @@ export class DownloadManager implements DownloadsApi {
     const record = this.record(id);
     this.requireStatus(record, ['failed', 'cancelled'], 'restart');
     this.update(id, {
+      // Bytes that failed their checksum are no partial worth resuming.
+      ...(record.error_code === 'CHECKSUM_MISMATCH' ? { downloaded_bytes: 0 } : {}),
       status: 'queued',
       failed_count: 0,
       max_attempts: this.settings.max_attempts,
@@ -243,8 +257,8 @@ export class DownloadManager implements DownloadsApi {
 
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
     const { delete_file } = parseInput(removeOptionsSchema, options);
+    if (this.running.has(this.record(id).id)) await this.stopTask(id, 'remove');
     const record = this.record(id);
-    if (this.running.has(id)) await this.stopTask(id, 'remove');
     this.cancelRetry(id);
     this.store.deleteDownload(id);
     this.records.delete(id);
@@ -264,6 +278,7 @@ export class DownloadManager implements DownloadsApi {
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
     const { s3_secret_access_key: secret, ...values } = parseInput(settingsPatchSchema, patch);
+    if (values.download_dir !== undefined) values.download_dir = resolve(values.download_dir);
     if (secret !== undefined) this.secrets.set('s3_secret_access_key', secret);
     this.store.writeSettings(values);
     this.settings = {
@@ -295,7 +310,7 @@ export class DownloadManager implements DownloadsApi {
     if (!this.started) return;
     for (const record of this.records.values()) {
       if (this.running.size >= this.settings.max_concurrent) return;
-      if (record.status === 'queued' && this.schedulable(record.id)) this.launch(record);
+      if (record.status === 'queued' && !this.running.has(record.id) && this.schedulable(record.id)) this.launch(record);
     }
   }
 
@@ -333,13 +348,16 @@ export class DownloadManager implements DownloadsApi {
       },
       onCheckpoint: (offset) => this.update(id, { downloaded_bytes: offset }),
       finalName: (filename) => this.freeName(current.dest_dir, filename, id, true),
-    }).then(
-      (result) => this.succeeded(id, attemptId, result),
-      (error: unknown) => this.attemptEnded(id, attemptId, task, error),
-    ).finally(() => {
-      this.running.delete(id);
-      this.pump();
-    });
+    })
+      .then(
+        (result) => this.succeeded(id, attemptId, result),
+        (error: unknown) => this.attemptEnded(id, attemptId, task, error),
+      )
+      .catch((error: unknown) => this.bookkeepingFailed(id, error))
+      .finally(() => {
+        this.running.delete(id);
+        this.pump();
+      });
   }
 
   private recordResponse(id: string, facts: ResponseFacts): string {
@@ -348,6 +366,8 @@ export class DownloadManager implements DownloadsApi {
     // Like a browser, a fresh download takes the server's name unless the user chose one.
     if (facts.start === 0 && record.downloaded_bytes === 0 && !record.filename_from_user && facts.suggestedName) {
       filename = this.freeName(record.dest_dir, sanitizeFilename(facts.suggestedName), id);
+      // Nothing durable is in the old partial (downloaded_bytes is 0): do not leave it behind.
+      if (filename !== record.filename) rmSync(partialPath(record.dest_dir, record.filename), { force: true });
     }
     this.update(id, {
       filename,
@@ -400,7 +420,7 @@ export class DownloadManager implements DownloadsApi {
       thrown instanceof DownloadError
         ? thrown
         : permanentError('INTERNAL_ERROR', `Internal error: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
-    const decision = decideAfterFailure(error, record.failed_count + 1, this.retryPolicy());
+    const decision = decideAfterFailure(error, record.failed_count + 1, this.retryPolicy(record));
     this.store.transaction(() => {
       this.store.endAttempt(attemptId, {
         ended_at: now,
@@ -429,9 +449,28 @@ export class DownloadManager implements DownloadsApi {
     if (decision.action === 'retry') this.scheduleRetry(this.records.get(id)!);
   }
 
-  private retryPolicy(): RetryPolicy {
+  /** The download's own attempt count (what its "Attempt n of m" shows); delays as set now. */
+  /**
+   * Recording an attempt's end failed (the database's disk is full, a file is locked): the
+   * download must not stay "downloading" with nothing running, so mark it failed, in memory at
+   * least, with the reason.
+   */
+  private bookkeepingFailed(id: string, error: unknown): void {
+    const record = this.records.get(id);
+    if (record === undefined) return;
+    const message = `Could not record the download's state: ${error instanceof Error ? error.message : String(error)}`;
+    const patch: DownloadPatch = { status: 'failed', next_retry_at: null, error_code: 'INTERNAL_ERROR', error_message: message };
+    try {
+      this.update(id, patch);
+    } catch {
+      this.records.set(id, { ...record, ...patch });
+      this.batcher.mark(id);
+    }
+  }
+
+  private retryPolicy(record: DownloadRecord): RetryPolicy {
     return {
-      maxAttempts: this.settings.max_attempts,
+      maxAttempts: record.max_attempts,
       initialDelayMs: this.settings.initial_delay_seconds * 1000,
       backoff: this.settings.backoff,
     };
@@ -458,7 +497,7 @@ export class DownloadManager implements DownloadsApi {
   private async stopTask(id: string, reason: StopReason): Promise<void> {
     const task = this.running.get(id);
     if (!task) return;
-    task.stopReason = reason;
+    if (task.stopReason === null || STOP_RANK[reason] > STOP_RANK[task.stopReason]) task.stopReason = reason;
     task.abort.abort(new Error(`download ${reason}`));
     await task.done;
   }
@@ -466,8 +505,9 @@ export class DownloadManager implements DownloadsApi {
   private async markCancelled(id: string): Promise<void> {
     const record = this.records.get(id)!;
     this.cancelRetry(id);
-    await rm(partialPath(record.dest_dir, record.filename), { force: true });
+    // The status first: while the file is deleted, no free slot may start this download again.
     this.update(id, { status: 'cancelled', downloaded_bytes: 0, next_retry_at: null });
+    await rm(partialPath(record.dest_dir, record.filename), { force: true });
   }
 
   /** DESIGN.md §2's recovery: an attempt cut off by a crash resumes from its durable offset. */
@@ -510,14 +550,17 @@ export class DownloadManager implements DownloadsApi {
    */
   private freeName(destDir: string, wanted: string, self: string | null, final = false): string {
     const claimed = new Set<string>();
+    const folder = sameFolderKey(destDir);
     for (const other of this.records.values()) {
-      if (other.id !== self && other.dest_dir === destDir && other.status !== 'completed') {
+      if (other.id !== self && sameFolderKey(other.dest_dir) === folder && other.status !== 'completed') {
         claimed.add(other.filename.toLowerCase());
       }
     }
+    const own = self === null ? null : this.records.get(self)!.filename;
     return uniqueFilename(wanted, (candidate) => {
       if (existsSync(join(destDir, candidate))) return true;
       if (final) return false;
+      if (candidate === own) return false;
       return claimed.has(candidate.toLowerCase()) || existsSync(partialPath(destDir, candidate));
     });
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { formatBytes } from '../contract/format.js';
 import type { ByteSource, Validator } from './byte-source.js';
@@ -121,6 +122,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
 
   let file: PartialFile | null = null;
   let writer: SequentialWriter | null = null;
+  let body: Readable | null = null;
   try {
     await onDisk(record.dest_dir, () => mkdir(record.dest_dir, { recursive: true }));
     // After a crash the partial may hold bytes past the durable offset that were never
@@ -136,6 +138,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       signal: controller.signal,
     });
     watchdog.touch();
+    if (opened.kind === 'body') body = opened.body;
     const filename = opened.kind === 'complete' ? record.filename : ctx.onResponse(opened);
     const path = partialPath(record.dest_dir, filename);
     const start = opened.kind === 'complete' ? opened.total : opened.start;
@@ -149,9 +152,9 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     writer = out;
 
     if (opened.kind === 'body') {
-      const { total, body } = opened;
+      const { total } = opened;
       try {
-        for await (const chunk of body as AsyncIterable<Buffer>) {
+        for await (const chunk of opened.body as AsyncIterable<Buffer>) {
           watchdog.touch();
           const room = total === null ? chunk.byteLength : total - out.position;
           const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
@@ -183,6 +186,8 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     await partial.close();
     file = null;
 
+    // A pause or cancel that came while the last bytes were written still counts.
+    if (controller.signal.aborted) throw controller.signal.reason;
     if (record.expected_sha256 !== null) {
       const actual = await onDisk(path, () => sha256Of(path));
       if (actual !== record.expected_sha256) {
@@ -192,6 +197,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         );
       }
     }
+    if (controller.signal.aborted) throw controller.signal.reason;
     const finalName = ctx.finalName(filename);
     await onDisk(path, () => rename(path, join(record.dest_dir, finalName)));
     return { filename: finalName, total: size };
@@ -199,6 +205,8 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     throw controller.signal.aborted && !(error instanceof DownloadError) ? controller.signal.reason : error;
   } finally {
     watchdog.stop();
+    // A response given up before it was read to the end must not hold its socket open.
+    body?.destroy();
     ctx.signal.removeEventListener('abort', stopOnUserAbort);
     // Whatever was received is kept: written, synced and recorded, so a retry fetches none of it again.
     await writer?.settle().catch(() => undefined);

@@ -63,8 +63,12 @@ export class HttpSource implements ByteSource {
 
     const { validator } = request;
     const ifRange = validator.etag ?? validator.lastModified;
-    const headers: Record<string, string> = { range: `bytes=${request.offset}-` };
-    if (ifRange !== null) headers['if-range'] = ifRange;
+    // Like Chrome: without a validator nothing proves the bytes on disk belong to the file the
+    // server has now, and a same-sized changed file would be spliced silently.
+    if (ifRange === null) {
+      return this.openWhole(request.signal, 'The server gives no way to check that the file is unchanged');
+    }
+    const headers: Record<string, string> = { range: `bytes=${request.offset}-`, 'if-range': ifRange };
     const opened = await this.send(headers, request.signal);
     const { response } = opened;
     const current = validatorOf(response.headers);

@@ -4,6 +4,7 @@ import type { ByteSource, OpenRequest, OpenResult } from './byte-source.js';
 import { classifyS3Error } from './classify-error.js';
 import { parseContentRange } from './content-range.js';
 import { transientError } from './download-error.js';
+import { filenameFromContentDisposition } from './file-names.js';
 
 interface S3ErrorShape {
   name?: unknown;
@@ -40,9 +41,10 @@ export class S3Source implements ByteSource {
   async open(request: OpenRequest): Promise<OpenResult> {
     if (request.offset === 0) return this.openWhole(request.signal, null);
     const etag = request.validator.etag;
+    if (etag === null) return this.openWhole(request.signal, 'The server gives no way to check that the file is unchanged');
     let response: GetObjectCommandOutput;
     try {
-      response = await this.get(request.signal, { Range: `bytes=${request.offset}-`, ...(etag ? { IfMatch: etag } : {}) });
+      response = await this.get(request.signal, { Range: `bytes=${request.offset}-`, IfMatch: etag });
     } catch (error) {
       if (request.signal.aborted) throw error;
       const status = statusOf(error);
@@ -66,7 +68,7 @@ export class S3Source implements ByteSource {
         ? 'The server answered the resume request with the wrong byte range'
         : request.total !== null && range.total !== null && range.total !== request.total
           ? 'The file size changed on the server'
-          : etag !== null && response.ETag !== undefined && response.ETag !== etag
+          : response.ETag !== undefined && response.ETag !== etag
             ? 'The file changed on the server'
             : null;
     if (reason === null) return this.body(response, request.offset, range.total ?? request.total, null);
@@ -95,7 +97,7 @@ export class S3Source implements ByteSource {
       start,
       total,
       validator: { etag: response.ETag ?? null, lastModified: response.LastModified?.toUTCString() ?? null },
-      suggestedName: this.key.split('/').filter(Boolean).at(-1) ?? null,
+      suggestedName: filenameFromContentDisposition(response.ContentDisposition),
       restartReason: restartReason === null ? null : `${restartReason}; downloading again from the start.`,
       body: response.Body as Readable,
     };

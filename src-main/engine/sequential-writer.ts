@@ -68,6 +68,7 @@ export class SequentialWriter {
     await this.writePending();
     await this.file.sync();
     this.record(this.written);
+    this.throwIfFailed();
   }
 
   private throwIfFailed(): void {
@@ -109,6 +110,11 @@ export class SequentialWriter {
   private record(offset: number): void {
     if (offset <= this.durable) return;
     this.durable = offset;
-    this.onCheckpoint(offset);
+    try {
+      this.onCheckpoint(offset);
+    } catch (error) {
+      // Recording can fail (the database's disk is full): surface it on the next append.
+      this.failure ??= { error };
+    }
   }
 }

@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.js';
 import { tempDir } from '../support/engine-harness.js';
 import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
+import { S3RVER_KEY, startLocalS3 } from '../support/s3-fixtures.js';
 
 const MiB = 1024 * 1024;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -134,5 +135,29 @@ describe('the CLI', () => {
     // It resumed from the durable offset: neither from 0 nor from unrecorded bytes.
     expect(origin.requests.at(-1)!.headers.range).toBe(`bytes=${durable}-`);
     expect(existsSync(join(root, 'dl', 'iso.bin.partial'))).toBe(false);
+  });
+
+  it('gets s3://bucket/key with --endpoint and credentials from a --profile of the shared AWS files', async () => {
+    const s3 = await startLocalS3(['media']);
+    try {
+      const content = randomBytesSeeded(MiB, 34);
+      await s3.put('media', 'docs/report.pdf', content);
+      root = tempDir();
+      const credentials = join(root, 'aws-credentials');
+      writeFileSync(credentials, `[work]\naws_access_key_id = ${S3RVER_KEY.accessKeyId}\naws_secret_access_key = profile-secret\n`);
+      const run = await runCli(
+        ['get', 's3://media/docs/report.pdf', '--endpoint', s3.endpoint, '--region', 'eu-west-1', '--profile', 'work', '--dir', root, '--data-dir', root, '--json'],
+        { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: join(root, 'no-config'), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+      ).exited;
+      expect(run.stderr).not.toContain('profile-secret');
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ status: 'completed', source: { kind: 's3', bucket: 'media', key: 'docs/report.pdf' } });
+      expect(readFileSync(join(root, 'report.pdf')).equals(content)).toBe(true);
+      const badEndpoint = await runCli(['get', 's3://media/x', '--endpoint', 'ftp://nowhere', '--data-dir', root]).exited;
+      expect(badEndpoint.code).toBe(2);
+      expect(badEndpoint.stderr).toContain('s3_endpoint: endpoint must be an http:// or https:// URL');
+    } finally {
+      await s3.close();
+    }
   });
 });

@@ -59,12 +59,25 @@ describe('resume safety', () => {
     expect(readFileSync(done.path).equals(v2)).toBe(true);
   });
 
-  it('a weak ETag is never used as a validator', async () => {
+  it('a weak ETag is never used as a validator: without one, the retry starts from 0', async () => {
     origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: 'W/"weak"' } });
     origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
     const { done } = await download();
+    expect(origin.requests[1]!.headers.range).toBeUndefined();
     expect(origin.requests[1]!.headers['if-range']).toBeUndefined();
     expect(readFileSync(done.path).equals(v1)).toBe(true);
+    expect(done.notice).toBe('The server gives no way to check that the file is unchanged; downloading again from the start.');
+  });
+
+  it('no validator at all: a same-sized changed file is never spliced onto the old bytes', async () => {
+    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: null } });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
+    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitForStatus(id, 'retrying');
+    origin.setFile('/f.bin', { content: v2, etag: null });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(readFileSync(done.path).equals(v2)).toBe(true);
   });
 
   it('a 206 whose total size differs restarts from 0', async () => {
@@ -104,12 +117,14 @@ describe('resume safety', () => {
 
   it('416 for an offset below the total (the file shrank) restarts from 0', async () => {
     const shorter = v2.subarray(0, SIZE / 4);
-    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: null } });
+    // A server that keeps Last-Modified while the file shrinks: If-Range passes, the range does not.
+    const lastModified = 'Mon, 02 Nov 2026 10:00:00 GMT';
+    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: null, lastModified } });
     origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
     engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
     const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
     await engine.waitForStatus(id, 'retrying');
-    origin.setFile('/f.bin', { content: shorter, etag: null });
+    origin.setFile('/f.bin', { content: shorter, etag: null, lastModified });
     const done = await engine.waitForStatus(id, 'completed');
     expect(origin.requests.map((r) => r.status)).toEqual([200, 416, 200]);
     expect(readFileSync(done.path).equals(shorter)).toBe(true);

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
+  classifyS3Error,
   classifyDiskError,
   classifyHttpStatus,
   classifyNetworkError,
@@ -194,5 +195,50 @@ describe('classifyDiskError', () => {
   it('passes a DownloadError through unchanged', () => {
     const mismatch = permanentError('CHECKSUM_MISMATCH', 'SHA-256 does not match');
     expect(classifyDiskError(mismatch, file)).toBe(mismatch);
+  });
+});
+
+describe('classifyS3Error', () => {
+  const where = { bucket: 'media', key: 'videos/a.mp4', host: 's3.example' };
+  const sdkError = (name: string, status: number, headers: Record<string, string> = {}) =>
+    Object.assign(new Error(`canned ${name}`), { name, $metadata: { httpStatusCode: status }, $response: { headers } });
+
+  const cases: [string, number, string, boolean, string][] = [
+    ['NoSuchKey', 404, 'NOT_FOUND', false, "Object 'videos/a.mp4' does not exist in bucket 'media'"],
+    ['NoSuchBucket', 404, 'NOT_FOUND', false, "Bucket 'media' does not exist"],
+    ['InvalidBucketName', 400, 'BAD_URL', false, "'media' is not a valid bucket name"],
+    ['AccessDenied', 403, 'ACCESS_DENIED', false, 'Access denied to s3://media/videos/a.mp4'],
+    ['InvalidAccessKeyId', 403, 'UNAUTHORIZED', false, "The S3 access key id is not known to the server (bucket 'media')"],
+    ['SignatureDoesNotMatch', 403, 'UNAUTHORIZED', false, "The S3 secret access key does not match the access key id (bucket 'media')"],
+    ['ExpiredToken', 400, 'UNAUTHORIZED', false, "The S3 session token has expired (bucket 'media')"],
+    ['SlowDown', 503, 'RATE_LIMITED', true, 'S3 asked to slow down (SlowDown) for s3://media/videos/a.mp4'],
+    ['ThrottlingException', 400, 'RATE_LIMITED', true, 'S3 asked to slow down (ThrottlingException) for s3://media/videos/a.mp4'],
+    ['RequestTimeout', 400, 'REQUEST_TIMEOUT', true, 'S3 timed out waiting for the request (s3://media/videos/a.mp4)'],
+    ['InternalError', 500, 'SERVER_ERROR', true, 'Temporary S3 error (InternalError) for s3://media/videos/a.mp4'],
+    ['ServiceUnavailable', 503, 'SERVER_ERROR', true, 'Temporary S3 error (ServiceUnavailable) for s3://media/videos/a.mp4'],
+    ['RequestTimeTooSkewed', 403, 'CLOCK_SKEW', true, "This computer's clock differs too much from S3's; check the system time"],
+  ];
+  for (const [name, status, code, transient, message] of cases) {
+    it(`${name} → ${code} (${transient ? 'transient' : 'permanent'})`, () => {
+      const error = classifyS3Error(sdkError(name, status), where, 0);
+      expect([error.code, error.transient, error.message]).toEqual([code, transient, message]);
+    });
+  }
+
+  it('honours Retry-After on throttling', () => {
+    expect(classifyS3Error(sdkError('SlowDown', 503, { 'retry-after': '7' }), where, 0).retryAfterMs).toBe(7000);
+  });
+
+  it('falls back to the HTTP status, then to the network rules with the endpoint host', () => {
+    expect(classifyS3Error(sdkError('UnknownThing', 502), where, 0).code).toBe('SERVER_ERROR');
+    expect(classifyS3Error(sdkError('UnknownThing', 409), where, 0).code).toBe('HTTP_CLIENT_ERROR');
+    const refused = classifyS3Error(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), where, 0);
+    expect([refused.code, refused.message]).toEqual(['CONNECTION_REFUSED', 'Connection refused by s3.example']);
+  });
+
+  it('explains missing credentials without quoting the SDK', () => {
+    const error = classifyS3Error(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), where, 0);
+    expect(error.code).toBe('CREDENTIALS_MISSING');
+    expect(error.transient).toBe(false);
   });
 });

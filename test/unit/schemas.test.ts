@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { ApiRequestError } from '../../src-main/contract/api-error.js';
 import {
   parseAddRequest,
+  parseS3Url,
   urlRequestSchema,
   changeSourceSchema,
   downloadIdSchema,
@@ -267,5 +268,60 @@ describe('parseInput', () => {
     expect(refusal(urlRequestSchema, { url: 'https://e.com/', dest_dir: 'rel', sha256: 'bad' }).message).toBe(
       'dest_dir: folder must be an absolute path',
     );
+  });
+});
+
+describe('S3 and catalog requests', () => {
+  it('reads s3://bucket/key literally, keys with slashes and spaces included', () => {
+    expect(parseS3Url('s3://media/videos/abc 1/720p.mp4')).toEqual({ bucket: 'media', key: 'videos/abc 1/720p.mp4' });
+    expect(parseS3Url('s3://media/')).toBeNull();
+    expect(parseS3Url('s3://media')).toBeNull();
+    expect(parseS3Url('https://media/x')).toBeNull();
+  });
+
+  it('accepts each form by its key and explains a request that has none', () => {
+    expect(parseAddRequest({ url: 's3://media/a.bin' })).toEqual({ url: 's3://media/a.bin' });
+    expect(parseAddRequest({ s3: { bucket: 'media', key: 'a.bin', region: 'eu-west-1', endpoint: 'http://127.0.0.1:9000' } })).toEqual({
+      s3: { bucket: 'media', key: 'a.bin', region: 'eu-west-1', endpoint: 'http://127.0.0.1:9000' },
+    });
+    expect(parseAddRequest({ content_id: 'abc123', quality: '720p' })).toEqual({ content_id: 'abc123', quality: '720p' });
+    expect(() => parseAddRequest({})).toThrow('A download needs one of: url, s3 {bucket, key}, or content_id with quality');
+    expect(() => parseAddRequest(null)).toThrow(ApiRequestError);
+  });
+
+  it('refuses bad S3 requests with the field named', () => {
+    const message = (input: unknown) => {
+      try {
+        parseAddRequest(input);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(message({ s3: { bucket: 'a/b', key: 'k' } })).toBe('s3.bucket: bucket must not contain "/", spaces or NUL');
+    expect(message({ s3: { bucket: 'b', key: '' } })).toBe('s3.key: key must not be empty');
+    expect(message({ s3: { bucket: 'b', key: 'k', endpoint: 'ftp://x' } })).toBe('s3.endpoint: endpoint must be an http:// or https:// URL');
+    expect(message({ s3: { bucket: 'b', key: 'k', secret: 'x' } })).toMatch(/^s3: Unrecognized key/);
+    expect(message({ content_id: '../etc', quality: '720p' })).toBe(
+      'content_id: content_id must be 1–128 letters, digits, ".", "_" or "-"',
+    );
+    expect(message({ url: 's3://bucket' })).toBe('url: url must be an absolute http:// or https:// URL, or s3://bucket/key');
+  });
+
+  it('validates S3 settings and the catalog; the secret is write-only input', () => {
+    expect(parseInput(settingsPatchSchema, { s3_secret_access_key: 'x', s3_endpoint: null, s3_force_path_style: true })).toEqual({
+      s3_secret_access_key: 'x',
+      s3_endpoint: null,
+      s3_force_path_style: true,
+    });
+    expect(() => parseInput(settingsPatchSchema, { s3_secret_access_key_set: true })).toThrow(/Unrecognized key/);
+    expect(() => parseInput(settingsPatchSchema, { s3_region: 'Europe (Paris)' })).toThrow('s3_region: region must look like "eu-west-1"');
+    const catalog = parseInput(settingsPatchSchema, {
+      catalog: { bucket: 'b', key_template: 'v/{content_id}/{quality}.mp4', filename_template: '{content_id}_{quality}.mp4' },
+    }).catalog;
+    expect(catalog?.qualities).toEqual(['360p', '480p', '720p', '1080p']);
+    expect(() =>
+      parseInput(settingsPatchSchema, { catalog: { bucket: 'b', key_template: 'v/{id}', filename_template: 'x', qualities: [] } }),
+    ).toThrow(/catalog\./);
   });
 });
