@@ -51,6 +51,9 @@ const storeRules = {
     },
   ],
 };
+const serverRules = restrict('server/ speaks the contract; headless.ts wires it to the engine.', {
+  patterns: ['**/engine/**', '**/store/**', '**/electron/**', '**/cli/**'],
+});
 const rendererRules = restrict('The renderer talks to the engine only through the contract.', {
   paths: [...nodeBuiltins, 'electron', 'got', 'better-sqlite3'],
   patterns: ['**/src-main/engine/**', '**/src-main/store/**', '**/src-main/server/**', '**/src-main/electron/**'],
@@ -73,6 +76,7 @@ export default tseslint.config(
   { files: ['src-main/engine/**/*.ts'], rules: restrictAll(noElectron, engineRules) },
   { files: ['src-main/store/**/*.ts'], rules: restrictAll(noElectron, storeRules) },
   { files: ['src-main/cli/**/*.ts'], rules: noElectron },
+  { files: ['src-main/server/**/*.ts'], rules: restrictAll(noElectron, serverRules) },
   { files: ['src-main/electron/**/*.ts', 'src-main/main.ts', 'src-preload/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': 'off' } },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],

@@ -10,6 +10,7 @@ import { type GetCommand, parseCliArgs, UsageError, USAGE } from './cli/args.js'
 import { defaultDataDir, defaultDownloadDir } from './cli/default-paths.js';
 import { outcomeLine, progressLine } from './cli/progress-line.js';
 import { DownloadManager } from './engine/download-manager.js';
+import { serve } from './headless.js';
 import { FileSecretStore } from './store/file-secret-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
@@ -111,6 +112,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
     }
+    if (command.command === 'serve') return await serve(command);
     return await get(command);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ApiRequestError) {

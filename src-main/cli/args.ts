@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage: steadfast get <url | s3://bucket/key> [options]
+       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token T]
 
 Downloads one URL or S3 object in the foreground, resuming and retrying like the app does.
 Run the same command again to resume a download that was interrupted or paused (Ctrl-C).
@@ -17,7 +18,14 @@ S3 (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the shared AWS fil
   --endpoint URL            an S3-compatible endpoint (MinIO, R2, …); implies path-style addressing
   --region REGION           the bucket's region (default: AWS_REGION, else us-east-1)
   --profile NAME            a profile of the shared AWS config and credentials files
-  -h, --help                show this help`;
+  -h, --help                show this help
+
+serve runs the engine headless with the REST API and the UI in a browser (see README):
+  --host HOST               address to listen on (default 127.0.0.1; env STEADFAST_HOST)
+  --port PORT               port (default 4000; env STEADFAST_PORT)
+  --download-dir DIR        default download folder (env STEADFAST_DOWNLOAD_DIR)
+  --token TOKEN             API token (env STEADFAST_TOKEN; default: generated once, kept in the data dir)
+  --allowed-hosts A,B       extra host names the server may be reached by (env STEADFAST_ALLOWED_HOSTS)`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -37,7 +45,17 @@ export interface GetCommand {
   json: boolean;
 }
 
-export type CliCommand = GetCommand | { command: 'help' };
+export interface ServeCommand {
+  command: 'serve';
+  host: string;
+  port: number;
+  dataDir: string | null;
+  downloadDir: string | null;
+  token: string | null;
+  allowedHosts: string[];
+}
+
+export type CliCommand = GetCommand | ServeCommand | { command: 'help' };
 
 function numberOption(name: string, value: string | undefined, min: number, max: number, integer: boolean): number | null {
   if (value === undefined) return null;
@@ -48,7 +66,8 @@ function numberOption(name: string, value: string | undefined, min: number, max:
   return parsed;
 }
 
-export function parseCliArgs(argv: readonly string[]): CliCommand {
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
+  if (argv[0] === 'serve') return parseServeArgs(argv.slice(1), env);
   let parsed;
   try {
     parsed = parseArgs({
@@ -88,5 +107,43 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     region: values.region ?? null,
     profile: values.profile ?? null,
     json: values.json,
+  };
+}
+
+function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeCommand | { command: 'help' } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'download-dir': { type: 'string' },
+        token: { type: 'string' },
+        'allowed-hosts': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) return { command: 'help' };
+  const token = values.token ?? env.STEADFAST_TOKEN ?? null;
+  if (token !== null && !/^[A-Za-z0-9._~+/=-]{16,256}$/.test(token)) {
+    throw new UsageError('--token must be 16–256 characters without spaces');
+  }
+  return {
+    command: 'serve',
+    host: values.host ?? env.STEADFAST_HOST ?? '127.0.0.1',
+    port: numberOption('port', values.port ?? env.STEADFAST_PORT ?? '4000', 0, 65535, true)!,
+    dataDir: values['data-dir'] ?? null,
+    downloadDir: values['download-dir'] ?? env.STEADFAST_DOWNLOAD_DIR ?? null,
+    token,
+    allowedHosts: (values['allowed-hosts'] ?? env.STEADFAST_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
   };
 }

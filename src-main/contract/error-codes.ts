@@ -40,8 +40,16 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** Codes of requests refused before they reach the engine (bad arguments, unknown ids). */
-export const API_ERROR_CODES = ['INVALID_ARGUMENT', 'NOT_FOUND', 'INVALID_STATE'] as const;
+/** Codes of refused calls: bad arguments, unknown ids, wrong states, and the transports' own. */
+export const API_ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'INVALID_STATE',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL_ERROR',
+] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 /** What every transport returns for a refused call. */

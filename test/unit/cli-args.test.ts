@@ -178,3 +178,26 @@ describe('numeric options', () => {
     expect(() => parseCliArgs(['get', URL_, '--retry-delay', '.5'])).toThrow(UsageError);
   });
 });
+
+describe('serve', () => {
+  it('takes defaults, then the environment, then flags', () => {
+    expect(parseCliArgs(['serve'], {})).toEqual({
+      command: 'serve',
+      host: '127.0.0.1',
+      port: 4000,
+      dataDir: null,
+      downloadDir: null,
+      token: null,
+      allowedHosts: [],
+    });
+    const env = { STEADFAST_HOST: '0.0.0.0', STEADFAST_PORT: '8080', STEADFAST_TOKEN: 'env-token-0123456789', STEADFAST_ALLOWED_HOSTS: 'nas.local, Box' };
+    expect(parseCliArgs(['serve'], env)).toMatchObject({ host: '0.0.0.0', port: 8080, token: 'env-token-0123456789', allowedHosts: ['nas.local', 'box'] });
+    expect(parseCliArgs(['serve', '--port', '9000', '--download-dir', '/srv/dl'], env)).toMatchObject({ port: 9000, downloadDir: '/srv/dl' });
+  });
+
+  it('refuses bad ports and short tokens', () => {
+    expect(() => parseCliArgs(['serve', '--port', '70000'], {})).toThrow('--port must be a whole number from 0 to 65535, not "70000"');
+    expect(() => parseCliArgs(['serve', '--token', 'short'], {})).toThrow('--token must be 16–256 characters without spaces');
+    expect(() => parseCliArgs(['serve', '--bogus'], {})).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,59 @@
+// Headless composition root: the engine, its store and the HTTP server (REST API, events, UI),
+// without a desktop. Started by `steadfast serve` / `npm run serve`.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ServeCommand } from './cli/args.js';
+import { defaultDataDir, defaultDownloadDir } from './cli/default-paths.js';
+import { DownloadManager } from './engine/download-manager.js';
+import { createHttpServer } from './server/http-server.js';
+import { loadOrCreateToken } from './server/token-file.js';
+import { FileSecretStore } from './store/file-secret-store.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+const RENDERER_DIR = fileURLToPath(new URL('../out/renderer', import.meta.url));
+
+/** Names that always mean this machine, whatever address the server listens on. */
+const LOCAL_NAMES = ['localhost', '127.0.0.1', '::1'];
+
+/** Runs until SIGINT or SIGTERM; then every active download is checkpointed before exit. */
+export async function serve(command: ServeCommand): Promise<number> {
+  const dataDir = resolve(command.dataDir ?? defaultDataDir());
+  mkdirSync(dataDir, { recursive: true });
+  const store = SqliteStore.open(join(dataDir, 'steadfast.db'));
+  const manager = new DownloadManager({
+    store,
+    secrets: new FileSecretStore(dataDir),
+    defaultDownloadDir: defaultDownloadDir(),
+    settingsOverride: command.downloadDir === null ? {} : { download_dir: resolve(command.downloadDir) },
+  });
+  const token = command.token ?? loadOrCreateToken(dataDir);
+  const app = await createHttpServer({
+    api: manager,
+    token,
+    allowedHosts: new Set([command.host.toLowerCase(), ...LOCAL_NAMES, ...command.allowedHosts]),
+    rendererDir: RENDERER_DIR,
+  });
+  manager.start();
+  try {
+    await app.listen({ host: command.host, port: command.port });
+  } catch (error) {
+    await manager.shutdown();
+    store.close();
+    throw error;
+  }
+  const { port } = app.server.address() as { port: number };
+  const base = `http://${command.host.includes(':') ? `[${command.host}]` : command.host}:${port}`;
+  // The token travels in the fragment, which browsers never send to a server or its logs.
+  process.stdout.write(`Steadfast is running.\n  UI:  ${base}/#token=${token}\n  API: ${base}/api  (Authorization: Bearer ${token})\n`);
+
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  process.stdout.write('Stopping: checkpointing active downloads…\n');
+  await app.close();
+  await manager.shutdown();
+  store.close();
+  return 0;
+}

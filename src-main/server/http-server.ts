@@ -1,0 +1,135 @@
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import type { DownloadsApi } from '../contract/api.js';
+import { apiError, toApiError } from './api-errors.js';
+import { hasToken, isAllowedHost, isSameOrigin } from './request-guards.js';
+
+export interface HttpServerOptions {
+  api: DownloadsApi;
+  token: string;
+  /** Host names (no ports) that requests may address us by. */
+  allowedHosts: ReadonlySet<string>;
+  /** The built renderer (index.html and assets), or null to serve the API alone. */
+  rendererDir: string | null;
+  /** How often an idle event stream gets a heartbeat comment. */
+  heartbeatMs?: number;
+}
+
+const BODY_LIMIT = 64 * 1024;
+
+/** The page's policy: our own scripts and API only, nothing inline, nothing framed. */
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+type IdParams = { Params: { id: string } };
+
+/**
+ * The headless REST API of DESIGN.md §7 and RETRY-RESUME-SPEC.md over one DownloadsApi, the
+ * event stream, and the UI's static files. The API validates every argument itself (the
+ * contract's schemas); this layer guards the door: Host, Origin, token, body size.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const { api, token, allowedHosts } = options;
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, forceCloseConnections: true });
+  const streams = new Set<ServerResponse>();
+
+  app.setErrorHandler((error, _request, reply) => {
+    const { status, body } = toApiError(error);
+    if (status === 500) console.error('steadfast: request failed:', error instanceof Error ? error.message : error);
+    void reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const host = request.headers.host;
+    if (!isAllowedHost(host, allowedHosts)) {
+      throw apiError('FORBIDDEN', `Requests for host "${host ?? ''}" are not served here`);
+    }
+    if (!isSameOrigin(request.headers.origin, host)) {
+      throw apiError('FORBIDDEN', 'Cross-origin requests are not allowed');
+    }
+    if (request.url.startsWith('/api/') && !hasToken(request.headers.authorization, token)) {
+      void reply.header('www-authenticate', 'Bearer');
+      throw apiError('UNAUTHORIZED', 'Missing or wrong token: send "Authorization: Bearer <token>" (printed at start)');
+    }
+  });
+
+  app.post('/api/downloads/start', async (request, reply) => {
+    return reply.code(201).send(await api.add(request.body as never));
+  });
+  app.get('/api/downloads', async () => ({ downloads: await api.list() }));
+  app.get<IdParams>('/api/downloads/:id', async (request) => api.get(request.params.id));
+  app.get<IdParams>('/api/downloads/:id/progress', async (request) => api.progress(request.params.id));
+  app.get<IdParams>('/api/downloads/:id/attempts', async (request) => ({ attempts: await api.attempts(request.params.id) }));
+  for (const action of ['pause', 'resume', 'cancel', 'restart'] as const) {
+    app.post<IdParams>(`/api/downloads/:id/${action}`, async (request) => api[action](request.params.id));
+  }
+  app.patch<IdParams>('/api/downloads/:id', async (request) => {
+    const body = request.body as { url?: unknown } | null;
+    if (typeof body !== 'object' || body === null || Object.keys(body).some((key) => key !== 'url')) {
+      throw apiError('INVALID_ARGUMENT', 'Send {"url": "<new link>"} to change the source');
+    }
+    return api.changeSource(request.params.id, body.url as string);
+  });
+  app.delete<IdParams & { Querystring: Record<string, string> }>('/api/downloads/:id', async (request, reply) => {
+    const { delete_file: deleteFile, ...rest } = request.query;
+    if (Object.keys(rest).length > 0 || (deleteFile !== undefined && deleteFile !== 'true' && deleteFile !== 'false')) {
+      throw apiError('INVALID_ARGUMENT', 'The only query parameter is delete_file=true|false');
+    }
+    await api.remove(request.params.id, { delete_file: deleteFile === 'true' });
+    return reply.code(204).send();
+  });
+  app.get('/api/settings', async () => api.getSettings());
+  app.patch('/api/settings', async (request) => api.updateSettings(request.body as never));
+
+  app.get('/api/events', async (request, reply) => {
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+    });
+    const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    streams.add(response);
+    // Every connection starts with the whole list: a client that reconnects is in sync at once.
+    const unsubscribe = api.onChanged((change) => send('changed', change));
+    send('snapshot', { downloads: await api.list() });
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
+    request.raw.on('close', () => {
+      unsubscribe();
+      clearInterval(heartbeat);
+      streams.delete(response);
+    });
+  });
+
+  if (options.rendererDir !== null && existsSync(options.rendererDir)) {
+    await app.register(fastifyStatic, {
+      root: options.rendererDir,
+      setHeaders: (reply) => {
+        void reply.headers(PAGE_HEADERS);
+      },
+    });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The Steadfast UI is not built. Run `npm run build`, then restart; the API works meanwhile.'),
+    );
+  }
+
+  app.addHook('preClose', async () => {
+    for (const response of streams) response.end();
+  });
+  return app;
+}

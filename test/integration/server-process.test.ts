@@ -1,0 +1,98 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
+import { apiClient } from '../support/api-client.js';
+import { type CliRun, runCli } from '../support/cli-process.js';
+import { tempDir } from '../support/engine-harness.js';
+import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
+
+const MiB = 1024 * 1024;
+const TOKEN = 'process-test-token-0123456789';
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** `steadfast serve` as a real process; resolves once it has printed where it listens. */
+async function startServer(root: string): Promise<{ run: CliRun; port: number; api: ReturnType<typeof apiClient> }> {
+  const run = runCli(['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl'), '--token', TOKEN]);
+  let output = '';
+  run.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  for (let i = 0; i < 400 && !/API: http:\/\/127\.0\.0\.1:\d+/.test(output); i++) await sleep(25);
+  const port = Number(/API: http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+  expect(port).toBeGreaterThan(0);
+  expect(output).toContain(`/#token=${TOKEN}`);
+  return { run, port, api: apiClient(port, TOKEN) };
+}
+
+describe('steadfast serve as a process', () => {
+  let origin: FaultOrigin;
+  let root: string;
+  afterEach(async () => {
+    await origin?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('SIGTERM mid-download checkpoints it; the next start resumes and completes byte-identical', async () => {
+    const size = 12 * MiB;
+    const content = randomBytesSeeded(size, 81);
+    origin = await startFaultOrigin({ '/big.bin': { content } });
+    origin.throttle(4 * MiB);
+    root = tempDir();
+
+    const first = await startServer(root);
+    const { id } = (await first.api.post('/api/downloads/start', { url: origin.url('/big.bin') })).json as DownloadSnapshot;
+    for (let i = 0; i < 400 && origin.bytesSent('/big.bin') < 3 * MiB; i++) await sleep(25);
+    first.run.child.kill('SIGTERM');
+    const stopped = await first.run.exited;
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toContain('Stopping: checkpointing active downloads');
+
+    const db = new Database(join(root, 'data', 'steadfast.db'), { readonly: true });
+    const row = db.prepare('SELECT status, downloaded_bytes FROM downloads WHERE id = ?').get(id) as { status: string; downloaded_bytes: number };
+    db.close();
+    expect(row.status).toBe('queued');
+    expect(row.downloaded_bytes).toBeGreaterThanOrEqual(3 * MiB - MiB);
+    expect(statSync(join(root, 'dl', 'big.bin.partial')).size).toBe(row.downloaded_bytes);
+
+    origin.throttle(null);
+    const second = await startServer(root);
+    try {
+      let snapshot: DownloadSnapshot | undefined;
+      for (let i = 0; i < 400; i++) {
+        snapshot = (await second.api.get(`/api/downloads/${id}`)).json as DownloadSnapshot;
+        if (snapshot.status === 'completed') break;
+        await sleep(25);
+      }
+      expect(snapshot?.status).toBe('completed');
+      expect(snapshot?.failed_count).toBe(0);
+      expect(sha256(readFileSync(join(root, 'dl', 'big.bin')))).toBe(sha256(content));
+      expect(origin.requests.at(-1)!.headers.range).toBe(`bytes=${row.downloaded_bytes}-`);
+    } finally {
+      second.run.child.kill('SIGINT');
+      expect((await second.run.exited).code).toBe(0);
+    }
+  });
+
+  it('keeps a generated token in the data folder with mode 0600', async () => {
+    root = tempDir();
+    const run = runCli(['serve', '--port', '0', '--data-dir', root]);
+    for (let i = 0; i < 400; i++) {
+      try {
+        if (statSync(join(root, 'token')).size > 0) break;
+      } catch {
+        // not written yet
+      }
+      await sleep(25);
+    }
+    await sleep(300);
+    run.child.kill('SIGTERM');
+    const { stdout, code } = await run.exited;
+    expect(code).toBe(0);
+    const token = readFileSync(join(root, 'token'), 'utf8').trim();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(statSync(join(root, 'token')).mode & 0o777).toBe(0o600);
+    expect(stdout).toContain(`Authorization: Bearer ${token}`);
+  });
+});

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Settings } from '../../src-main/contract/settings.js';
+import { createHttpServer } from '../../src-main/server/http-server.js';
+import { apiClient } from './api-client.js';
+import { startEngine, type EngineHarness } from './engine-harness.js';
+
+export const TEST_TOKEN = 'test-token-0123456789abcdef';
+
+export interface ApiHarness {
+  engine: EngineHarness;
+  app: FastifyInstance;
+  port: number;
+  api: ReturnType<typeof apiClient>;
+  close(): Promise<void>;
+}
+
+/** The REST server over a real engine, on 127.0.0.1 with a port of its own and a stub page. */
+export async function startApi(settings: Partial<Settings> = {}, heartbeatMs?: number): Promise<ApiHarness> {
+  const engine = startEngine({ settings });
+  const rendererDir = join(engine.root, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Steadfast</title>');
+  const app = await createHttpServer({
+    api: engine.manager,
+    token: TEST_TOKEN,
+    allowedHosts: new Set(['127.0.0.1', 'localhost', '::1']),
+    rendererDir,
+    ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  return {
+    engine,
+    app,
+    port,
+    api: apiClient(port, TEST_TOKEN),
+    async close() {
+      await app.close();
+      await engine.close();
+    },
+  };
+}
