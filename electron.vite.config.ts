@@ -28,6 +28,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: here('out/renderer'),
+      // Also served to browsers by `steadfast serve`.
+      minify: true,
       rolldownOptions: { input: { index: here('src-renderer/index.html') } },
     },
   },

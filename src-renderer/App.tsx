@@ -1,14 +1,52 @@
-import { DEFAULT_SETTINGS } from '../src-main/contract/settings.js';
+import { useEffect } from 'react';
+import { useApi } from './api/api-context.js';
+import { AddDialog } from './components/AddDialog.js';
+import { Banner } from './components/Banner.js';
+import { ChangeLinkDialog } from './components/ChangeLinkDialog.js';
+import { DetailsPanel } from './components/DetailsPanel.js';
+import { DownloadList } from './components/DownloadList.js';
+import { EmptyState } from './components/EmptyState.js';
+import { RemoveDialog } from './components/RemoveDialog.js';
+import { SettingsDialog } from './components/SettingsDialog.js';
+import { Toolbar } from './components/Toolbar.js';
+import { useDownloads } from './state/downloads-store.js';
 
-/** The shell of the downloads window; the UI issue fills it with the list and its store. */
+/** The downloads window: toolbar, list (or the empty state), details, dialogs. */
 export function App() {
+  const api = useApi();
+  const loaded = useDownloads((s) => s.loaded);
+  const empty = useDownloads((s) => s.order.length === 0);
+  const detailsId = useDownloads((s) => s.detailsId);
+  const dialog = useDownloads((s) => s.dialog);
+
+  useEffect(() => {
+    const { applyChange, setConnected, setSettings } = useDownloads.getState();
+    const loadSettings = () => api.getSettings().then(setSettings, () => undefined);
+    const offConnection = api.onConnection((connected) => {
+      setConnected(connected);
+      if (connected) void loadSettings();
+    });
+    const offChanged = api.onChanged(applyChange);
+    void api.list().then((snapshots) => applyChange({ snapshots, removed: [] }), () => undefined);
+    void loadSettings();
+    return () => {
+      offConnection();
+      offChanged();
+    };
+  }, [api]);
+
   return (
-    <main>
-      <h1>Steadfast</h1>
-      <p>
-        Downloads that survive bad networks: {DEFAULT_SETTINGS.max_attempts} attempts, resumed where
-        they stopped.
-      </p>
-    </main>
+    <div className="app">
+      <Toolbar />
+      <Banner />
+      <main className="main">
+        {loaded && empty ? <EmptyState /> : <DownloadList />}
+        {detailsId !== null && <DetailsPanel id={detailsId} />}
+      </main>
+      {dialog?.kind === 'add' && <AddDialog />}
+      {dialog?.kind === 'settings' && <SettingsDialog />}
+      {dialog?.kind === 'change-link' && <ChangeLinkDialog id={dialog.id} />}
+      {dialog?.kind === 'remove' && <RemoveDialog id={dialog.id} />}
+    </div>
   );
 }

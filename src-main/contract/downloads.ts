@@ -33,7 +33,7 @@ export function describeSource(source: DownloadSource): string {
 }
 
 export interface RetryInfo {
-  /** The attempt running now or next: failed_count + 1, at most max_attempts. */
+  /** The attempt running now or next (failed_count + 1, at most max_attempts); for a failed download, the last one. */
   current_attempt: number;
   max_attempts: number;
   /** ISO time of the next automatic attempt while status is `retrying`, else null. */

@@ -37,7 +37,11 @@ export function toSnapshot(record: DownloadRecord, live: LiveProgress | null, no
     notice: record.notice,
     expected_sha256: record.expected_sha256,
     retry_info: {
-      current_attempt: Math.min(record.failed_count + 1, record.max_attempts),
+      // A failed download's attempt is the one that failed last; any other's is the next one.
+      current_attempt:
+        record.status === 'failed'
+          ? Math.max(1, Math.min(record.failed_count, record.max_attempts))
+          : Math.min(record.failed_count + 1, record.max_attempts),
       max_attempts: record.max_attempts,
       next_retry_at: retrying ? iso(record.next_retry_at!) : null,
       next_retry_in: retrying ? Math.max(0, Math.ceil((record.next_retry_at! - now) / 1000)) : null,

@@ -130,6 +130,14 @@ describe('toSnapshot', () => {
     expect(attempt(0, 1).current_attempt).toBe(1);
   });
 
+  it('a failed download reports the attempt that failed last, not a next one', () => {
+    const failed = (failed_count: number) => toSnapshot(record({ status: 'failed', failed_count }), null, NOW).retry_info.current_attempt;
+    expect(failed(1)).toBe(1);
+    expect(failed(3)).toBe(3);
+    expect(failed(5)).toBe(5);
+    expect(failed(0)).toBe(1);
+  });
+
   it('next_retry_in counts whole seconds rounded up while retrying', () => {
     const retryIn = (ms: number) =>
       toSnapshot(record({ status: 'retrying', failed_count: 1, next_retry_at: NOW + ms }), null, NOW).retry_info;

@@ -1,0 +1,93 @@
+import { memo } from 'react';
+import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
+import { formatBytes, formatDuration } from '../../src-main/contract/format.js';
+import { useApi } from '../api/api-context.js';
+import { useAction } from '../hooks/use-action.js';
+import { sourceLabel, useDownloads } from '../state/downloads-store.js';
+import { ProgressBar } from './ProgressBar.js';
+import { RetryCountdown } from './RetryCountdown.js';
+import { StatusBadge } from './StatusBadge.js';
+
+function sizeText(s: DownloadSnapshot): string {
+  const done = formatBytes(Number(s.downloaded_bytes));
+  return s.total_bytes === null ? done : `${done} of ${formatBytes(Number(s.total_bytes))}`;
+}
+
+/** One download: what happened to it, at a glance, and what can be done about it now. */
+interface RowProps {
+  id: string;
+  /** Where the virtual list places this row. */
+  top: number;
+  height: number;
+  position: number;
+  of: number;
+}
+
+export const DownloadRow = memo(function DownloadRow({ id, top, height, position, of }: RowProps) {
+  const s = useDownloads((state) => state.byId[id]);
+  const openDialog = useDownloads((state) => state.openDialog);
+  const showDetails = useDownloads((state) => state.showDetails);
+  const api = useApi();
+  const run = useAction();
+  if (s === undefined) return null;
+  const { status } = s;
+  const attemptShown = s.failed_count > 0 || status === 'retrying' || status === 'failed';
+  const canPause = status === 'queued' || status === 'downloading' || status === 'retrying';
+  return (
+    <div
+      role="listitem"
+      aria-label={s.filename}
+      aria-setsize={of}
+      aria-posinset={position}
+      className="row"
+      style={{ transform: `translateY(${top}px)`, height: height - 8 }}
+    >
+      <div className="row__head">
+        <span className="row__name" title={s.path}>
+          {s.filename}
+        </span>
+        <span className="row__source">{sourceLabel(s)}</span>
+        <StatusBadge status={status} />
+      </div>
+      <ProgressBar value={s.progress} label={`Progress of ${s.filename}`} status={status} />
+      <div className="row__facts">
+        <span>{sizeText(s)}</span>
+        {status === 'downloading' && <span>{formatBytes(s.speed)}/s</span>}
+        {status === 'downloading' && s.eta_seconds !== null && <span>ETA {formatDuration(s.eta_seconds)}</span>}
+        {attemptShown && (
+          <span className="row__attempt">
+            Attempt {s.retry_info.current_attempt} of {s.retry_info.max_attempts}
+          </span>
+        )}
+        {status === 'retrying' && s.retry_info.next_retry_at !== null && <RetryCountdown at={s.retry_info.next_retry_at} />}
+      </div>
+      {s.error_message !== null && status !== 'completed' && (
+        <div className="row__error" title={s.error_message}>
+          {s.error_message}
+        </div>
+      )}
+      {s.notice !== null && (
+        <div className="row__notice" title={s.notice}>
+          {s.notice}
+        </div>
+      )}
+      <div className="row__actions">
+        {canPause && <button onClick={() => run(() => api.pause(id))}>Pause</button>}
+        {status === 'paused' && <button onClick={() => run(() => api.resume(id))}>Resume</button>}
+        {(status === 'failed' || status === 'cancelled') && <button onClick={() => run(() => api.restart(id))}>Restart</button>}
+        {(status === 'paused' || status === 'failed') && (
+          <button onClick={() => openDialog({ kind: 'change-link', id })}>Change link</button>
+        )}
+        {status !== 'completed' && status !== 'cancelled' && <button onClick={() => run(() => api.cancel(id))}>Cancel</button>}
+        {status === 'completed' && api.desktop !== null && (
+          <>
+            <button onClick={() => run(() => api.desktop!.openFile(id))}>Open</button>
+            <button onClick={() => run(() => api.desktop!.showInFolder(id))}>Show in folder</button>
+          </>
+        )}
+        <button onClick={() => openDialog({ kind: 'remove', id })}>Remove</button>
+        <button onClick={() => showDetails(id)}>Details</button>
+      </div>
+    </div>
+  );
+});

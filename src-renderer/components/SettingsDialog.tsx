@@ -1,0 +1,170 @@
+import { type FormEvent, useState } from 'react';
+import type { SettingsPatch } from '../../src-main/contract/schemas.js';
+import type { Settings } from '../../src-main/contract/settings.js';
+import { useApi } from '../api/api-context.js';
+import { useDownloads } from '../state/downloads-store.js';
+import { Dialog } from './Dialog.js';
+
+const text = (value: string | null) => value ?? '';
+const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
+
+/** The settings of DESIGN.md §3 and the S3 ones; the secret key can be replaced, never read. */
+export function SettingsDialog() {
+  const api = useApi();
+  const current = useDownloads((s) => s.settings);
+  const close = () => useDownloads.getState().openDialog(null);
+  const [form, setForm] = useState(() => toForm(current));
+  const [error, setError] = useState<string | null>(null);
+  const set = (name: keyof typeof form) => (event: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [name]: event.target.value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      const saved = await api.updateSettings(toPatch(form));
+      useDownloads.getState().setSettings(saved);
+      close();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+
+  return (
+    <Dialog title="Settings" onClose={close}>
+      <form onSubmit={submit} className="form form--grid">
+        <h3>Retries</h3>
+        <label>
+          Attempts
+          <input type="number" min={1} max={100} value={form.attempts} onChange={set('attempts')} />
+        </label>
+        <label>
+          Initial delay (seconds)
+          <input type="number" min={0.1} max={600} step="any" value={form.delay} onChange={set('delay')} />
+        </label>
+        <label>
+          Backoff
+          <select value={form.backoff} onChange={set('backoff')}>
+            <option value="exponential">exponential</option>
+            <option value="fixed">fixed</option>
+          </select>
+        </label>
+        <label>
+          Stall timeout (seconds)
+          <input type="number" min={1} max={3600} value={form.stall} onChange={set('stall')} />
+        </label>
+        <label>
+          Max concurrent downloads
+          <input type="number" min={1} max={20} value={form.concurrent} onChange={set('concurrent')} />
+        </label>
+        <label>
+          Download folder
+          <input value={form.folder} onChange={set('folder')} />
+        </label>
+        <h3>S3</h3>
+        <label>
+          Region
+          <input value={form.region} onChange={set('region')} placeholder="us-east-1" />
+        </label>
+        <label>
+          Endpoint
+          <input value={form.endpoint} onChange={set('endpoint')} placeholder="https://s3.example.com (S3-compatible stores)" />
+        </label>
+        <label>
+          Access key ID
+          <input value={form.accessKeyId} onChange={set('accessKeyId')} autoComplete="off" />
+        </label>
+        <label>
+          Secret access key
+          <input
+            type="password"
+            value={form.secret}
+            onChange={set('secret')}
+            autoComplete="new-password"
+            placeholder={current?.s3_secret_access_key_set ? 'stored — type to replace' : ''}
+          />
+        </label>
+        <label>
+          Profile
+          <input value={form.profile} onChange={set('profile')} placeholder="default credential chain" />
+        </label>
+        <h3>Catalog</h3>
+        <label>
+          Catalog bucket
+          <input value={form.catalogBucket} onChange={set('catalogBucket')} placeholder="empty: no catalog" />
+        </label>
+        <label>
+          Key template
+          <input value={form.keyTemplate} onChange={set('keyTemplate')} placeholder="videos/{content_id}/{quality}.mp4" />
+        </label>
+        <label>
+          File name template
+          <input value={form.filenameTemplate} onChange={set('filenameTemplate')} placeholder="{content_id}_{quality}.mp4" />
+        </label>
+        <label>
+          Qualities
+          <input value={form.qualities} onChange={set('qualities')} placeholder="360p, 480p, 720p, 1080p" />
+        </label>
+        {error !== null && (
+          <p role="alert" className="form__errors">
+            {error}
+          </p>
+        )}
+        <div className="form__buttons">
+          <button type="button" onClick={close}>
+            Close
+          </button>
+          <button type="submit" className="primary">
+            Save
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function toForm(s: Settings | null) {
+  return {
+    attempts: String(s?.max_attempts ?? ''),
+    delay: String(s?.initial_delay_seconds ?? ''),
+    backoff: s?.backoff ?? 'exponential',
+    stall: String(s?.stall_timeout_seconds ?? ''),
+    concurrent: String(s?.max_concurrent ?? ''),
+    folder: s?.download_dir ?? '',
+    region: text(s?.s3_region ?? null),
+    endpoint: text(s?.s3_endpoint ?? null),
+    accessKeyId: text(s?.s3_access_key_id ?? null),
+    secret: '',
+    profile: text(s?.s3_profile ?? null),
+    catalogBucket: s?.catalog?.bucket ?? '',
+    keyTemplate: s?.catalog?.key_template ?? '',
+    filenameTemplate: s?.catalog?.filename_template ?? '',
+    qualities: s?.catalog?.qualities.join(', ') ?? '',
+  };
+}
+
+/** Numbers as typed (the engine validates ranges and says which field is wrong). */
+function toPatch(form: ReturnType<typeof toForm>): SettingsPatch {
+  const qualities = form.qualities.split(',').map((q) => q.trim()).filter(Boolean);
+  return {
+    max_attempts: Number(form.attempts),
+    initial_delay_seconds: Number(form.delay),
+    backoff: form.backoff === 'fixed' ? 'fixed' : 'exponential',
+    stall_timeout_seconds: Number(form.stall),
+    max_concurrent: Number(form.concurrent),
+    download_dir: form.folder,
+    s3_region: orNull(form.region),
+    s3_endpoint: orNull(form.endpoint),
+    s3_access_key_id: orNull(form.accessKeyId),
+    s3_profile: orNull(form.profile),
+    ...(form.secret !== '' ? { s3_secret_access_key: form.secret } : {}),
+    catalog:
+      form.catalogBucket.trim() === ''
+        ? null
+        : {
+            bucket: form.catalogBucket.trim(),
+            key_template: form.keyTemplate,
+            filename_template: form.filenameTemplate,
+            ...(qualities.length > 0 ? { qualities } : {}),
+          },
+  };
+}

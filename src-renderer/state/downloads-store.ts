@@ -1,0 +1,108 @@
+import { create } from 'zustand';
+import type { DownloadsChange } from '../../src-main/contract/api.js';
+import type { DownloadSnapshot, DownloadStatus } from '../../src-main/contract/downloads.js';
+import type { Settings } from '../../src-main/contract/settings.js';
+
+export type Filter = 'all' | 'active' | 'completed' | 'failed';
+export type DialogState =
+  | { kind: 'add' }
+  | { kind: 'settings' }
+  | { kind: 'change-link'; id: string }
+  | { kind: 'remove'; id: string }
+  | null;
+
+export interface DownloadsState {
+  byId: Record<string, DownloadSnapshot>;
+  /** Ids oldest first, as the engine queues them. */
+  order: string[];
+  loaded: boolean;
+  connected: boolean;
+  settings: Settings | null;
+  filter: Filter;
+  search: string;
+  detailsId: string | null;
+  dialog: DialogState;
+  /** The last action that failed, in words, until dismissed. */
+  notice: string | null;
+  applyChange(change: DownloadsChange): void;
+  setConnected(connected: boolean): void;
+  setSettings(settings: Settings): void;
+  setFilter(filter: Filter): void;
+  setSearch(search: string): void;
+  showDetails(id: string | null): void;
+  openDialog(dialog: DialogState): void;
+  setNotice(notice: string | null): void;
+}
+
+const byCreation = (byId: Record<string, DownloadSnapshot>) => (a: string, b: string) =>
+  byId[a]!.created_at.localeCompare(byId[b]!.created_at) || a.localeCompare(b);
+
+export const useDownloads = create<DownloadsState>()((set) => ({
+  byId: {},
+  order: [],
+  loaded: false,
+  connected: true,
+  settings: null,
+  filter: 'all',
+  search: '',
+  detailsId: null,
+  dialog: null,
+  notice: null,
+  applyChange: ({ snapshots, removed }) =>
+    set((state) => {
+      const byId = { ...state.byId };
+      let added = false;
+      for (const id of removed) delete byId[id];
+      for (const snapshot of snapshots) {
+        if (!(snapshot.id in byId)) added = true;
+        byId[snapshot.id] = snapshot;
+      }
+      // Progress updates keep the order array as it is, so the list does not re-render.
+      const order =
+        added || removed.length > 0 ? Object.keys(byId).sort(byCreation(byId)) : state.order;
+      const detailsId = state.detailsId !== null && state.detailsId in byId ? state.detailsId : null;
+      return { byId, order, loaded: true, detailsId };
+    }),
+  setConnected: (connected) => set({ connected }),
+  setSettings: (settings) => set({ settings }),
+  setFilter: (filter) => set({ filter }),
+  setSearch: (search) => set({ search }),
+  showDetails: (detailsId) => set({ detailsId }),
+  openDialog: (dialog) => set({ dialog }),
+  setNotice: (notice) => set({ notice }),
+}));
+
+const ACTIVE: readonly DownloadStatus[] = ['queued', 'downloading', 'retrying', 'paused'];
+
+export function matchesFilter(snapshot: DownloadSnapshot, filter: Filter): boolean {
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'active':
+      return ACTIVE.includes(snapshot.status);
+    case 'completed':
+      return snapshot.status === 'completed';
+    case 'failed':
+      return snapshot.status === 'failed' || snapshot.status === 'cancelled';
+  }
+}
+
+/** Where a download comes from, for people: a host name or s3://bucket. */
+export function sourceLabel(snapshot: DownloadSnapshot): string {
+  if (snapshot.source.kind === 's3') return `s3://${snapshot.source.bucket}`;
+  try {
+    return new URL(snapshot.source.url).host;
+  } catch {
+    return snapshot.source.url;
+  }
+}
+
+/** The ids the list shows: filter, then a case-insensitive search of names and sources. */
+export function visibleIds(state: Pick<DownloadsState, 'byId' | 'order' | 'filter' | 'search'>): string[] {
+  const needle = state.search.trim().toLowerCase();
+  return state.order.filter((id) => {
+    const snapshot = state.byId[id]!;
+    if (!matchesFilter(snapshot, state.filter)) return false;
+    return needle === '' || `${snapshot.filename} ${sourceLabel(snapshot)}`.toLowerCase().includes(needle);
+  });
+}
