@@ -1,11 +1,99 @@
-// Electron composition root. The engine is wired in here by the desktop issue; until then the
-// window shows the renderer's shell.
-import { app } from 'electron';
+// Electron composition root: the engine, its store and the window, wired together.
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, safeStorage, shell } from 'electron';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CHANGED_CHANNEL } from './contract/bridge.js';
+import type { DownloadSnapshot } from './contract/downloads.js';
+import { DownloadManager } from './engine/download-manager.js';
+import { pauseAll, resumeAll } from './electron/bulk-actions.js';
+import { createNoticeWatcher, overallProgress } from './electron/desktop-notices.js';
+import { createFileActions } from './electron/file-actions.js';
+import { registerIpcHandlers } from './electron/ipc-handlers.js';
 import { createMainWindow } from './electron/main-window.js';
+import { electronSqliteBinding } from './electron/native-binding.js';
+import { SafeStorageSecretStore } from './electron/safe-storage-secrets.js';
+import { trustedSender } from './electron/sender-check.js';
+import { SqliteStore } from './store/sqlite-store.js';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pageUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(outDir, 'renderer', 'index.html')).href;
+const preloadPath = join(outDir, 'preload', 'preload.cjs');
 
-void app.whenReady().then(() => createMainWindow(outDir));
-app.on('window-all-closed', () => app.quit());
+async function start(): Promise<void> {
+  const dataDir = app.getPath('userData');
+  mkdirSync(dataDir, { recursive: true });
+  const nativeBinding = electronSqliteBinding(app.getAppPath(), process.resourcesPath, app.isPackaged);
+  if (nativeBinding === null) {
+    dialog.showErrorBox(
+      'Steadfast cannot open its database',
+      'The SQLite module for Electron is missing. Run `npm start` (which builds it), or reinstall the app.',
+    );
+    app.quit();
+    return;
+  }
+  const store = SqliteStore.open(join(dataDir, 'steadfast.db'), { nativeBinding });
+  const manager = new DownloadManager({
+    store,
+    secrets: new SafeStorageSecretStore(dataDir, safeStorage),
+    defaultDownloadDir: app.getPath('downloads'),
+  });
+  registerIpcHandlers(ipcMain, manager, createFileActions(manager, shell), trustedSender(pageUrl));
+
+  let window: BrowserWindow | null = createMainWindow(pageUrl, preloadPath, join(dataDir, 'window.json'));
+  window.on('closed', () => (window = null));
+  app.on('second-instance', () => {
+    if (window === null) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  const latest = new Map<string, DownloadSnapshot>((await manager.list()).map((s) => [s.id, s]));
+  const notices = createNoticeWatcher([...latest.values()]);
+  manager.onChanged((change) => {
+    for (const id of change.removed) latest.delete(id);
+    for (const s of change.snapshots) latest.set(s.id, s);
+    window?.webContents.send(CHANGED_CHANNEL, change);
+    window?.setProgressBar(overallProgress(latest.values()));
+    if (Notification.isSupported()) {
+      for (const notice of notices(change)) new Notification(notice).show();
+    }
+  });
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+      {
+        label: 'Downloads',
+        submenu: [
+          { label: 'Pause all', accelerator: 'CmdOrCtrl+Shift+P', click: () => void pauseAll(manager) },
+          { label: 'Resume all', accelerator: 'CmdOrCtrl+Shift+R', click: () => void resumeAll(manager) },
+          { type: 'separator' },
+          { role: 'quit' },
+        ],
+      },
+      { role: 'editMenu' },
+      { role: 'windowMenu' },
+    ]),
+  );
+  manager.start();
+
+  // Quitting checkpoints every active download before the process ends.
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopping) return;
+    stopping = true;
+    event.preventDefault();
+    void manager.shutdown().finally(() => {
+      store.close();
+      app.quit();
+    });
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(start);
+}

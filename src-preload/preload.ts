@@ -1,5 +1,5 @@
-// Exposes exactly the contract to the renderer, nothing raw (DESIGN.md §7). The desktop issue
-// adds one function per contract method; for now the page learns only which shell it runs in.
-import { contextBridge } from 'electron';
+// The sandboxed preload: exposes exactly the contract to the page (DESIGN.md §7).
+import { contextBridge, ipcRenderer } from 'electron';
+import { createBridge } from './bridge.js';
 
-contextBridge.exposeInMainWorld('steadfast', { shell: 'desktop' as const });
+contextBridge.exposeInMainWorld('steadfast', createBridge(ipcRenderer));

@@ -4,6 +4,10 @@ import type { ApiError } from './error-codes.js';
 /** Every result that crosses Electron IPC: a value, or the refusal as plain data. */
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
+/** Channel names of DESIGN.md §7: `downloads:<method>`, and one for the change event. */
+export const channelOf = (method: ApiMethod | 'openFile' | 'showInFolder'): string => `downloads:${method}`;
+export const CHANGED_CHANNEL = 'downloads:changed';
+
 /** The request/response methods of the contract, in the order the preload exposes them. */
 export const API_METHODS = [
   'list',

@@ -21,8 +21,8 @@ export class DatabaseTooNewError extends Error {
  * Opens (creating if needed) the database in WAL mode and brings its schema up to date. Each
  * migration runs in its own transaction together with its user_version bump.
  */
-export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
-  const db = new Database(path);
+export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS, nativeBinding?: string): Db {
+  const db = new Database(path, nativeBinding === undefined ? {} : { nativeBinding });
   try {
     // Refuse a database from the future before anything (even the journal mode) touches it.
     const latest = migrations.at(-1)?.version ?? 0;

@@ -8,8 +8,9 @@ import * as settings from './settings-table.js';
 export class SqliteStore implements DownloadStore {
   private constructor(readonly db: Db) {}
 
-  static open(path: string): SqliteStore {
-    return new SqliteStore(openDatabase(path));
+  /** `nativeBinding`: a better-sqlite3 addon built for another runtime (Electron's ABI). */
+  static open(path: string, options: { nativeBinding?: string } = {}): SqliteStore {
+    return new SqliteStore(openDatabase(path, undefined, options.nativeBinding));
   }
 
   transaction<T>(work: () => T): T {
