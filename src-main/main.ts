@@ -20,6 +20,9 @@ const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pageUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(outDir, 'renderer', 'index.html')).href;
 const preloadPath = join(outDir, 'preload', 'preload.cjs');
 
+// A separate profile (tests, a second configuration): its own database, settings and secrets.
+if (process.env.STEADFAST_DATA_DIR) app.setPath('userData', process.env.STEADFAST_DATA_DIR);
+
 async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true });
