@@ -214,9 +214,13 @@ test.describe('settings', () => {
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Settings' });
     await expect(dialog).toBeVisible();
-    for (const label of ['Attempts', 'Initial delay (seconds)', 'Backoff', 'Stall timeout (seconds)', 'Max concurrent downloads', 'Download folder']) {
+    for (const label of ['Attempts', 'Initial delay (seconds)', 'Stall timeout (seconds)', 'Max concurrent downloads', 'Download folder']) {
       await expect(dialog.getByLabel(label, { exact: true })).toBeVisible();
     }
+    // A <select> inside its <label> adds the options' text to the label, so find it by role.
+    const backoff = dialog.getByRole('combobox', { name: 'Backoff', exact: true });
+    await expect(backoff).toHaveValue('exponential');
+    await expect(backoff.getByRole('option')).toHaveText(['exponential', 'fixed']);
     await expect(dialog.getByLabel('Attempts', { exact: true })).toHaveValue('5');
     await dialog.getByLabel('Attempts', { exact: true }).fill('3');
     await screenshotStates(page, 'settings-dialog');

@@ -217,20 +217,22 @@ export const test = base.extend<Fixtures>({
       },
     };
 
+    let stopped: Awaited<ReturnType<typeof terminate>> | null;
     try {
       if (Object.keys(engineSettings).length > 0) await engine.patchSettings(engineSettings);
       await use(engine);
     } finally {
       const run = current as CliRun | null;
       current = null;
-      const result = run === null ? null : await terminate(run);
-      if (failed(testInfo) || (result !== null && (result.timedOut || result.code !== 0))) {
+      stopped = run === null ? null : await terminate(run);
+      if (failed(testInfo) || (stopped !== null && (stopped.timedOut || stopped.code !== 0))) {
         await testInfo.attach('steadfast-serve-output', { body: output, contentType: 'text/plain' });
       }
       rmSync(root, { recursive: true, force: true });
-      if (result !== null && (result.timedOut || result.code !== 0)) {
-        throw new Error(`steadfast serve did not stop cleanly on SIGTERM (code ${result.code}, signal ${result.signal})`);
-      }
+    }
+    // Reached only when the test itself passed: a server that does not stop cleanly fails it.
+    if (stopped !== null && (stopped.timedOut || stopped.code !== 0)) {
+      throw new Error(`steadfast serve did not stop cleanly on SIGTERM (code ${stopped.code}, signal ${stopped.signal})`);
     }
   },
 
