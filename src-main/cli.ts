@@ -1,18 +1,15 @@
 // CLI composition root: `steadfast get <url>` runs one download with the same engine and store
 // as the app, in the foreground.
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ApiRequestError } from './contract/api-error.js';
 import { describeSource, type DownloadSnapshot } from './contract/downloads.js';
 import { parseInput, settingsPatchSchema } from './contract/schemas.js';
 import type { Settings } from './contract/settings.js';
 import { type GetCommand, parseCliArgs, UsageError, USAGE } from './cli/args.js';
-import { defaultDataDir, defaultDownloadDir } from './cli/default-paths.js';
+import { openLocalEngine } from './cli/local-engine.js';
 import { outcomeLine, progressLine } from './cli/progress-line.js';
 import { DownloadManager } from './engine/download-manager.js';
 import { serve } from './headless.js';
-import { FileSecretStore } from './store/file-secret-store.js';
-import { SqliteStore } from './store/sqlite-store.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 const FINISHED = new Set(['completed', 'failed', 'cancelled', 'paused']);
@@ -40,16 +37,11 @@ async function findOrAdd(manager: DownloadManager, url: string, dir: string): Pr
 }
 
 async function get(command: GetCommand): Promise<number> {
-  const dataDir = resolve(command.dataDir ?? defaultDataDir());
-  mkdirSync(dataDir, { recursive: true });
-  const store = SqliteStore.open(join(dataDir, 'steadfast.db'));
-  const manager = new DownloadManager({
-    store,
-    secrets: new FileSecretStore(dataDir),
-    defaultDownloadDir: defaultDownloadDir(),
-    // The flags pass the settings' own validation, so a bad --endpoint reads like a bad setting.
-    settingsOverride: parseInput(settingsPatchSchema.omit({ s3_secret_access_key: true }), overrides(command)),
-  });
+  // The flags pass the settings' own validation, so a bad --endpoint reads like a bad setting.
+  const { store, manager } = openLocalEngine(
+    command.dataDir,
+    parseInput(settingsPatchSchema.omit({ s3_secret_access_key: true }), overrides(command)),
+  );
   const tty = process.stderr.isTTY === true;
   let last: DownloadSnapshot | null = null;
   let lastState = '';

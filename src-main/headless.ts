@@ -1,15 +1,11 @@
 // Headless composition root: the engine, its store and the HTTP server (REST API, events, UI),
 // without a desktop. Started by `steadfast serve` / `npm run serve`.
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServeCommand } from './cli/args.js';
-import { defaultDataDir, defaultDownloadDir } from './cli/default-paths.js';
-import { DownloadManager } from './engine/download-manager.js';
+import { openLocalEngine } from './cli/local-engine.js';
 import { createHttpServer } from './server/http-server.js';
 import { loadOrCreateToken } from './server/token-file.js';
-import { FileSecretStore } from './store/file-secret-store.js';
-import { SqliteStore } from './store/sqlite-store.js';
 
 const RENDERER_DIR = fileURLToPath(new URL('../out/renderer', import.meta.url));
 
@@ -18,15 +14,10 @@ const LOCAL_NAMES = ['localhost', '127.0.0.1', '::1'];
 
 /** Runs until SIGINT or SIGTERM; then every active download is checkpointed before exit. */
 export async function serve(command: ServeCommand): Promise<number> {
-  const dataDir = resolve(command.dataDir ?? defaultDataDir());
-  mkdirSync(dataDir, { recursive: true });
-  const store = SqliteStore.open(join(dataDir, 'steadfast.db'));
-  const manager = new DownloadManager({
-    store,
-    secrets: new FileSecretStore(dataDir),
-    defaultDownloadDir: defaultDownloadDir(),
-    settingsOverride: command.downloadDir === null ? {} : { download_dir: resolve(command.downloadDir) },
-  });
+  const { dataDir, store, manager } = openLocalEngine(
+    command.dataDir,
+    command.downloadDir === null ? {} : { download_dir: resolve(command.downloadDir) },
+  );
   const token = command.token ?? loadOrCreateToken(dataDir);
   const app = await createHttpServer({
     api: manager,

@@ -3,6 +3,7 @@ import type { AddRequest } from '../../src-main/contract/schemas.js';
 import { useApi } from '../api/api-context.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { Dialog } from './Dialog.js';
+import { FormFooter } from './FormFooter.js';
 
 type SourceKind = 'url' | 's3' | 'catalog';
 
@@ -128,21 +129,7 @@ export function AddDialog() {
           SHA-256 (optional)
           <input value={sha256} onChange={(e) => setSha256(e.target.value)} spellCheck={false} />
         </label>
-        {errors.length > 0 && (
-          <div role="alert" className="form__errors">
-            {errors.map((error) => (
-              <p key={error}>{error}</p>
-            ))}
-          </div>
-        )}
-        <div className="form__buttons">
-          <button type="button" onClick={close}>
-            Close
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Add
-          </button>
-        </div>
+        <FormFooter errors={errors} submitLabel="Add" onClose={close} busy={busy} />
       </form>
     </Dialog>
   );

@@ -3,6 +3,7 @@ import { describeSource } from '../../src-main/contract/downloads.js';
 import { useApi } from '../api/api-context.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { Dialog } from './Dialog.js';
+import { FormFooter } from './FormFooter.js';
 
 /** Links expire: give a paused or failed download a new one. The partial stays if it still matches. */
 export function ChangeLinkDialog({ id }: { id: string }) {
@@ -28,19 +29,7 @@ export function ChangeLinkDialog({ id }: { id: string }) {
           <input value={url} onChange={(e) => setUrl(e.target.value)} autoFocus />
         </label>
         <p className="form__hint">The part already downloaded is kept when the new link serves the same file.</p>
-        {error !== null && (
-          <p role="alert" className="form__errors">
-            {error}
-          </p>
-        )}
-        <div className="form__buttons">
-          <button type="button" onClick={close}>
-            Close
-          </button>
-          <button type="submit" className="primary">
-            Change link
-          </button>
-        </div>
+        <FormFooter errors={error === null ? [] : [error]} submitLabel="Change link" onClose={close} />
       </form>
     </Dialog>
   );

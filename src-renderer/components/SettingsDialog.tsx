@@ -4,6 +4,7 @@ import type { Settings } from '../../src-main/contract/settings.js';
 import { useApi } from '../api/api-context.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { Dialog } from './Dialog.js';
+import { FormFooter } from './FormFooter.js';
 
 const text = (value: string | null) => value ?? '';
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
@@ -104,19 +105,7 @@ export function SettingsDialog() {
           Qualities
           <input value={form.qualities} onChange={set('qualities')} placeholder="360p, 480p, 720p, 1080p" />
         </label>
-        {error !== null && (
-          <p role="alert" className="form__errors">
-            {error}
-          </p>
-        )}
-        <div className="form__buttons">
-          <button type="button" onClick={close}>
-            Close
-          </button>
-          <button type="submit" className="primary">
-            Save
-          </button>
-        </div>
+        <FormFooter errors={error === null ? [] : [error]} submitLabel="Save" onClose={close} />
       </form>
     </Dialog>
   );

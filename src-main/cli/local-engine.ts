@@ -1,0 +1,27 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Settings } from '../contract/settings.js';
+import { DownloadManager } from '../engine/download-manager.js';
+import { FileSecretStore } from '../store/file-secret-store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { defaultDataDir, defaultDownloadDir } from './default-paths.js';
+
+export interface LocalEngine {
+  dataDir: string;
+  store: SqliteStore;
+  manager: DownloadManager;
+}
+
+/** The engine of a plain-Node process (CLI, headless server) on its data folder. */
+export function openLocalEngine(dataDir: string | null, settingsOverride: Partial<Settings>): LocalEngine {
+  const dir = resolve(dataDir ?? defaultDataDir());
+  mkdirSync(dir, { recursive: true });
+  const store = SqliteStore.open(join(dir, 'steadfast.db'));
+  const manager = new DownloadManager({
+    store,
+    secrets: new FileSecretStore(dir),
+    defaultDownloadDir: defaultDownloadDir(),
+    settingsOverride,
+  });
+  return { dataDir: dir, store, manager };
+}

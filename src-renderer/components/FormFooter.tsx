@@ -1,0 +1,32 @@
+/** The end of every dialog form: what went wrong (inline, announced), then Close and the action. */
+export function FormFooter({
+  errors,
+  submitLabel,
+  onClose,
+  busy = false,
+}: {
+  errors: readonly string[];
+  submitLabel: string;
+  onClose: () => void;
+  busy?: boolean;
+}) {
+  return (
+    <>
+      {errors.length > 0 && (
+        <div role="alert" className="form__errors">
+          {errors.map((error) => (
+            <p key={error}>{error}</p>
+          ))}
+        </div>
+      )}
+      <div className="form__buttons">
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}
