@@ -31,7 +31,7 @@ interface Tool {
 const candidates: Tool[] = [
   {
     name: 'steadfast get',
-    command: (url, dir) => [process.execPath, ['--import', 'tsx', join(repo, 'src-main/cli.ts'), 'get', url, '--dir', dir, '--data-dir', dir]],
+    command: (url, dir) => [process.execPath, [join(repo, 'out/cli/cli.js'), 'get', url, '--dir', dir, '--data-dir', dir]],
   },
   { name: 'curl', command: (url, dir) => ['curl', ['-sS', '-o', join(dir, 'bench.bin'), url]] },
   {
@@ -43,7 +43,7 @@ const tools = candidates.filter((tool) => tool.name === 'steadfast get' || onPat
 
 // The CLI's fixed cost (Node + tsx start-up, opening the database), shown apart from throughput.
 const startup = process.hrtime.bigint();
-spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'src-main/cli.ts'), '--help']);
+spawnSync(process.execPath, [join(repo, 'out/cli/cli.js'), '--help']);
 const startupSeconds = Number(process.hrtime.bigint() - startup) / 1e9;
 
 const content = randomBytesSeeded(sizeMiB * MiB, 1);

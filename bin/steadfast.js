@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// The `steadfast` command: runs the TypeScript CLI through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The `steadfast` command: the bundled CLI that `npm run build` writes to out/cli/.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src-main/cli.ts');
+const cli = new URL('../out/cli/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('steadfast: the CLI is not built yet; run `npm run build` (or use `npm run cli -- …`).\n');
+  process.exit(1);
+}
+await import(cli.href);

@@ -9,7 +9,6 @@ import { type GetCommand, parseCliArgs, UsageError, USAGE } from './cli/args.js'
 import { openLocalEngine } from './cli/local-engine.js';
 import { outcomeLine, progressLine } from './cli/progress-line.js';
 import { DownloadManager } from './engine/download-manager.js';
-import { serve } from './headless.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 const FINISHED = new Set(['completed', 'failed', 'cancelled', 'paused']);
@@ -104,7 +103,8 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
     }
-    if (command.command === 'serve') return await serve(command);
+    // Loaded only for `serve`: the HTTP framework is not needed to download one file.
+    if (command.command === 'serve') return await (await import('./headless.js')).serve(command);
     return await get(command);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ApiRequestError) {

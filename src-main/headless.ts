@@ -1,13 +1,18 @@
 // Headless composition root: the engine, its store and the HTTP server (REST API, events, UI),
 // without a desktop. Started by `steadfast serve` / `npm run serve`.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServeCommand } from './cli/args.js';
 import { openLocalEngine } from './cli/local-engine.js';
 import { createHttpServer } from './server/http-server.js';
 import { loadOrCreateToken } from './server/token-file.js';
 
-const RENDERER_DIR = fileURLToPath(new URL('../out/renderer', import.meta.url));
+const here = dirname(fileURLToPath(import.meta.url));
+/** The built UI, seen from the sources (src-main/) or from the bundle (out/cli/). */
+const RENDERER_DIR =
+  [join(here, '..', 'out', 'renderer'), join(here, '..', 'renderer')].find((dir) => existsSync(join(dir, 'index.html'))) ??
+  join(here, '..', 'out', 'renderer');
 
 /** Names that always mean this machine, whatever address the server listens on. */
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '::1'];

@@ -578,8 +578,7 @@ export class DownloadManager implements DownloadsApi {
 
   private defaultSource(source: DownloadSource): ByteSource {
     if (source.kind === 'http') return new HttpSource(source.url);
-    const { client, host } = this.s3.targetFor(source);
-    return new S3Source(client, source.bucket, source.key, host, () => this.clock.now());
+    return new S3Source(() => this.s3.clientFor(source), source.bucket, source.key, this.s3.hostFor(source), () => this.clock.now());
   }
 
   /** What an add request downloads, and the name it suggests before any server answers. */

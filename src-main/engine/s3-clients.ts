@@ -1,20 +1,15 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Source as S3SourceSpec } from '../contract/downloads.js';
 import type { Settings } from '../contract/settings.js';
 import type { SecretStore } from './secret-store.js';
 
-export interface S3Target {
-  client: S3Client;
-  /** For messages: the custom endpoint's host, or the bucket's AWS host. */
-  host: string;
-}
-
 /**
  * One S3 client per (region, endpoint) for the current settings, shared by the downloads that
- * use it. Our retry policy owns retries, so the SDK makes exactly one attempt per request.
+ * use it. Our retry policy owns retries, so the SDK makes exactly one attempt per request. The
+ * SDK is loaded on first use: most runs never touch S3, and it costs a third of a second.
  */
 export class S3Clients {
-  private readonly clients = new Map<string, S3Target>();
+  private readonly clients = new Map<string, Promise<S3Client>>();
 
   constructor(
     private readonly secrets: SecretStore,
@@ -23,25 +18,46 @@ export class S3Clients {
 
   /** New settings (credentials, endpoint, …) apply to the next attempt. */
   reset(settings: Settings): void {
-    for (const { client } of this.clients.values()) client.destroy();
+    for (const client of this.clients.values()) void client.then((c) => c.destroy(), () => undefined);
     this.clients.clear();
     this.settings = settings;
   }
 
-  targetFor(source: S3SourceSpec): S3Target {
-    const settings = this.settings;
-    const region = source.region ?? settings.s3_region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-    const endpoint = source.endpoint ?? settings.s3_endpoint ?? undefined;
+  /** For messages: the custom endpoint's host, or the bucket's AWS host. */
+  hostFor(source: S3SourceSpec): string {
+    const { region, endpoint } = this.where(source);
+    return endpoint !== undefined ? new URL(endpoint).host : `${source.bucket}.s3.${region}.amazonaws.com`;
+  }
+
+  clientFor(source: S3SourceSpec): Promise<S3Client> {
+    const { region, endpoint } = this.where(source);
     const key = JSON.stringify([region, endpoint ?? null]);
-    const cached = this.clients.get(key);
-    if (cached) return cached;
+    let client = this.clients.get(key);
+    if (client === undefined) {
+      client = this.create(region, endpoint);
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  private where(source: S3SourceSpec): { region: string; endpoint: string | undefined } {
+    const settings = this.settings;
+    return {
+      region: source.region ?? settings.s3_region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      endpoint: source.endpoint ?? settings.s3_endpoint ?? undefined,
+    };
+  }
+
+  private async create(region: string, endpoint: string | undefined): Promise<S3Client> {
+    const settings = this.settings;
+    const { S3Client } = await import('@aws-sdk/client-s3');
 
     const secret = this.secrets.get('s3_secret_access_key');
     const credentials =
       settings.s3_access_key_id !== null && secret !== null
         ? { accessKeyId: settings.s3_access_key_id, secretAccessKey: secret }
         : undefined;
-    const client = new S3Client({
+    return new S3Client({
       region,
       ...(endpoint !== undefined ? { endpoint } : {}),
       forcePathStyle: settings.s3_force_path_style ?? endpoint !== undefined,
@@ -53,8 +69,5 @@ export class S3Clients {
       responseChecksumValidation: 'WHEN_REQUIRED',
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
-    const target = { client, host: endpoint !== undefined ? new URL(endpoint).host : `${source.bucket}.s3.${region}.amazonaws.com` };
-    this.clients.set(key, target);
-    return target;
   }
 }

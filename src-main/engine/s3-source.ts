@@ -1,4 +1,4 @@
-import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { ByteSource, OpenRequest, OpenResult } from './byte-source.js';
 import { classifyS3Error } from './classify-error.js';
@@ -29,7 +29,7 @@ export class S3Source implements ByteSource {
   readonly displayHost: string;
 
   constructor(
-    private readonly client: S3Client,
+    private readonly client: () => Promise<S3Client>,
     private readonly bucket: string,
     private readonly key: string,
     host: string,
@@ -86,8 +86,9 @@ export class S3Source implements ByteSource {
     }
   }
 
-  private get(signal: AbortSignal, extra: { Range?: string; IfMatch?: string }): Promise<GetObjectCommandOutput> {
-    return this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...extra }), { abortSignal: signal });
+  private async get(signal: AbortSignal, extra: { Range?: string; IfMatch?: string }): Promise<GetObjectCommandOutput> {
+    const [client, { GetObjectCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-s3')]);
+    return client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...extra }), { abortSignal: signal });
   }
 
   private body(response: GetObjectCommandOutput, start: number, total: number | null, restartReason: string | null): OpenResult {
