@@ -1,19 +1,64 @@
-// `npm run bench`: Steadfast's CLI next to curl and aria2c, downloading one file from a local
-// origin on 127.0.0.1, on the same machine in the same run. Not a test: numbers vary by machine.
-//   npm run bench -- [size in MiB, default 1024] [runs, default 3]
-import { spawn, spawnSync } from 'node:child_process';
+// `npm run bench`: Steadfast's CLI next to curl, wget and aria2c on the same files from one
+// local origin (nginx with sendfile when installed, else the project's own server), on the same
+// machine in the same run. Not a test: numbers vary by machine; ratios to curl are what compare.
+//
+//   npm run bench -- [--size MiB (1024)] [--runs N (3)] [--throttled-size MiB (64)] [--rate MiB/s (20)]
+//
+// Cases: "plain" (bytes to a file), "durable" (the file fsync'ed before the tool counts as done;
+// Steadfast always is), "throttled" (nginx limits each connection, so parallel connections win).
+// Runs alternate between tools, and each tool's ratio to curl is the median of paired runs.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { randomBytesSeeded, startFaultOrigin } from '../test/support/fault-origin.js';
 
 const MiB = 1024 * 1024;
-const sizeMiB = Number(process.argv[2] ?? 1024);
-const runs = Number(process.argv[3] ?? 3);
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '1024' },
+    runs: { type: 'string', default: '3' },
+    'throttled-size': { type: 'string', default: '64' },
+    rate: { type: 'string', default: '20' },
+  },
+});
+const sizeMiB = Number(values.size);
+const runs = Number(values.runs);
+const throttledMiB = Number(values['throttled-size']);
+const rateMiB = Number(values.rate);
 const repo = fileURLToPath(new URL('..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'steadfast-bench-'));
+// nginx's workers run as an unprivileged user: they must be able to read the files.
+chmodSync(work, 0o755);
+
+const onPath = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+
+interface Measure {
+  code: number;
+  wall: number;
+  cpu: number;
+  rss_kb: number;
+}
+
+/** The command's wall time, CPU seconds and peak RSS, from bench/measure.py's getrusage. */
+function measure(command: string[]): Promise<Measure> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', [join(repo, 'bench/measure.py'), ...command], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('close', () => {
+      try {
+        resolve(JSON.parse(out) as Measure);
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
 
 async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -21,64 +66,149 @@ async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-const onPath = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-
 interface Tool {
   name: string;
-  command(url: string, dir: string): [string, string[]];
+  available: boolean;
+  /** The command that downloads `url` to `file` (in `dir`, which it may use for state). */
+  command(url: string, dir: string, file: string): string[];
+  /** Where the tool saves, when it chooses the name itself. */
+  output?(url: string, dir: string): string;
 }
 
-const candidates: Tool[] = [
+const steadfast = [process.execPath, join(repo, 'out/cli/cli.js')];
+const allTools: Tool[] = [
+  { name: 'curl', available: onPath('curl'), command: (url, _dir, file) => ['curl', '-sS', '-o', file, url] },
   {
-    name: 'steadfast get',
-    command: (url, dir) => [process.execPath, [join(repo, 'out/cli/cli.js'), 'get', url, '--dir', dir, '--data-dir', dir]],
+    name: 'steadfast',
+    available: true,
+    command: (url, dir) => [...steadfast, 'get', url, '--dir', dir, '--data-dir', join(dir, '.state')],
+    output: (url, dir) => join(dir, basename(new URL(url).pathname)),
   },
-  { name: 'curl', command: (url, dir) => ['curl', ['-sS', '-o', join(dir, 'bench.bin'), url]] },
+  { name: 'wget', available: onPath('wget'), command: (url, _dir, file) => ['wget', '-q', '-O', file, url] },
   {
-    name: 'aria2c (1 connection)',
-    command: (url, dir) => ['aria2c', ['-q', '-x1', '-s1', '--allow-overwrite=true', '--file-allocation=none', '-d', dir, '-o', 'bench.bin', url]],
+    name: 'aria2c -x1',
+    available: onPath('aria2c'),
+    command: (url, dir) => ['aria2c', '-q', '-x1', '-s1', '--allow-overwrite=true', '--file-allocation=none', '-d', dir, '-o', 'bench.bin', url],
+  },
+  {
+    name: 'aria2c -x8 -k1M',
+    available: onPath('aria2c'),
+    command: (url, dir) => ['aria2c', '-q', '-x8', '-s8', '-k1M', '--allow-overwrite=true', '--file-allocation=none', '-d', dir, '-o', 'bench.bin', url],
   },
 ];
-const tools = candidates.filter((tool) => tool.name === 'steadfast get' || onPath(tool.command('', '')[0]));
+const tools = allTools.filter((tool) => tool.available);
 
-// The CLI's fixed cost (Node + tsx start-up, opening the database), shown apart from throughput.
-const startup = process.hrtime.bigint();
-spawnSync(process.execPath, [join(repo, 'out/cli/cli.js'), '--help']);
-const startupSeconds = Number(process.hrtime.bigint() - startup) / 1e9;
+/** nginx serving `root` on a free port, /throttled/ limited per connection; null without nginx. */
+async function startNginx(root: string): Promise<{ base: string; process: ChildProcess } | null> {
+  if (!onPath('nginx')) return null;
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const conf = join(work, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `worker_processes 1; daemon off; pid ${work}/nginx.pid; error_log stderr error;
+events { worker_connections 256; }
+http { access_log off; sendfile on; tcp_nopush on; client_body_temp_path ${work}/t1; proxy_temp_path ${work}/t2;
+  fastcgi_temp_path ${work}/t3; uwsgi_temp_path ${work}/t4; scgi_temp_path ${work}/t5;
+  server { listen 127.0.0.1:${port}; root ${root}; location /throttled/ { limit_rate ${rateMiB}m; } } }`,
+  );
+  const child = spawn('nginx', ['-c', conf, '-p', work], { stdio: 'inherit' });
+  for (let i = 0; i < 50; i++) {
+    if (spawnSync('curl', ['-sf', '-I', '-o', '/dev/null', `http://127.0.0.1:${port}/big.bin`]).status === 0) {
+      return { base: `http://127.0.0.1:${port}`, process: child };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  return null;
+}
 
-const content = randomBytesSeeded(sizeMiB * MiB, 1);
-const expected = createHash('sha256').update(content).digest('hex');
-const origin = await startFaultOrigin({ '/bench.bin': { content } });
-const url = origin.url('/bench.bin');
-console.log(`${sizeMiB} MiB from ${url}, ${runs} runs each, median shown\n`);
-console.log('tool                    seconds    MiB/s   sha256');
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-for (const tool of tools) {
-  const times: number[] = [];
-  let verified = true;
-  for (let i = 0; i < runs; i++) {
-    const dir = mkdtempSync(join(tmpdir(), 'steadfast-bench-'));
-    try {
-      const [cmd, args] = tool.command(url, dir);
-      const started = process.hrtime.bigint();
-      // Async spawn: the origin lives in this process and must keep serving meanwhile.
-      let stderr = '';
-      const code = await new Promise<number | null>((resolve) => {
-        const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on('close', resolve);
-      });
-      times.push(Number(process.hrtime.bigint() - started) / 1e9);
-      if (code !== 0) throw new Error(`${tool.name} exited with ${code}: ${stderr}`);
-      verified &&= (await sha256File(join(dir, 'bench.bin'))) === expected;
-    } finally {
+interface Row {
+  case: string;
+  tool: string;
+  wall_s: number;
+  mib_per_s: number;
+  ratio_to_curl: number | null;
+  rss_mib: number;
+  cpu_s: number;
+  sha256_ok: boolean;
+}
+
+async function runCase(name: string, url: string, sizeBytes: number, expected: string, durable: boolean, only?: string[]): Promise<Row[]> {
+  const chosen = tools.filter((t) => only === undefined || only.includes(t.name));
+  const results = new Map<string, Measure[]>(chosen.map((t) => [t.name, []]));
+  const verified = new Map<string, boolean>();
+  for (let round = 0; round < runs; round++) {
+    // Alternate who goes first, so no tool always meets a warm or a cold cache.
+    const order = chosen.map((_, i) => chosen[(i + round) % chosen.length]!);
+    for (const tool of order) {
+      const dir = join(work, `run-${tool.name.replace(/\W+/g, '_')}`);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+      const file = tool.output?.(url, dir) ?? join(dir, 'bench.bin');
+      const command = tool.command(url, dir, file);
+      // "Durable": the bytes are on disk before the clock stops; Steadfast does that itself.
+      const full = durable && tool.name !== 'steadfast' ? ['sh', '-c', `"$@" && sync -d ${file}`, 'sh', ...command] : command;
+      const result = await measure(full);
+      if (result.code !== 0) throw new Error(`${tool.name} failed in case ${name} (exit ${result.code})`);
+      results.get(tool.name)!.push(result);
+      if (!verified.has(tool.name)) verified.set(tool.name, (await sha256File(file)) === expected);
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
-  console.log(
-    `${tool.name.padEnd(22)} ${median.toFixed(2).padStart(8)} ${(sizeMiB / median).toFixed(0).padStart(8)}   ${verified ? 'ok' : 'MISMATCH'}`,
-  );
+  const curl = results.get('curl');
+  return chosen.map((tool) => {
+    const measures = results.get(tool.name)!;
+    const wall = median(measures.map((m) => m.wall));
+    return {
+      case: name,
+      tool: tool.name,
+      wall_s: Number(wall.toFixed(3)),
+      mib_per_s: Math.round(sizeBytes / MiB / wall),
+      ratio_to_curl: curl ? Number(median(measures.map((m, i) => m.wall / curl[i]!.wall)).toFixed(2)) : null,
+      rss_mib: Math.round(Math.max(...measures.map((m) => m.rss_kb)) / 1024),
+      cpu_s: Number(median(measures.map((m) => m.cpu)).toFixed(2)),
+      sha256_ok: verified.get(tool.name) ?? false,
+    };
+  });
 }
-console.log(`\nsteadfast start-up alone (--help): ${startupSeconds.toFixed(2)} s`);
-await origin.close();
+
+const files = join(work, 'files');
+mkdirSync(join(files, 'throttled'), { recursive: true });
+const big = randomBytesSeeded(sizeMiB * MiB, 1);
+const small = randomBytesSeeded(throttledMiB * MiB, 2);
+writeFileSync(join(files, 'big.bin'), big, { mode: 0o644 });
+writeFileSync(join(files, 'throttled', 'small.bin'), small, { mode: 0o644 });
+const bigHash = createHash('sha256').update(big).digest('hex');
+const smallHash = createHash('sha256').update(small).digest('hex');
+
+const nginx = await startNginx(files);
+const ownOrigin = nginx === null ? await startFaultOrigin({ '/big.bin': { content: big } }) : null;
+const base = nginx?.base ?? ownOrigin!.url('').replace(/\/$/, '');
+const rows: Row[] = [];
+try {
+  console.log(`origin: ${nginx ? 'nginx (sendfile)' : "Steadfast's test origin (install nginx for the fair origin and the throttled case)"}; ${runs} runs per tool, alternating\n`);
+  rows.push(...(await runCase(`plain ${sizeMiB} MiB`, `${base}/big.bin`, big.length, bigHash, false)));
+  rows.push(...(await runCase(`durable ${sizeMiB} MiB`, `${base}/big.bin`, big.length, bigHash, true)));
+  if (nginx) {
+    rows.push(...(await runCase(`throttled ${throttledMiB} MiB at ${rateMiB} MiB/s per connection`, `${base}/throttled/small.bin`, small.length, smallHash, false)));
+  }
+} finally {
+  nginx?.process.kill();
+  await ownOrigin?.close();
+}
+
+const table = [
+  '| case | tool | wall (s) | MiB/s | × curl | peak RSS (MiB) | CPU (s) | sha256 |',
+  '|---|---|---:|---:|---:|---:|---:|---|',
+  ...rows.map((r) => `| ${r.case} | ${r.tool} | ${r.wall_s} | ${r.mib_per_s} | ${r.ratio_to_curl ?? '–'} | ${r.rss_mib} | ${r.cpu_s} | ${r.sha256_ok ? 'ok' : 'MISMATCH'} |`),
+].join('\n');
+console.log(table);
+const startup = await measure([...steadfast, '--help']);
+console.log(`\nsteadfast start-up alone (--help): ${startup.wall.toFixed(2)} s`);
+mkdirSync(join(repo, 'bench/.work'), { recursive: true });
+const jsonPath = join(repo, 'bench/.work/results.json');
+writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), sizeMiB, runs, origin: nginx ? 'nginx' : 'own', rows, startup_s: startup.wall }, null, 2));
+console.log(`JSON: ${jsonPath}`);
+rmSync(work, { recursive: true, force: true });
