@@ -23,6 +23,8 @@ export interface DownloadsApi {
   cancel(id: string): Promise<DownloadSnapshot>;
   restart(id: string): Promise<DownloadSnapshot>;
   changeSource(id: string, url: string): Promise<DownloadSnapshot>;
+  /** This download's own speed limit in bytes per second; null lifts it. */
+  setSpeedLimit(id: string, limit: number | null): Promise<DownloadSnapshot>;
   /** The attempt history of one download, oldest first (the details view). */
   attempts(id: string): Promise<AttemptRecord[]>;
   remove(id: string, options?: RemoveOptions): Promise<void>;

@@ -19,6 +19,7 @@ export const API_METHODS = [
   'cancel',
   'restart',
   'changeSource',
+  'setSpeedLimit',
   'attempts',
   'remove',
   'getSettings',

@@ -68,6 +68,8 @@ export interface DownloadSnapshot {
   /** Something the user should know that is not an error, e.g. a restart from 0 because the file changed. */
   notice: string | null;
   expected_sha256: string | null;
+  /** This download's own limit in bytes per second, or null. */
+  speed_limit: number | null;
   retry_info: RetryInfo;
   created_at: string;
   updated_at: string;

@@ -67,7 +67,11 @@ const endpointUrl = z
 
 const region = z.string().regex(/^[a-z0-9-]{1,64}$/, 'region must look like "eu-west-1"');
 
+/** Bytes per second: at least 1 KiB/s (slower would look like a stall), or null for none. */
+const speedLimit = z.number().int('speed_limit is whole bytes per second').min(1024).max(1e12).nullable();
+
 const requestOptions = {
+  speed_limit: speedLimit.optional(),
   /** A file name wins over the source's; it is still sanitised. */
   filename: z.string().min(1).max(255).optional(),
   dest_dir: absoluteDir.optional(),
@@ -106,6 +110,7 @@ export function parseAddRequest(input: unknown): ParsedAddRequest {
 }
 
 export const changeSourceSchema = z.strictObject({ url: sourceUrl });
+export const speedLimitSchema = z.strictObject({ speed_limit: speedLimit });
 
 export const removeOptionsSchema = z.strictObject({ delete_file: z.boolean().optional() });
 export type RemoveOptions = z.input<typeof removeOptionsSchema>;
@@ -135,6 +140,7 @@ export const settingsPatchSchema = z.strictObject({
   backoff: z.enum(BACKOFF_KINDS).optional(),
   stall_timeout_seconds: z.number().min(1).max(3600).optional(),
   max_concurrent: z.number().int().min(1).max(20).optional(),
+  speed_limit: speedLimit.optional(),
   download_dir: absoluteDir.optional(),
   s3_region: region.nullable().optional(),
   s3_endpoint: endpointUrl.nullable().optional(),

@@ -11,6 +11,8 @@ export interface Settings {
   /** An attempt with no byte received for this long is abandoned and retried. */
   stall_timeout_seconds: number;
   max_concurrent: number;
+  /** Bytes per second for all downloads together, or null for no limit. */
+  speed_limit: number | null;
   /** Where new downloads go unless a request names another folder. */
   download_dir: string;
   /** S3 region; null lets the AWS configuration (environment, profile) decide. */
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   backoff: 'exponential',
   stall_timeout_seconds: 30,
   max_concurrent: 3,
+  speed_limit: null,
   s3_region: null,
   s3_endpoint: null,
   s3_force_path_style: null,

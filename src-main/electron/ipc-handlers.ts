@@ -24,6 +24,7 @@ const ARITY: Record<ApiMethod, [number, number]> = {
   cancel: [1, 1],
   restart: [1, 1],
   changeSource: [2, 2],
+  setSpeedLimit: [2, 2],
   attempts: [1, 1],
   remove: [1, 2],
   getSettings: [0, 0],

@@ -18,6 +18,7 @@ import {
   removeOptionsSchema,
   type SettingsPatch,
   settingsPatchSchema,
+  speedLimitSchema,
 } from '../contract/schemas.js';
 import { DEFAULT_SETTINGS, type Settings } from '../contract/settings.js';
 import type { ByteSource } from './byte-source.js';
@@ -33,6 +34,7 @@ import { S3Source } from './s3-source.js';
 import { MemorySecretStore, type SecretStore } from './secret-store.js';
 import { decideAfterFailure, type RetryPolicy } from './retry-policy.js';
 import { toAttemptRecord, toSnapshot } from './snapshot.js';
+import { TokenBucket } from './token-bucket.js';
 import { SpeedMeter } from './speed-meter.js';
 
 export type SourceFactory = (source: DownloadSource) => ByteSource;
@@ -98,6 +100,10 @@ export class DownloadManager implements DownloadsApi {
   private readonly secrets: SecretStore;
   private readonly s3: S3Clients;
   private settings: Settings;
+  /** The global speed limit, shared by every running download. */
+  private readonly globalLimit: TokenBucket;
+  /** Each running download's own limit. */
+  private readonly limits = new Map<string, TokenBucket>();
   private started = false;
   private only: ReadonlySet<string> | null = null;
 
@@ -108,6 +114,7 @@ export class DownloadManager implements DownloadsApi {
     this.secrets = options.secrets ?? new MemorySecretStore();
     this.settings = this.loadSettings(options.defaultDownloadDir);
     this.s3 = new S3Clients(this.secrets, this.settings);
+    this.globalLimit = new TokenBucket(this.settings.speed_limit, () => this.clock.now());
     this.createSource = options.createSource ?? ((source) => this.defaultSource(source));
     this.batcher = new ChangeBatcher((ids) => this.emit(ids), this.clock);
     for (const record of this.store.listDownloads()) this.records.set(record.id, record);
@@ -178,6 +185,7 @@ export class DownloadManager implements DownloadsApi {
       created_at: now,
       updated_at: now,
       completed_at: null,
+      speed_limit: input.speed_limit ?? null,
     };
     this.store.insertDownload(record);
     this.records.set(record.id, record);
@@ -255,6 +263,14 @@ export class DownloadManager implements DownloadsApi {
     return this.snapshot(id);
   }
 
+  async setSpeedLimit(id: string, limit: number | null): Promise<DownloadSnapshot> {
+    const { speed_limit } = parseInput(speedLimitSchema, { speed_limit: limit });
+    this.record(id);
+    this.update(id, { speed_limit });
+    this.limits.get(id)?.setRate(speed_limit);
+    return this.snapshot(id);
+  }
+
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
     const { delete_file } = parseInput(removeOptionsSchema, options);
     if (this.running.has(this.record(id).id)) await this.stopTask(id, 'remove');
@@ -287,6 +303,7 @@ export class DownloadManager implements DownloadsApi {
       s3_secret_access_key_set: this.secrets.get('s3_secret_access_key') !== null,
     };
     this.s3.reset(this.settings);
+    this.globalLimit.setRate(this.settings.speed_limit);
     this.pump();
     return this.getSettings();
   }
@@ -334,6 +351,8 @@ export class DownloadManager implements DownloadsApi {
       });
     });
     const current = this.records.get(id)!;
+    const ownLimit = new TokenBucket(current.speed_limit, () => this.clock.now());
+    this.limits.set(id, ownLimit);
     task.done = runAttempt({
       record: current,
       source: this.createSource(current.source),
@@ -347,6 +366,10 @@ export class DownloadManager implements DownloadsApi {
         this.batcher.mark(id);
       },
       onCheckpoint: (offset) => this.update(id, { downloaded_bytes: offset }),
+      throttle: async (bytes, signal) => {
+        await this.globalLimit.take(bytes, signal);
+        await ownLimit.take(bytes, signal);
+      },
       finalName: (filename) => this.freeName(current.dest_dir, filename, id, true),
     })
       .then(
@@ -356,6 +379,7 @@ export class DownloadManager implements DownloadsApi {
       .catch((error: unknown) => this.bookkeepingFailed(id, error))
       .finally(() => {
         this.running.delete(id);
+        this.limits.delete(id);
         this.pump();
       });
   }

@@ -24,6 +24,8 @@ export interface DownloadRecord {
   created_at: number;
   updated_at: number;
   completed_at: number | null;
+  /** Bytes per second for this download alone, or null (the global limit still applies). */
+  speed_limit: number | null;
 }
 
 export type DownloadPatch = Partial<Omit<DownloadRecord, 'id' | 'created_at'>>;

@@ -37,6 +37,8 @@ export interface AttemptContext {
   onResponse(facts: ResponseFacts): string;
   /** Bytes written so far (not yet durable); called per chunk, must be cheap. */
   onBytes(position: number, chunkBytes: number): void;
+  /** Waits as long as the speed limits ask before the next bytes are read. */
+  throttle(bytes: number, signal: AbortSignal): Promise<void>;
   /** `offset` bytes of the partial are on disk (fdatasync'ed): record them as the durable offset. */
   onCheckpoint(offset: number): void;
   /** The file is complete: picks the free final name to rename the partial to. */
@@ -160,6 +162,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
           const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
           await onDisk(path, () => out.append(data));
           ctx.onBytes(out.position, data.byteLength);
+          await ctx.throttle(data.byteLength, controller.signal);
           if (data !== chunk) {
             throw transientError(
               'BODY_TOO_LONG',

@@ -36,6 +36,7 @@ export function toSnapshot(record: DownloadRecord, live: LiveProgress | null, no
     error_message: record.error_message,
     notice: record.notice,
     expected_sha256: record.expected_sha256,
+    speed_limit: record.speed_limit,
     retry_info: {
       // A failed download's attempt is the one that failed last; any other's is the next one.
       current_attempt:

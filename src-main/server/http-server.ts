@@ -74,11 +74,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     app.post<IdParams>(`/api/downloads/:id/${action}`, async (request) => api[action](request.params.id));
   }
   app.patch<IdParams>('/api/downloads/:id', async (request) => {
-    const body = request.body as { url?: unknown } | null;
-    if (typeof body !== 'object' || body === null || Object.keys(body).some((key) => key !== 'url')) {
-      throw apiError('INVALID_ARGUMENT', 'Send {"url": "<new link>"} to change the source');
-    }
-    return api.changeSource(request.params.id, body.url as string);
+    const body = request.body as Record<string, unknown> | null;
+    const keys = typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.keys(body) : [];
+    if (keys.length === 1 && keys[0] === 'url') return api.changeSource(request.params.id, body!.url as string);
+    if (keys.length === 1 && keys[0] === 'speed_limit') return api.setSpeedLimit(request.params.id, body!.speed_limit as number | null);
+    throw apiError('INVALID_ARGUMENT', 'Send {"url": "<new link>"} to change the source, or {"speed_limit": <bytes per second | null>}');
   });
   app.delete<IdParams & { Querystring: Record<string, string> }>('/api/downloads/:id', async (request, reply) => {
     const { delete_file: deleteFile, ...rest } = request.query;

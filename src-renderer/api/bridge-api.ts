@@ -31,6 +31,7 @@ export class BridgeDownloadsApi implements UiApi {
   cancel = (id: string) => unwrap(this.bridge.cancel(id));
   restart = (id: string) => unwrap(this.bridge.restart(id));
   changeSource = (id: string, url: string) => unwrap(this.bridge.changeSource(id, url));
+  setSpeedLimit = (id: string, limit: number | null) => unwrap(this.bridge.setSpeedLimit(id, limit));
   remove = (id: string, options?: RemoveOptions) => unwrap(this.bridge.remove(id, options));
   getSettings = () => unwrap(this.bridge.getSettings());
   updateSettings = (patch: SettingsPatch) => unwrap(this.bridge.updateSettings(patch));

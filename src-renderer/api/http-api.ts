@@ -40,6 +40,8 @@ export class HttpDownloadsApi implements UiApi {
   cancel = (id: string) => this.action(id, 'cancel');
   restart = (id: string) => this.action(id, 'restart');
   changeSource = (id: string, url: string) => this.call<DownloadSnapshot>('PATCH', `/api/downloads/${encodeURIComponent(id)}`, { url });
+  setSpeedLimit = (id: string, limit: number | null) =>
+    this.call<DownloadSnapshot>('PATCH', `/api/downloads/${encodeURIComponent(id)}`, { speed_limit: limit });
   remove = async (id: string, options: RemoveOptions = {}) => {
     await this.call<void>('DELETE', `/api/downloads/${encodeURIComponent(id)}?delete_file=${options.delete_file === true}`);
   };

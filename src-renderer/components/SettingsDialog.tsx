@@ -61,6 +61,10 @@ export function SettingsDialog() {
           Download folder
           <input value={form.folder} onChange={set('folder')} />
         </label>
+        <label>
+          Speed limit (KiB/s)
+          <input type="number" min={1} value={form.speedLimit} onChange={set('speedLimit')} placeholder="no limit" />
+        </label>
         <h3>S3</h3>
         <label>
           Region
@@ -119,6 +123,7 @@ function toForm(s: Settings | null) {
     stall: String(s?.stall_timeout_seconds ?? ''),
     concurrent: String(s?.max_concurrent ?? ''),
     folder: s?.download_dir ?? '',
+    speedLimit: s?.speed_limit == null ? '' : String(Math.round(s.speed_limit / 1024)),
     region: text(s?.s3_region ?? null),
     endpoint: text(s?.s3_endpoint ?? null),
     accessKeyId: text(s?.s3_access_key_id ?? null),
@@ -141,6 +146,7 @@ function toPatch(form: ReturnType<typeof toForm>): SettingsPatch {
     stall_timeout_seconds: Number(form.stall),
     max_concurrent: Number(form.concurrent),
     download_dir: form.folder,
+    speed_limit: form.speedLimit.trim() === '' ? null : Math.round(Number(form.speedLimit) * 1024),
     s3_region: orNull(form.region),
     s3_endpoint: orNull(form.endpoint),
     s3_access_key_id: orNull(form.accessKeyId),

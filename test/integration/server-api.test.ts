@@ -81,6 +81,8 @@ describe('REST API', () => {
 
     await sleep(200);
     expect((await api.post(`/api/downloads/${a.id}/pause`)).json).toMatchObject({ status: 'paused' });
+    expect((await api.patch(`/api/downloads/${a.id}`, { speed_limit: 65536 })).json).toMatchObject({ speed_limit: 65536 });
+    expect((await api.patch(`/api/downloads/${a.id}`, { speed_limit: null })).json).toMatchObject({ speed_limit: null });
     const moved = await api.patch(`/api/downloads/${a.id}`, { url: origin.url('/b.bin') });
     expect(moved.status).toBe(200);
     expect(moved.json).toMatchObject({ status: 'paused', source: { kind: 'http', url: origin.url('/b.bin') } });
@@ -295,6 +297,28 @@ describe('server-sent events', () => {
     expect(again.events[0]!.event).toBe('snapshot');
     expect((again.events[0]!.data as { downloads: DownloadSnapshot[] }).downloads).toMatchObject([{ id, status: 'completed' }]);
     again.close();
+  });
+
+  it('at most 10 change events a second reach a client, however many downloads move', async () => {
+    const files = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`/f${i}.bin`, { content: randomBytesSeeded(4 * SIZE, 200 + i) }]));
+    origin = await startFaultOrigin(files);
+    origin.throttle(2 * SIZE);
+    server = await startApi({ max_concurrent: 20 });
+    const stream = await openEventStream(server.port, TEST_TOKEN);
+    const arrivals: number[] = [];
+    const seen = stream.events.length;
+    for (let i = 0; i < 20; i++) await server.api.post('/api/downloads/start', { url: origin.url(`/f${i}.bin`) });
+    const started = Date.now();
+    while (Date.now() - started < 2500) {
+      for (let k = seen + arrivals.length; k < stream.events.length; k++) arrivals.push(Date.now());
+      await sleep(5);
+    }
+    stream.close();
+    const active = (await server.api.get('/api/downloads')).json as { downloads: DownloadSnapshot[] };
+    expect(active.downloads.filter((d) => d.status === 'downloading')).toHaveLength(20);
+    // Any one second of arrivals holds at most 10 batches (one every 100 ms), give or take a timer tick.
+    for (const at of arrivals) expect(arrivals.filter((t) => t >= at && t < at + 1000).length).toBeLessThanOrEqual(11);
+    expect(arrivals.length).toBeGreaterThan(15);
   });
 
   it('requires the token', async () => {

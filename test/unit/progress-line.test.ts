@@ -29,6 +29,7 @@ function snapshot(overrides: Partial<DownloadSnapshot> = {}): DownloadSnapshot {
     created_at: '2029-12-31T23:59:00.000Z',
     updated_at: '2029-12-31T23:59:59.000Z',
     completed_at: null,
+    speed_limit: null,
     ...overrides,
   };
 }

@@ -226,7 +226,7 @@ describe('settingsPatchSchema', () => {
   });
 
   it('is strict and refuses __proto__ and constructor keys', () => {
-    expect(refusal(settingsPatchSchema, { speed_limit: 5 }).message).toBe('Unrecognized key: "speed_limit"');
+    expect(refusal(settingsPatchSchema, { retry_limit: 5 }).message).toBe('Unrecognized key: "retry_limit"');
     const proto = JSON.parse('{"max_attempts":3,"__proto__":{"max_attempts":100}}') as unknown;
     const protoError = refusal(settingsPatchSchema, proto);
     expect(protoError.code).toBe('INVALID_ARGUMENT');

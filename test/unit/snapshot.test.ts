@@ -31,6 +31,7 @@ function record(overrides: Partial<DownloadRecord> = {}): DownloadRecord {
     created_at: NOW - 60_000,
     updated_at: NOW - 1000,
     completed_at: null,
+    speed_limit: null,
     ...overrides,
   };
 }
@@ -55,6 +56,7 @@ describe('toSnapshot', () => {
       error_message: null,
       notice: null,
       expected_sha256: null,
+      speed_limit: null,
       retry_info: { current_attempt: 1, max_attempts: 5, next_retry_at: null, next_retry_in: null },
       created_at: '2029-12-31T23:59:00.000Z',
       updated_at: '2029-12-31T23:59:59.000Z',

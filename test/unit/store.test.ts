@@ -36,6 +36,7 @@ function record(overrides: Partial<DownloadRecord> = {}): DownloadRecord {
     created_at: 1_700_000_000_000,
     updated_at: 1_700_000_000_000,
     completed_at: null,
+    speed_limit: null,
     ...overrides,
   };
 }
@@ -86,7 +87,7 @@ describe('openDatabase', () => {
   });
 
   it('sets user_version to the last migration and creates the tables', () => {
-    expect(LATEST).toBe(1);
+    expect(LATEST).toBe(MIGRATIONS.length);
     const db = track(openDatabase(path.join(dir, 'steadfast.db')));
     expect(schemaVersion(db)).toBe(LATEST);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
@@ -156,38 +157,38 @@ describe('openDatabase', () => {
   it('closes the connection it refused (the file can be opened for writing again)', () => {
     const file = path.join(dir, 'steadfast.db');
     const created = openDatabase(file);
-    created.pragma('user_version = 2');
+    created.pragma(`user_version = ${LATEST + 1}`);
     created.close();
     expect(() => openDatabase(file)).toThrow(DatabaseTooNewError);
     // An app that knows version 2 opens it normally afterwards.
-    const v2: Migration = { version: 2, name: 'noop', sql: 'CREATE TABLE extra (x INTEGER) STRICT;' };
+    const v2: Migration = { version: LATEST + 1, name: 'noop', sql: 'CREATE TABLE extra (x INTEGER) STRICT;' };
     const db = track(openDatabase(file, [...MIGRATIONS, v2]));
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(LATEST + 1);
     expect(tableNames(db)).not.toContain('extra'); // version 2 was already applied, so it is skipped
   });
 
   it('rolls back a failing migration: user_version stays and no partial table exists', () => {
     const file = path.join(dir, 'steadfast.db');
     const bad: Migration = {
-      version: 2,
+      version: LATEST + 1,
       name: 'broken',
       sql: 'CREATE TABLE half_done (x INTEGER) STRICT; CREATE TABLE broken (',
     };
     expect(() => openDatabase(file, [...MIGRATIONS, bad])).toThrow(/incomplete input/);
 
     const raw = track(new Database(file));
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(LATEST);
     expect(tableNames(raw)).toEqual(['attempts', 'downloads', 'settings', 'sqlite_sequence']);
     expect(tableNames(raw)).not.toContain('half_done');
   });
 
   it('applies a later good migration on the next start after a bad one is fixed', () => {
     const file = path.join(dir, 'steadfast.db');
-    const bad: Migration = { version: 2, name: 'broken', sql: 'CREATE TABLE half_done (x INTEGER); SELEC 1;' };
+    const bad: Migration = { version: LATEST + 1, name: 'broken', sql: 'CREATE TABLE half_done (x INTEGER); SELEC 1;' };
     expect(() => openDatabase(file, [...MIGRATIONS, bad])).toThrow();
-    const good: Migration = { version: 2, name: 'fixed', sql: 'CREATE TABLE half_done (x INTEGER) STRICT;' };
+    const good: Migration = { version: LATEST + 1, name: 'fixed', sql: 'CREATE TABLE half_done (x INTEGER) STRICT;' };
     const db = track(openDatabase(file, [...MIGRATIONS, good]));
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(LATEST + 1);
     expect(tableNames(db)).toContain('half_done');
   });
 });
@@ -506,5 +507,26 @@ describe('SqliteStore', () => {
       }),
     ).toThrow('abort');
     expect(store.listDownloads()).toEqual([record({ id: 'kept' })]);
+  });
+});
+
+describe('migration 2: per-download speed limit', () => {
+  it('adds speed_limit to an existing version-1 database, keeping its rows', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steadfast-m2-'));
+    try {
+      const file = path.join(dir, 'steadfast.db');
+      const v1 = openDatabase(file, MIGRATIONS.slice(0, 1));
+      v1.prepare(
+        `INSERT INTO downloads (id, source, filename, dest_dir, status, max_attempts, created_at, updated_at)
+         VALUES ('old', '{"kind":"http","url":"http://x/a"}', 'a', '/tmp', 'paused', 5, 1, 1)`,
+      ).run();
+      v1.close();
+      const db = openDatabase(file);
+      expect(schemaVersion(db)).toBe(2);
+      expect(downloadsTable.listDownloads(db)).toMatchObject([{ id: 'old', status: 'paused', speed_limit: null }]);
+      db.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
+
+const KiB = 1024;
+
+/** Bytes per second from the first attempt's start to completion, as the user experiences it. */
+const rateOf = (engine: EngineHarness, id: string, bytes: number) => {
+  const [attempt] = engine.store.listAttempts(id);
+  const completed = engine.store.listDownloads().find((d) => d.id === id)!.completed_at!;
+  return (bytes * 1000) / (completed - attempt!.started_at);
+};
+
+describe('speed limits', () => {
+  let origin: FaultOrigin;
+  let engine: EngineHarness;
+  afterEach(async () => {
+    await engine?.close();
+    await origin?.close();
+  });
+
+  it("a download's own limit holds: never more than 5 % over", async () => {
+    const size = 1536 * KiB;
+    const content = randomBytesSeeded(size, 101);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    engine = startEngine();
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin'), speed_limit: 512 * KiB });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(done.speed_limit).toBe(512 * KiB);
+    expect(readFileSync(done.path).equals(content)).toBe(true);
+    const rate = rateOf(engine, id, size);
+    expect(rate).toBeLessThanOrEqual(512 * KiB * 1.05);
+    expect(rate).toBeGreaterThan(512 * KiB * 0.8);
+  });
+
+  it('the global limit is shared by every running download', async () => {
+    const size = 768 * KiB;
+    origin = await startFaultOrigin({ '/a.bin': { content: randomBytesSeeded(size, 102) }, '/b.bin': { content: randomBytesSeeded(size, 103) } });
+    engine = startEngine({ settings: { speed_limit: 512 * KiB } });
+    const started = Date.now();
+    const a = await engine.manager.add({ url: origin.url('/a.bin') });
+    const b = await engine.manager.add({ url: origin.url('/b.bin') });
+    await engine.waitForStatus(a.id, 'completed');
+    await engine.waitForStatus(b.id, 'completed');
+    const rate = (2 * size * 1000) / (Date.now() - started);
+    expect(rate).toBeLessThanOrEqual(512 * KiB * 1.05);
+    expect(rate).toBeGreaterThan(512 * KiB * 0.8);
+  });
+
+  it('a limit changed while downloading applies at once, and null lifts it', async () => {
+    const size = 4096 * KiB;
+    origin = await startFaultOrigin({ '/f.bin': { content: randomBytesSeeded(size, 104) } });
+    engine = startEngine();
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin'), speed_limit: 256 * KiB });
+    await engine.waitFor(id, (s) => Number(s.downloaded_bytes) > 0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const slow = Number((await engine.manager.get(id)).downloaded_bytes);
+    expect(slow).toBeLessThan(size / 4);
+    expect((await engine.manager.setSpeedLimit(id, null)).speed_limit).toBeNull();
+    await engine.waitForStatus(id, 'completed', 5000);
+    await expect(engine.manager.setSpeedLimit(id, 10)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
