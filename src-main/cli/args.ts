@@ -12,6 +12,7 @@ Options:
   --attempts N              attempts in all, 1–100 (default 5)
   --retry-delay SECONDS     delay before the first retry, doubled for each further one (default 2)
   --stall-timeout SECONDS   give up an attempt after this long without data (default 30)
+  --connections N           connections per download when the server serves ranges, 1–16 (default 4)
   --json                    print the final state as one JSON object on stdout
 
 S3 (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the shared AWS files or --profile):
@@ -39,6 +40,7 @@ export interface GetCommand {
   attempts: number | null;
   retryDelaySeconds: number | null;
   stallTimeoutSeconds: number | null;
+  connections: number | null;
   endpoint: string | null;
   region: string | null;
   profile: string | null;
@@ -79,6 +81,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         attempts: { type: 'string' },
         'retry-delay': { type: 'string' },
         'stall-timeout': { type: 'string' },
+        connections: { type: 'string' },
         endpoint: { type: 'string' },
         region: { type: 'string' },
         profile: { type: 'string' },
@@ -103,6 +106,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     attempts: numberOption('attempts', values.attempts, 1, 100, true),
     retryDelaySeconds: numberOption('retry-delay', values['retry-delay'], 0.1, 600, false),
     stallTimeoutSeconds: numberOption('stall-timeout', values['stall-timeout'], 1, 3600, false),
+    connections: numberOption('connections', values.connections, 1, 16, true),
     endpoint: values.endpoint ?? null,
     region: values.region ?? null,
     profile: values.profile ?? null,

@@ -140,6 +140,7 @@ export const settingsPatchSchema = z.strictObject({
   backoff: z.enum(BACKOFF_KINDS).optional(),
   stall_timeout_seconds: z.number().min(1).max(3600).optional(),
   max_concurrent: z.number().int().min(1).max(20).optional(),
+  connections: z.number().int().min(1).max(16).optional(),
   speed_limit: speedLimit.optional(),
   download_dir: absoluteDir.optional(),
   s3_region: region.nullable().optional(),

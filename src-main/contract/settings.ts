@@ -11,6 +11,8 @@ export interface Settings {
   /** An attempt with no byte received for this long is abandoned and retried. */
   stall_timeout_seconds: number;
   max_concurrent: number;
+  /** Connections per download when the server serves byte ranges (1 = never split). */
+  connections: number;
   /** Bytes per second for all downloads together, or null for no limit. */
   speed_limit: number | null;
   /** Where new downloads go unless a request names another folder. */
@@ -49,6 +51,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   backoff: 'exponential',
   stall_timeout_seconds: 30,
   max_concurrent: 3,
+  connections: 4,
   speed_limit: null,
   s3_region: null,
   s3_endpoint: null,

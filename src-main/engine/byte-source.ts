@@ -9,6 +9,8 @@ export interface Validator {
 export interface OpenRequest {
   /** Bytes already safe in the partial file; 0 asks for the whole file. */
   offset: number;
+  /** Where a segment ends (exclusive): asks for `offset..end-1` only. */
+  end?: number;
   /** Size recorded by an earlier attempt, if any. */
   total: number | null;
   /** Validator recorded by an earlier attempt. */
@@ -29,6 +31,8 @@ export type OpenResult =
       suggestedName: string | null;
       /** Why an offset > 0 had to start again from 0; shown to the user. */
       restartReason: string | null;
+      /** The server serves byte ranges, so the rest may be fetched over several connections. */
+      acceptsRanges: boolean;
       body: Readable;
     };
 

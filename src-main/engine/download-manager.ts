@@ -366,6 +366,13 @@ export class DownloadManager implements DownloadsApi {
         this.batcher.mark(id);
       },
       onCheckpoint: (offset) => this.update(id, { downloaded_bytes: offset }),
+      connections: this.settings.connections,
+      segments: this.store.listSegments(id),
+      onSegments: (segments) =>
+        this.store.transaction(() => {
+          this.update(id, { downloaded_bytes: segments.reduce((sum, s) => sum + s.done, 0) });
+          this.store.replaceSegments(id, segments);
+        }),
       throttle: async (bytes, signal) => {
         await this.globalLimit.take(bytes, signal);
         await ownLimit.take(bytes, signal);
@@ -410,6 +417,7 @@ export class DownloadManager implements DownloadsApi {
     const now = this.clock.now();
     this.store.transaction(() => {
       this.store.endAttempt(attemptId, { ended_at: now, offset_to: result.total, error_code: null, error_message: null });
+      this.store.replaceSegments(id, []);
       this.update(id, {
         status: 'completed',
         filename: result.filename,
@@ -564,6 +572,8 @@ export class DownloadManager implements DownloadsApi {
   private update(id: string, patch: DownloadPatch): void {
     const full = { ...patch, updated_at: this.clock.now() };
     this.store.updateDownload(id, full);
+    // Starting again from 0 (cancel, a changed file, a bad checksum) forgets any byte ranges too.
+    if (patch.downloaded_bytes === 0) this.store.replaceSegments(id, []);
     this.records.set(id, { ...this.records.get(id)!, ...full });
     this.batcher.mark(id);
   }

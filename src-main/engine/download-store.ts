@@ -1,4 +1,5 @@
 import type { DownloadSource, DownloadStatus } from '../contract/downloads.js';
+import type { Segment } from './segmented-transfer.js';
 
 /** One row of `downloads` (DESIGN.md §6) as the engine sees it; times are epoch milliseconds. */
 export interface DownloadRecord {
@@ -54,6 +55,9 @@ export interface DownloadStore {
   startAttempt(attempt: Omit<AttemptRow, 'id' | 'ended_at' | 'offset_to' | 'error_code' | 'error_message'>): number;
   endAttempt(attemptId: number, end: AttemptEnd): void;
   listAttempts(downloadId: string): AttemptRow[];
+  /** The byte ranges of a segmented download (none for a single-connection one). */
+  listSegments(downloadId: string): Segment[];
+  replaceSegments(downloadId: string, segments: readonly Segment[]): void;
   /** Stored settings as key → parsed JSON; the engine validates and applies defaults. */
   readSettings(): Record<string, unknown>;
   writeSettings(values: Record<string, unknown>): void;

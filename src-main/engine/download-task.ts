@@ -11,6 +11,7 @@ import { freeBytes } from './disk-space.js';
 import { DownloadError, permanentError, transientError } from './download-error.js';
 import type { DownloadRecord } from './download-store.js';
 import { PartialFile } from './partial-file.js';
+import { MIN_SPLIT, RangeRestart, type Segment, SegmentedTransfer } from './segmented-transfer.js';
 import { SequentialWriter } from './sequential-writer.js';
 
 /** The response's facts an attempt hands back before it writes its first byte. */
@@ -37,6 +38,12 @@ export interface AttemptContext {
   onResponse(facts: ResponseFacts): string;
   /** Bytes written so far (not yet durable); called per chunk, must be cheap. */
   onBytes(position: number, chunkBytes: number): void;
+  /** Connections this download may use when the server serves byte ranges. */
+  connections: number;
+  /** The byte ranges an earlier segmented attempt left; empty for a single-connection download. */
+  segments: readonly Segment[];
+  /** Records the ranges of a segmented download (and, from them, its durable byte count). */
+  onSegments(segments: readonly Segment[]): void;
   /** Waits as long as the speed limits ask before the next bytes are read. */
   throttle(bytes: number, signal: AbortSignal): Promise<void>;
   /** `offset` bytes of the partial are on disk (fdatasync'ed): record them as the durable offset. */
@@ -110,9 +117,22 @@ function stallWatchdog(timeoutMs: number, now: () => number, abort: (error: Down
   };
 }
 
+/** Several connections pay off only for a known size, a validator and a server that serves ranges. */
+function worthSplitting(ctx: AttemptContext, opened: { total: number | null; acceptsRanges: boolean; validator: Validator }, start: number): boolean {
+  const { etag, lastModified } = opened.validator;
+  return (
+    ctx.connections > 1 &&
+    opened.acceptsRanges &&
+    (etag !== null || lastModified !== null) &&
+    opened.total !== null &&
+    opened.total - start >= 2 * MIN_SPLIT
+  );
+}
+
 /**
- * One attempt of one download: resume from the durable offset, stream into the partial with
- * checkpoints, verify, and rename. Throws a DownloadError (or the abort reason when stopped).
+ * One attempt of one download: resume from the durable offset (or the durable ranges), stream
+ * into the partial with checkpoints over one or several connections, verify, and rename.
+ * Throws a DownloadError (or the abort reason when stopped).
  */
 export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
   const { record, source } = ctx;
@@ -125,68 +145,118 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
   let file: PartialFile | null = null;
   let writer: SequentialWriter | null = null;
   let body: Readable | null = null;
+
+  const segmented = async (partial: PartialFile, total: number, validator: Validator, segments: readonly Segment[], first: { segment: number; body: Readable } | null) => {
+    const transfer = new SegmentedTransfer(
+      {
+        file: partial,
+        source,
+        total,
+        validator,
+        connections: ctx.connections,
+        signal: controller.signal,
+        abort: (reason) => controller.abort(reason),
+        now: ctx.now,
+        touch: watchdog.touch,
+        onBytes: ctx.onBytes,
+        throttle: ctx.throttle,
+        onSegments: ctx.onSegments,
+      },
+      segments,
+    );
+    try {
+      await transfer.run(first);
+    } catch (error) {
+      if (!(error instanceof RangeRestart)) throw error;
+      // The ranges no longer belong to one file: forget them; the next attempt starts from 0.
+      ctx.onSegments([]);
+      throw transientError('BAD_RESPONSE', error.message);
+    }
+  };
+
   try {
     await onDisk(record.dest_dir, () => mkdir(record.dest_dir, { recursive: true }));
-    // After a crash the partial may hold bytes past the durable offset that were never
-    // fsync'ed; they are untrusted and get cut. A partial shorter than the record wins too.
-    const existing = await sizeOnDisk(partialPath(record.dest_dir, record.filename));
-    const offset = Math.min(record.downloaded_bytes, existing);
-    if (record.total_bytes !== null) await ensureSpace(record.dest_dir, record.total_bytes - offset);
+    const validator = { etag: record.etag, lastModified: record.last_modified };
+    let filename = record.filename;
+    let path = partialPath(record.dest_dir, filename);
+    let size: number;
 
-    const opened = await source.open({
-      offset,
-      total: record.total_bytes,
-      validator: { etag: record.etag, lastModified: record.last_modified },
-      signal: controller.signal,
-    });
-    watchdog.touch();
-    if (opened.kind === 'body') body = opened.body;
-    const filename = opened.kind === 'complete' ? record.filename : ctx.onResponse(opened);
-    const path = partialPath(record.dest_dir, filename);
-    const start = opened.kind === 'complete' ? opened.total : opened.start;
-    if (opened.kind === 'body' && opened.total !== null && record.total_bytes === null) {
-      await ensureSpace(record.dest_dir, opened.total - start);
-    }
-    const partial = await onDisk(path, () => PartialFile.open(path));
-    file = partial;
-    await onDisk(path, () => partial.truncate(start));
-    const out = new SequentialWriter(partial, start, ctx.onCheckpoint, ctx.now);
-    writer = out;
+    if (ctx.segments.length > 0 && record.total_bytes !== null) {
+      // Ranges left by an earlier attempt: each resumes at its own durable offset. Bytes past
+      // them are rewritten, so the partial is not cut here.
+      const done = ctx.segments.reduce((sum, s) => sum + s.done, 0);
+      await ensureSpace(record.dest_dir, record.total_bytes - done);
+      const partial = await onDisk(path, () => PartialFile.open(path));
+      file = partial;
+      await segmented(partial, record.total_bytes, validator, ctx.segments, null);
+      size = record.total_bytes;
+    } else {
+      // After a crash the partial may hold bytes past the durable offset that were never
+      // fsync'ed; they are untrusted and get cut. A partial shorter than the record wins too.
+      const existing = await sizeOnDisk(path);
+      const offset = Math.min(record.downloaded_bytes, existing);
+      if (record.total_bytes !== null) await ensureSpace(record.dest_dir, record.total_bytes - offset);
 
-    if (opened.kind === 'body') {
-      const { total } = opened;
-      try {
-        for await (const chunk of opened.body as AsyncIterable<Buffer>) {
-          watchdog.touch();
-          const room = total === null ? chunk.byteLength : total - out.position;
-          const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
-          await onDisk(path, () => out.append(data));
-          ctx.onBytes(out.position, data.byteLength);
-          await ctx.throttle(data.byteLength, controller.signal);
-          if (data !== chunk) {
+      const opened = await source.open({ offset, total: record.total_bytes, validator, signal: controller.signal });
+      watchdog.touch();
+      if (opened.kind === 'body') body = opened.body;
+      filename = opened.kind === 'complete' ? record.filename : ctx.onResponse(opened);
+      path = partialPath(record.dest_dir, filename);
+      const start = opened.kind === 'complete' ? opened.total : opened.start;
+      if (opened.kind === 'body' && opened.total !== null && record.total_bytes === null) {
+        await ensureSpace(record.dest_dir, opened.total - start);
+      }
+      const partial = await onDisk(path, () => PartialFile.open(path));
+      file = partial;
+      await onDisk(path, () => partial.truncate(start));
+
+      if (opened.kind === 'body' && opened.total !== null && worthSplitting(ctx, opened, start)) {
+        // What is already on disk becomes a finished range; the rest is fetched in parallel,
+        // starting with the response already open.
+        const segments: Segment[] = start > 0 ? [{ start: 0, end: start, done: start }] : [];
+        segments.push({ start, end: opened.total, done: 0 });
+        ctx.onSegments(segments);
+        body = null;
+        await segmented(partial, opened.total, opened.validator, segments, { segment: segments.length - 1, body: opened.body });
+        size = opened.total;
+      } else {
+        const out = new SequentialWriter(partial, start, ctx.onCheckpoint, ctx.now);
+        writer = out;
+        if (opened.kind === 'body') {
+          const { total } = opened;
+          try {
+            for await (const chunk of opened.body as AsyncIterable<Buffer>) {
+              watchdog.touch();
+              const room = total === null ? chunk.byteLength : total - out.position;
+              const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
+              await onDisk(path, () => out.append(data));
+              ctx.onBytes(out.position, data.byteLength);
+              await ctx.throttle(data.byteLength, controller.signal);
+              if (data !== chunk) {
+                throw transientError(
+                  'BODY_TOO_LONG',
+                  `${source.displayHost} sent more bytes than the ${formatBytes(total ?? 0)} it announced`,
+                );
+              }
+            }
+          } catch (error) {
+            if (controller.signal.aborted) throw controller.signal.reason;
+            throw error instanceof DownloadError ? error : classifyNetworkError(error, source.displayHost);
+          }
+          if (controller.signal.aborted) throw controller.signal.reason;
+          if (total !== null && out.position < total) {
             throw transientError(
-              'BODY_TOO_LONG',
-              `${source.displayHost} sent more bytes than the ${formatBytes(total ?? 0)} it announced`,
+              'SHORT_BODY',
+              `The connection to ${source.displayHost} closed early (${formatBytes(out.position)} of ${formatBytes(total)})`,
             );
           }
         }
-      } catch (error) {
-        if (controller.signal.aborted) throw controller.signal.reason;
-        throw error instanceof DownloadError ? error : classifyNetworkError(error, source.displayHost);
-      }
-      if (controller.signal.aborted) throw controller.signal.reason;
-      if (total !== null && out.position < total) {
-        throw transientError(
-          'SHORT_BODY',
-          `The connection to ${source.displayHost} closed early (${formatBytes(out.position)} of ${formatBytes(total)})`,
-        );
+        await onDisk(path, () => out.settle());
+        writer = null;
+        size = out.position;
       }
     }
-
-    await onDisk(path, () => out.settle());
-    writer = null;
-    const size = out.position;
-    await partial.close();
+    await file.close();
     file = null;
 
     // A pause or cancel that came while the last bytes were written still counts.

@@ -59,7 +59,7 @@ export class HttpSource implements ByteSource {
   }
 
   async open(request: OpenRequest): Promise<OpenResult> {
-    if (request.offset === 0) return this.openWhole(request.signal, null);
+    if (request.offset === 0 && request.end === undefined) return this.openWhole(request.signal, null);
 
     const { validator } = request;
     const ifRange = validator.etag ?? validator.lastModified;
@@ -68,7 +68,8 @@ export class HttpSource implements ByteSource {
     if (ifRange === null) {
       return this.openWhole(request.signal, 'The server gives no way to check that the file is unchanged');
     }
-    const headers: Record<string, string> = { range: `bytes=${request.offset}-`, 'if-range': ifRange };
+    const last = request.end === undefined ? '' : String(request.end - 1);
+    const headers: Record<string, string> = { range: `bytes=${request.offset}-${last}`, 'if-range': ifRange };
     const opened = await this.send(headers, request.signal);
     const { response } = opened;
     const current = validatorOf(response.headers);
@@ -123,6 +124,7 @@ export class HttpSource implements ByteSource {
       validator: validatorOf(headers),
       suggestedName: filenameFromContentDisposition(headers['content-disposition']) ?? filenameFromUrl(finalUrl),
       restartReason: restartReason === null ? null : `${restartReason}; downloading again from the start.`,
+      acceptsRanges: opened.response.statusCode === 206 || headers['accept-ranges'] === 'bytes',
       body: opened.request,
     };
   }

@@ -39,12 +39,13 @@ export class S3Source implements ByteSource {
   }
 
   async open(request: OpenRequest): Promise<OpenResult> {
-    if (request.offset === 0) return this.openWhole(request.signal, null);
+    if (request.offset === 0 && request.end === undefined) return this.openWhole(request.signal, null);
     const etag = request.validator.etag;
     if (etag === null) return this.openWhole(request.signal, 'The server gives no way to check that the file is unchanged');
     let response: GetObjectCommandOutput;
     try {
-      response = await this.get(request.signal, { Range: `bytes=${request.offset}-`, IfMatch: etag });
+      const last = request.end === undefined ? '' : String(request.end - 1);
+      response = await this.get(request.signal, { Range: `bytes=${request.offset}-${last}`, IfMatch: etag });
     } catch (error) {
       if (request.signal.aborted) throw error;
       const status = statusOf(error);
@@ -100,6 +101,7 @@ export class S3Source implements ByteSource {
       validator: { etag: response.ETag ?? null, lastModified: response.LastModified?.toUTCString() ?? null },
       suggestedName: filenameFromContentDisposition(response.ContentDisposition),
       restartReason: restartReason === null ? null : `${restartReason}; downloading again from the start.`,
+      acceptsRanges: true,
       body: response.Body as Readable,
     };
   }

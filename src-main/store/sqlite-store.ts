@@ -2,6 +2,7 @@ import type { DownloadStore } from '../engine/download-store.js';
 import * as attempts from './attempts-table.js';
 import { type Db, openDatabase } from './database.js';
 import * as downloads from './downloads-table.js';
+import * as segments from './segments-table.js';
 import * as settings from './settings-table.js';
 
 /** The engine's DownloadStore on one SQLite file. */
@@ -24,6 +25,8 @@ export class SqliteStore implements DownloadStore {
   startAttempt: DownloadStore['startAttempt'] = (attempt) => attempts.startAttempt(this.db, attempt);
   endAttempt: DownloadStore['endAttempt'] = (id, end) => attempts.endAttempt(this.db, id, end);
   listAttempts: DownloadStore['listAttempts'] = (id) => attempts.listAttempts(this.db, id);
+  listSegments: DownloadStore['listSegments'] = (id) => segments.listSegments(this.db, id);
+  replaceSegments: DownloadStore['replaceSegments'] = (id, list) => segments.replaceSegments(this.db, id, list);
   readSettings = () => settings.readSettings(this.db);
   writeSettings: DownloadStore['writeSettings'] = (values) => settings.writeSettings(this.db, values);
 

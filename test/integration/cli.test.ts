@@ -47,7 +47,7 @@ describe('the CLI', () => {
     origin = await startFaultOrigin({ '/data.bin': { content } });
     origin.script('/data.bin', { kind: 'drop-after', bytes: MiB }, { kind: 'status', status: 503 });
     root = tempDir();
-    const run = runCli(['get', origin.url('/data.bin'), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data'), '--retry-delay', '0.1', '--json']);
+    const run = runCli(['get', origin.url('/data.bin'), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data'), '--retry-delay', '0.1', '--connections', '1', '--json']);
     const { code, stdout, stderr } = await run.exited;
     expect(code).toBe(0);
     const final = JSON.parse(stdout) as Record<string, unknown>;
@@ -90,7 +90,7 @@ describe('the CLI', () => {
     origin = await startFaultOrigin({ '/big.bin': { content } });
     origin.throttle(4 * MiB);
     root = tempDir();
-    const args = ['get', origin.url('/big.bin'), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data')];
+    const args = ['get', origin.url('/big.bin'), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data'), '--connections', '1'];
     const first = runCli(args);
     await until(() => origin.bytesSent('/big.bin') > 2 * MiB);
     first.child.kill('SIGINT');
@@ -115,7 +115,7 @@ describe('the CLI', () => {
     origin.throttle(6 * MiB);
     root = tempDir();
     const dbPath = join(root, 'data', 'steadfast.db');
-    const args = ['get', origin.url('/iso.bin'), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data')];
+    const args = ['get', origin.url('/iso.bin'), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data'), '--connections', '1'];
     const first = runCli(args);
     // Kill between checkpoints: some bytes are durable, more are written but not recorded.
     await until(() => durableOffset(dbPath) > 0);

@@ -42,6 +42,8 @@ describe('steadfast serve as a process', () => {
     root = tempDir();
 
     const first = await startServer(root);
+    // This test follows one connection's durable offset; segments have their own test.
+    await first.api.patch('/api/settings', { connections: 1 });
     const { id } = (await first.api.post('/api/downloads/start', { url: origin.url('/big.bin') })).json as DownloadSnapshot;
     for (let i = 0; i < 400 && origin.bytesSent('/big.bin') < 3 * MiB; i++) await sleep(25);
     first.run.child.kill('SIGTERM');

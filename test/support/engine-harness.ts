@@ -11,6 +11,8 @@ import { SqliteStore } from '../../src-main/store/sqlite-store.js';
 export const FAST: Partial<Settings> = {
   initial_delay_seconds: 0.05,
   stall_timeout_seconds: 2,
+  // One connection unless a test is about segments: request patterns stay exact.
+  connections: 1,
 };
 
 export interface EngineHarness {

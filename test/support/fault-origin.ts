@@ -66,7 +66,7 @@ export interface FaultOrigin {
   /** Queues faults for the next GET/HEAD requests to `path`, one per request. Once the queue is empty, requests are served normally. */
   script(path: string, ...faults: Fault[]): void;
   /** Paces body bytes across all connections together, like one slow link, so a UI test can watch progress move. `null` means full speed. */
-  throttle(bytesPerSecond: number | null): void;
+  throttle(bytesPerSecond: number | null, options?: { perConnection?: boolean }): void;
   /** Every request, in arrival order. */
   readonly requests: readonly RequestRecord[];
   /** Body bytes the kernel accepted, over all paths or for one. Framing and headers are not counted. Bytes written before a drop are counted. */
@@ -203,6 +203,7 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
   // close() aborts every pacing sleep, so no timer outlives the server.
   const lifetime = new AbortController();
   let rate: number | null = null;
+  let perConnection = false;
   let nextSlot = 0;
   let closing: Promise<void> | null = null;
 
@@ -220,11 +221,14 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
    * the throttled rate as they would share a real slow link. The first
    * chunk after an idle spell goes at once.
    */
-  async function pace(size: number): Promise<void> {
+  async function pace(size: number, own: { next: number }): Promise<void> {
     if (rate === null) return;
+    // Per connection (like nginx's limit_rate): each response keeps its own schedule.
+    const slot = perConnection ? own : { next: nextSlot };
     const now = performance.now();
-    const start = Math.max(now, nextSlot);
-    nextSlot = start + (size * 1000) / rate;
+    const start = Math.max(now, slot.next);
+    slot.next = start + (size * 1000) / rate;
+    if (!perConnection) nextSlot = slot.next;
     if (start - now >= 1) await sleep(start - now, undefined, { signal: lifetime.signal });
   }
 
@@ -266,9 +270,10 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
     const end = Math.min(limit, data.length);
     if (end === 0 || record.method === 'HEAD') return flushHeaders(res, socket);
     let off = 0;
+    const own = { next: 0 };
     while (off < end) {
       const size = Math.min(end - off, chunkSize());
-      await pace(size);
+      await pace(size, own);
       if (!(await writeChunk(res, data.subarray(off, off + size)))) return false;
       off += size;
       record.bytesSent += size;
@@ -391,9 +396,10 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
       q.push(...faults);
       queues.set(p, q);
     },
-    throttle(bytesPerSecond) {
+    throttle(bytesPerSecond, options = {}) {
       if (bytesPerSecond !== null && !(bytesPerSecond > 0)) throw new RangeError(`invalid throttle ${bytesPerSecond}`);
       rate = bytesPerSecond;
+      perConnection = options.perConnection === true;
       nextSlot = 0;
     },
     get requests() {

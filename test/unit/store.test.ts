@@ -7,6 +7,7 @@ import type { DownloadRecord } from '../../src-main/engine/download-store.js';
 import * as attemptsTable from '../../src-main/store/attempts-table.js';
 import { type Db, DatabaseTooNewError, openDatabase, schemaVersion } from '../../src-main/store/database.js';
 import * as downloadsTable from '../../src-main/store/downloads-table.js';
+import * as segmentsTable from '../../src-main/store/segments-table.js';
 import { MIGRATIONS } from '../../src-main/store/migrations/index.js';
 import type { Migration } from '../../src-main/store/migrations/migration.js';
 import * as settingsTable from '../../src-main/store/settings-table.js';
@@ -91,7 +92,7 @@ describe('openDatabase', () => {
     const db = track(openDatabase(path.join(dir, 'steadfast.db')));
     expect(schemaVersion(db)).toBe(LATEST);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
-    expect(tableNames(db)).toEqual(['attempts', 'downloads', 'settings', 'sqlite_sequence']);
+    expect(tableNames(db)).toEqual(['attempts', 'downloads', 'segments', 'settings', 'sqlite_sequence']);
   });
 
   it('works in memory too', () => {
@@ -109,7 +110,7 @@ describe('openDatabase', () => {
 
     const second = track(openDatabase(file));
     expect(schemaVersion(second)).toBe(LATEST);
-    expect(tableNames(second)).toEqual(['attempts', 'downloads', 'settings', 'sqlite_sequence']);
+    expect(tableNames(second)).toEqual(['attempts', 'downloads', 'segments', 'settings', 'sqlite_sequence']);
     expect(downloadsTable.listDownloads(second)).toEqual([record()]);
     expect(settingsTable.readSettings(second)).toEqual({ max_attempts: 7 });
     second.close();
@@ -178,7 +179,7 @@ describe('openDatabase', () => {
 
     const raw = track(new Database(file));
     expect(raw.pragma('user_version', { simple: true })).toBe(LATEST);
-    expect(tableNames(raw)).toEqual(['attempts', 'downloads', 'settings', 'sqlite_sequence']);
+    expect(tableNames(raw)).toEqual(['attempts', 'downloads', 'segments', 'settings', 'sqlite_sequence']);
     expect(tableNames(raw)).not.toContain('half_done');
   });
 
@@ -522,11 +523,42 @@ describe('migration 2: per-download speed limit', () => {
       ).run();
       v1.close();
       const db = openDatabase(file);
-      expect(schemaVersion(db)).toBe(2);
+      expect(schemaVersion(db)).toBe(LATEST);
       expect(downloadsTable.listDownloads(db)).toMatchObject([{ id: 'old', status: 'paused', speed_limit: null }]);
       db.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('segments table', () => {
+  it('replaces all of a download\'s ranges at once, and refuses impossible ones', () => {
+    const db = openDatabase(':memory:');
+    try {
+      db.prepare(
+        `INSERT INTO downloads (id, source, filename, dest_dir, status, max_attempts, created_at, updated_at)
+         VALUES ('d', '{"kind":"http","url":"http://x/a"}', 'a', '/tmp', 'downloading', 5, 1, 1)`,
+      ).run();
+      segmentsTable.replaceSegments(db, 'd', [
+        { start: 0, end: 100, done: 40 },
+        { start: 100, end: 200, done: 0 },
+      ]);
+      segmentsTable.replaceSegments(db, 'd', [
+        { start: 0, end: 100, done: 100 },
+        { start: 100, end: 150, done: 10 },
+        { start: 150, end: 200, done: 5 },
+      ]);
+      expect(segmentsTable.listSegments(db, 'd')).toEqual([
+        { start: 0, end: 100, done: 100 },
+        { start: 100, end: 150, done: 10 },
+        { start: 150, end: 200, done: 5 },
+      ]);
+      expect(() => segmentsTable.replaceSegments(db, 'd', [{ start: 0, end: 10, done: 11 }])).toThrow(/CHECK constraint/);
+      db.prepare("DELETE FROM downloads WHERE id = 'd'").run();
+      expect(segmentsTable.listSegments(db, 'd')).toEqual([]);
+    } finally {
+      db.close();
     }
   });
 });

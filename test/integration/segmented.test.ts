@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-process.js';
+import { startEngine, tempDir, type EngineHarness } from '../support/engine-harness.js';
+import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
+import { type LocalS3, S3RVER_KEY, startLocalS3 } from '../support/s3-fixtures.js';
+import { MemorySecretStore } from '../../src-main/engine/secret-store.js';
+
+const MiB = 1024 * 1024;
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const ranged = (origin: FaultOrigin) => origin.requests.filter((r) => r.method === 'GET' && r.headers.range !== undefined);
+
+describe('segmented downloads', () => {
+  let origin: FaultOrigin;
+  let engine: EngineHarness;
+  afterEach(async () => {
+    await engine?.close();
+    await origin?.close();
+  });
+
+  it('splits over several connections, each a bounded range, and ends byte-identical', async () => {
+    const content = randomBytesSeeded(16 * MiB, 111);
+    origin = await startFaultOrigin({ '/big.bin': { content } });
+    origin.throttle(8 * MiB, { perConnection: true });
+    engine = startEngine({ settings: { connections: 4 } });
+    const { id } = await engine.manager.add({ url: origin.url('/big.bin') });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.failed_count).toBe(0);
+    const ranges = ranged(origin);
+    expect(ranges.length).toBeGreaterThanOrEqual(3);
+    for (const r of ranges) expect(r.headers.range).toMatch(/^bytes=\d+-\d+$/);
+    expect(ranges.every((r) => r.headers['if-range'] !== undefined)).toBe(true);
+    // Every byte was sent once, give or take what was in flight when a range was handed over.
+    expect(origin.bytesSent('/big.bin')).toBeLessThan(content.length + 4 * MiB);
+    expect(engine.store.listSegments(id)).toEqual([]);
+  });
+
+  it('is faster than one connection on an origin that throttles each connection', async () => {
+    const content = randomBytesSeeded(8 * MiB, 112);
+    origin = await startFaultOrigin({ '/a.bin': { content }, '/b.bin': { content } });
+    origin.throttle(4 * MiB, { perConnection: true });
+    engine = startEngine({ settings: { connections: 1 } });
+    let started = Date.now();
+    const single = await engine.manager.add({ url: origin.url('/a.bin') });
+    await engine.waitForStatus(single.id, 'completed');
+    const oneConnection = Date.now() - started;
+    await engine.manager.updateSettings({ connections: 8 });
+    started = Date.now();
+    const multi = await engine.manager.add({ url: origin.url('/b.bin') });
+    const done = await engine.waitForStatus(multi.id, 'completed');
+    const eight = Date.now() - started;
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    // Not a timing goal (the bench measures speed): only proof that the connections run at once.
+    expect(eight).toBeLessThan(oneConnection / 2);
+  });
+
+  it('a cut in one range fails the attempt; the retry resumes every range and fetches nothing twice', async () => {
+    const content = randomBytesSeeded(16 * MiB, 113);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(8 * MiB, { perConnection: true });
+    engine = startEngine({ settings: { connections: 4, initial_delay_seconds: 0.3 } });
+    // The first connection is cut after 512 KiB, while the three ranges split off it run.
+    origin.script('/f.bin', { kind: 'drop-after', bytes: 512 * 1024 });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    const waiting = await engine.waitForStatus(id, 'retrying');
+    expect(waiting.failed_count).toBe(1);
+    const saved = engine.store.listSegments(id);
+    expect(saved.length).toBe(4);
+    expect(engine.store.listAttempts(id)[0]!.error_code).toBe('CONNECTION_RESET');
+    expect(Number(waiting.downloaded_bytes)).toBe(saved.reduce((sum, s) => sum + s.done, 0));
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(origin.bytesSent('/f.bin')).toBeLessThan(content.length + 6 * MiB);
+  });
+
+  it('a file that changes under its ranges ends as one version, never a mix', async () => {
+    const v1 = randomBytesSeeded(8 * MiB, 114);
+    const v2 = randomBytesSeeded(8 * MiB, 115);
+    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: '"1"' } });
+    origin.throttle(4 * MiB, { perConnection: true });
+    engine = startEngine({ settings: { connections: 4, initial_delay_seconds: 0.2 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitFor(id, () => ranged(origin).length >= 2);
+    // Responses already under way keep serving v1; any range asked for from now on meets v2.
+    origin.setFile('/f.bin', { content: v2, etag: '"2"' });
+    await sleep(400);
+    origin.throttle(null);
+    const done = await engine.waitForStatus(id, 'completed');
+    const result = sha256(readFileSync(done.path));
+    expect([sha256(v1), sha256(v2)]).toContain(result);
+    if (result === sha256(v2)) expect(done.notice ?? engine.store.listAttempts(id)[0]!.error_message).toMatch(/changed/);
+  });
+
+  it('ranges left by a failed attempt are dropped when the file changed, and it is fetched again whole', async () => {
+    const v1 = randomBytesSeeded(8 * MiB, 118);
+    const v2 = randomBytesSeeded(8 * MiB, 119);
+    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: '"1"' } });
+    origin.throttle(8 * MiB, { perConnection: true });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: 512 * 1024 });
+    engine = startEngine({ settings: { connections: 4, initial_delay_seconds: 0.5 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitForStatus(id, 'retrying');
+    expect(engine.store.listSegments(id).length).toBe(4);
+    origin.setFile('/f.bin', { content: v2, etag: '"2"' });
+    origin.throttle(null);
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(sha256(readFileSync(done.path))).toBe(sha256(v2));
+    const errors = engine.store.listAttempts(id).map((a) => a.error_code);
+    expect(errors).toEqual(['CONNECTION_RESET', 'BAD_RESPONSE', null]);
+    expect(engine.store.listAttempts(id)[1]!.error_message).toBe('The file changed on the server; downloading again from the start.');
+  });
+
+  it('S3 objects split over ranged GetObjects too', async () => {
+    let s3: LocalS3 | undefined;
+    try {
+      s3 = await startLocalS3(['media']);
+      const content = randomBytesSeeded(12 * MiB, 116);
+      await s3.put('media', 'big.bin', content);
+      const secrets = new MemorySecretStore();
+      secrets.set('s3_secret_access_key', S3RVER_KEY.secretAccessKey);
+      engine = startEngine({
+        secrets,
+        settings: { connections: 4, s3_endpoint: s3.endpoint, s3_region: 'us-east-1', s3_access_key_id: S3RVER_KEY.accessKeyId },
+      });
+      const { id } = await engine.manager.add({ url: 's3://media/big.bin' });
+      const done = await engine.waitForStatus(id, 'completed');
+      expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    } finally {
+      await engine?.close();
+      await s3?.close();
+    }
+  });
+});
+
+describe('segmented downloads survive kill -9', () => {
+  let origin: FaultOrigin;
+  let root: string;
+  afterEach(async () => {
+    await origin?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a CLI killed mid-download resumes every range and ends byte-identical', async () => {
+    const content = randomBytesSeeded(24 * MiB, 117);
+    origin = await startFaultOrigin({ '/iso.bin': { content } });
+    origin.throttle(3 * MiB, { perConnection: true });
+    root = tempDir();
+    const args = ['get', origin.url('/iso.bin'), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data'), '--connections', '4'];
+    const first = runCli(args);
+    for (let i = 0; i < 400 && ranged(origin).length < 3; i++) await sleep(25);
+    await sleep(1500);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(statSync(join(root, 'dl', 'iso.bin.partial')).size).toBeGreaterThan(0);
+    const before = origin.bytesSent('/iso.bin');
+
+    origin.throttle(null);
+    const second = await runCli(args).exited;
+    expect(second.stderr.split('\n').filter((l) => /failed|error/i.test(l))).toEqual([]);
+    expect(second.code).toBe(0);
+    expect(sha256(readFileSync(join(root, 'dl', 'iso.bin')))).toBe(sha256(content));
+    // The second run fetched only what the first had not made durable.
+    expect(origin.bytesSent('/iso.bin') - before).toBeLessThan(content.length);
+  });
+});
