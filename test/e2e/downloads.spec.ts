@@ -59,8 +59,9 @@ async function watchForText(page: Page, name: string, pattern: RegExp): Promise<
 }
 
 test.describe('a lost connection is retried with a visible countdown and resumed', () => {
-  // A 3 s first delay leaves room to read the countdown twice, at least 1.1 s apart.
-  test.use({ engineSettings: { initial_delay_seconds: 3 } });
+  // A 3 s first delay leaves room to read the countdown twice, at least 1.1 s apart; one
+  // connection, so the story is the spec's: one stream cut, then resumed with a Range.
+  test.use({ engineSettings: { initial_delay_seconds: 3, connections: 1 } });
 
   test('progress, "Attempt 2 of 5", a live countdown, completion with the right bytes, details', async ({ page, origin, engine }) => {
     const filename = 'big.bin';
