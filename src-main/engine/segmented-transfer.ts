@@ -50,6 +50,8 @@ export class SegmentedTransfer {
   private readonly active = new Set<Worker>();
   /** Ranges some connection owns, from the moment it is handed one (before its request is answered). */
   private readonly claimed = new Set<Segment>();
+  /** Ranges written to their end but not yet synced: one fdatasync at the end covers them all. */
+  private readonly unsynced: { segment: Segment; position: number }[] = [];
   private received: number;
 
   constructor(
@@ -74,6 +76,7 @@ export class SegmentedTransfer {
     }
     if (first !== null && !pending.includes(this.segments[first.segment]!)) first.body.destroy();
     const results = await Promise.allSettled(starters.map((start) => start()));
+    await this.syncFinished();
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
     if (this.segments.some((s) => s.done < s.end - s.start)) {
@@ -105,8 +108,17 @@ export class SegmentedTransfer {
     }
   }
 
+  /** One fdatasync for every range that reached its end, then they are recorded as done. */
+  private async syncFinished(): Promise<void> {
+    if (this.unsynced.length === 0) return;
+    await this.onDisk(() => this.ctx.file.sync());
+    for (const { segment, position } of this.unsynced.splice(0)) segment.done = position - segment.start;
+    this.ctx.onSegments(this.segments);
+  }
+
   private nextUnstarted(): Segment | null {
-    return this.segments.find((s) => !this.claimed.has(s) && s.done < s.end - s.start) ?? null;
+    const written = new Set(this.unsynced.map((u) => u.segment));
+    return this.segments.find((s) => !this.claimed.has(s) && !written.has(s) && s.done < s.end - s.start) ?? null;
   }
 
   /** Half of the largest range still being fetched, or null when every range is too small to split. */
@@ -162,6 +174,7 @@ export class SegmentedTransfer {
       ),
     };
     this.active.add(worker);
+    let finished = false;
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
         ctx.touch();
@@ -176,16 +189,24 @@ export class SegmentedTransfer {
         }
         if (worker.writer.position >= segment.end) break;
       }
+      if (worker.writer.position >= segment.end) {
+        // Written to its end: the sync waits for the others (see syncFinished).
+        await this.onDisk(() => worker.writer.drain());
+        this.unsynced.push({ segment, position: worker.writer.position });
+        finished = true;
+      }
     } catch (error) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
       throw error instanceof DownloadError ? error : classifyNetworkError(error, ctx.source.displayHost);
     } finally {
       body.destroy();
       this.active.delete(worker);
-      // Whatever this connection received is written, synced and recorded, whatever happened.
-      await this.onDisk(() => worker.writer.settle()).catch((error: unknown) => {
-        if (!ctx.signal.aborted) ctx.abort(error);
-      });
+      // Cut short: whatever this connection received is written, synced and recorded now.
+      if (!finished) {
+        await this.onDisk(() => worker.writer.settle()).catch((error: unknown) => {
+          if (!ctx.signal.aborted) ctx.abort(error);
+        });
+      }
     }
     if (ctx.signal.aborted) throw ctx.signal.reason;
     if (worker.writer.position < segment.end) {

@@ -60,6 +60,17 @@ export class SequentialWriter {
     if (due && this.syncing === null) this.startSync();
   }
 
+  /**
+   * Writes everything received, without syncing: the caller syncs the file once for several
+   * writers (one fdatasync instead of one per range) and then records `position` itself.
+   */
+  async drain(): Promise<void> {
+    await this.inFlight;
+    await this.syncing;
+    this.throwIfFailed();
+    await this.writePending();
+  }
+
   /** Writes and syncs everything received and records it: after this, nothing is only in memory. */
   async settle(): Promise<void> {
     await this.inFlight;
