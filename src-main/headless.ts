@@ -30,6 +30,12 @@ export async function serve(command: ServeCommand): Promise<number> {
     allowedHosts: new Set([command.host.toLowerCase(), ...LOCAL_NAMES, ...command.allowedHosts]),
     rendererDir: RENDERER_DIR,
   });
+  // Listening for signals before anything is announced: a stop that comes right after the
+  // start line must still checkpoint and close cleanly.
+  const stopRequested = new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
   manager.start();
   try {
     await app.listen({ host: command.host, port: command.port });
@@ -43,10 +49,7 @@ export async function serve(command: ServeCommand): Promise<number> {
   // The token travels in the fragment, which browsers never send to a server or its logs.
   process.stdout.write(`Steadfast is running.\n  UI:  ${base}/#token=${token}\n  API: ${base}/api  (Authorization: Bearer ${token})\n`);
 
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
+  await stopRequested;
   process.stdout.write('Stopping: checkpointing active downloads…\n');
   await app.close();
   await manager.shutdown();

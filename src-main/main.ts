@@ -98,5 +98,12 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('window-all-closed', () => app.quit());
-  void app.whenReady().then(start);
+  void app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      // A damaged, unreadable or too-new database: say so rather than vanish without a window.
+      dialog.showErrorBox('Steadfast cannot start', error instanceof Error ? error.message : String(error));
+      app.quit();
+    });
 }

@@ -155,10 +155,26 @@ export const settingsPatchSchema = z.strictObject({
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 
 /**
+ * JSON-like data only. Electron's IPC clones Dates, Maps and class instances, which object
+ * schemas would otherwise read as `{}`.
+ */
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > 32) return false;
+  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1));
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  return Object.values(value).every((item) => isPlainData(item, depth + 1));
+}
+
+/**
  * Validates untrusted input from any transport. The message names the offending field so a
  * user (or a script) can fix the request without reading our source.
  */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  if (!isPlainData(input)) {
+    throw new ApiRequestError('INVALID_ARGUMENT', 'Arguments must be plain JSON values (no Date, Map, Set or class instances)');
+  }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

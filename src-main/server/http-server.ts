@@ -37,7 +37,32 @@ type IdParams = { Params: { id: string } };
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { api, token, allowedHosts } = options;
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, forceCloseConnections: true });
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger: false,
+    forceCloseConnections: true,
+    // A path the router cannot read (bad escapes, an over-long id) is bad input like any other.
+    frameworkErrors: (_error, _request, reply) => {
+      void (reply as FastifyReply).code(400).send({ error: { code: 'INVALID_ARGUMENT', message: 'The request path is malformed or too long' } });
+    },
+    // Below HTTP (oversized headers, garbage): answer in the API's shape and say the connection ends.
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+      const body = JSON.stringify({
+        error: tooLarge
+          ? { code: 'PAYLOAD_TOO_LARGE', message: 'The request headers are larger than 16 KiB' }
+          : { code: 'INVALID_ARGUMENT', message: 'Malformed HTTP request' },
+      });
+      socket.end(
+        `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nConnection: close\r\n` +
+          `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    },
+  });
   const streams = new Set<ServerResponse>();
 
   app.setErrorHandler((error, _request, reply) => {
@@ -57,7 +82,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (!isSameOrigin(request.headers.origin, host)) {
       throw apiError('FORBIDDEN', 'Cross-origin requests are not allowed');
     }
-    if (request.url.startsWith('/api/') && !hasToken(request.headers.authorization, token)) {
+    // Judged by the route the router matched, not by the raw URL: "/%61pi/…" and absolute-form
+    // targets reach the same handlers. Only the page and its files are public.
+    const route = request.routeOptions.url;
+    const isPage = route === '/' || route === '/*';
+    if (!isPage && !hasToken(request.headers.authorization, token)) {
       void reply.header('www-authenticate', 'Bearer');
       throw apiError('UNAUTHORIZED', 'Missing or wrong token: send "Authorization: Bearer <token>" (printed at start)');
     }
