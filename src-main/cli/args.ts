@@ -12,7 +12,7 @@ Options:
   --attempts N              attempts in all, 1–100 (default 5)
   --retry-delay SECONDS     delay before the first retry, doubled for each further one (default 2)
   --stall-timeout SECONDS   give up an attempt after this long without data (default 30)
-  --connections N           connections per download when the server serves ranges, 1–16 (default 4)
+  --connections N           connections per download when the server serves ranges, 1–16 (default 8)
   --json                    print the final state as one JSON object on stdout
 
 S3 (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the shared AWS files or --profile):

@@ -51,7 +51,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   backoff: 'exponential',
   stall_timeout_seconds: 30,
   max_concurrent: 3,
-  connections: 4,
+  connections: 8,
   speed_limit: null,
   s3_region: null,
   s3_endpoint: null,
