@@ -13,8 +13,8 @@ export interface InvokeEventLike {
   senderFrame: { url: string } | null;
 }
 
-/** How many arguments each method takes, at least and at most: anything else is refused. */
-const ARITY: Record<ApiMethod, [number, number]> = {
+/** How many arguments each channel's method takes, at least and at most: anything else is refused. */
+export const IPC_ARITY: Record<ApiMethod | 'openFile' | 'showInFolder', [number, number]> = {
   list: [0, 0],
   get: [1, 1],
   progress: [1, 1],
@@ -29,6 +29,8 @@ const ARITY: Record<ApiMethod, [number, number]> = {
   remove: [1, 2],
   getSettings: [0, 0],
   updateSettings: [1, 1],
+  openFile: [1, 1],
+  showInFolder: [1, 1],
 };
 
 export interface DesktopFileActions {
@@ -75,12 +77,12 @@ export function registerIpcHandlers(
     });
   };
   for (const method of API_METHODS) {
-    handle(channelOf(method), ARITY[method], (args) =>
+    handle(channelOf(method), IPC_ARITY[method], (args) =>
       (api[method] as (...values: unknown[]) => Promise<unknown>).apply(api, args),
     );
   }
-  handle(channelOf('openFile'), [1, 1], ([id]) => files.openFile(id));
-  handle(channelOf('showInFolder'), [1, 1], ([id]) => files.showInFolder(id));
+  handle(channelOf('openFile'), IPC_ARITY.openFile, ([id]) => files.openFile(id));
+  handle(channelOf('showInFolder'), IPC_ARITY.showInFolder, ([id]) => files.showInFolder(id));
   return () => {
     for (const channel of channels) ipcMain.removeHandler(channel);
   };

@@ -10,6 +10,7 @@
  * URLs inside bodies point at 127.0.0.1:9 (discard): should a request ever be accepted by
  * mistake, nothing outside this machine is contacted.
  */
+import { IPC_ARITY } from '../../src-main/electron/ipc-handlers.js';
 
 // ---- the generator ------------------------------------------------------------------------------
 
@@ -1038,24 +1039,7 @@ export interface IpcContext {
 }
 
 const ID_METHODS = ['get', 'progress', 'pause', 'resume', 'cancel', 'restart', 'attempts', 'openFile', 'showInFolder'] as const;
-const ARITY: Record<string, [number, number]> = {
-  list: [0, 0],
-  getSettings: [0, 0],
-  get: [1, 1],
-  progress: [1, 1],
-  add: [1, 1],
-  pause: [1, 1],
-  resume: [1, 1],
-  cancel: [1, 1],
-  restart: [1, 1],
-  attempts: [1, 1],
-  updateSettings: [1, 1],
-  openFile: [1, 1],
-  showInFolder: [1, 1],
-  changeSource: [2, 2],
-  setSpeedLimit: [2, 2],
-  remove: [1, 2],
-};
+const ARITY: Record<string, [number, number]> = IPC_ARITY;
 export const IPC_METHODS = Object.keys(ARITY);
 
 /**
