@@ -75,10 +75,19 @@ export class SequentialWriter {
   async settle(): Promise<void> {
     await this.inFlight;
     await this.syncing;
-    this.throwIfFailed();
-    await this.writePending();
+    let failure = this.failure;
+    if (failure === null) {
+      try {
+        await this.writePending();
+      } catch (error) {
+        failure = { error };
+      }
+    }
+    // Even when the rest could not be written (a full disk), what did reach the file is kept:
+    // synced and recorded, so a Restart continues from there.
     await this.file.sync();
     this.record(this.written);
+    if (failure !== null) throw failure.error;
     this.throwIfFailed();
   }
 
