@@ -1,5 +1,5 @@
 // Electron composition root: the engine, its store and the window, wired together.
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, safeStorage, shell } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -80,6 +80,8 @@ async function start(): Promise<void> {
     ]),
   );
   manager.start();
+  // The OS's view of the network: while it reports none, due retries wait instead of failing.
+  setInterval(() => manager.setOnline(net.isOnline()), 2000);
 
   // Quitting checkpoints every active download before the process ends.
   let stopping = false;

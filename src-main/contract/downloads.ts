@@ -70,6 +70,8 @@ export interface DownloadSnapshot {
   expected_sha256: string | null;
   /** This download's own limit in bytes per second, or null. */
   speed_limit: number | null;
+  /** Its retry is due, but the system reports no network: it waits rather than spend an attempt. */
+  waiting_for_network: boolean;
   retry_info: RetryInfo;
   created_at: string;
   updated_at: string;

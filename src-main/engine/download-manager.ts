@@ -105,6 +105,9 @@ export class DownloadManager implements DownloadsApi {
   /** Each running download's own limit. */
   private readonly limits = new Map<string, TokenBucket>();
   private started = false;
+  private online = true;
+  /** Retries that came due while offline. */
+  private readonly waitingForNetwork = new Set<string>();
   private only: ReadonlySet<string> | null = null;
 
   constructor(options: ManagerOptions) {
@@ -515,10 +518,32 @@ export class DownloadManager implements DownloadsApi {
     const cancel = this.clock.setTimeout(() => {
       this.retryTimers.delete(record.id);
       if (this.records.get(record.id)?.status !== 'retrying') return;
+      // With no network an attempt could only fail: wait for it instead of spending one.
+      if (!this.online) {
+        this.waitingForNetwork.add(record.id);
+        this.batcher.mark(record.id);
+        return;
+      }
       this.setStatus(record.id, 'queued');
       this.pump();
     }, delay);
     this.retryTimers.set(record.id, cancel);
+  }
+
+  /**
+   * What the operating system says of the network (the desktop app forwards it). While offline,
+   * due retries wait; back online, they start at once. Headless mode never calls this and keeps
+   * the plain schedule.
+   */
+  setOnline(online: boolean): void {
+    if (this.online === online) return;
+    this.online = online;
+    if (!online) return;
+    for (const id of this.waitingForNetwork) {
+      if (this.records.get(id)?.status === 'retrying') this.setStatus(id, 'queued');
+    }
+    this.waitingForNetwork.clear();
+    this.pump();
   }
 
   private cancelRetry(id: string): void {
@@ -565,7 +590,10 @@ export class DownloadManager implements DownloadsApi {
   }
 
   private setStatus(id: string, status: DownloadStatus): void {
-    if (status !== 'retrying') this.cancelRetry(id);
+    if (status !== 'retrying') {
+      this.cancelRetry(id);
+      this.waitingForNetwork.delete(id);
+    }
     this.update(id, { status, next_retry_at: null });
   }
 
@@ -644,7 +672,12 @@ export class DownloadManager implements DownloadsApi {
     const record = this.records.get(id)!;
     const task = this.running.get(id);
     const now = this.clock.now();
-    return toSnapshot(record, task ? { bytes: task.bytes, speed: task.speed.bytesPerSecond(now) } : null, now);
+    return toSnapshot(
+      record,
+      task ? { bytes: task.bytes, speed: task.speed.bytesPerSecond(now) } : null,
+      now,
+      this.waitingForNetwork.has(id),
+    );
   }
 
   private emit(ids: string[]): void {

@@ -11,7 +11,12 @@ export interface LiveProgress {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function toSnapshot(record: DownloadRecord, live: LiveProgress | null, now: number): DownloadSnapshot {
+export function toSnapshot(
+  record: DownloadRecord,
+  live: LiveProgress | null,
+  now: number,
+  waitingForNetwork = false,
+): DownloadSnapshot {
   const bytes = live?.bytes ?? record.downloaded_bytes;
   const total = record.total_bytes;
   const speed = live?.speed ?? 0;
@@ -37,6 +42,7 @@ export function toSnapshot(record: DownloadRecord, live: LiveProgress | null, no
     notice: record.notice,
     expected_sha256: record.expected_sha256,
     speed_limit: record.speed_limit,
+    waiting_for_network: waitingForNetwork,
     retry_info: {
       // A failed download's attempt is the one that failed last; any other's is the next one.
       current_attempt:

@@ -59,7 +59,10 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
             Attempt {s.retry_info.current_attempt} of {s.retry_info.max_attempts}
           </span>
         )}
-        {status === 'retrying' && s.retry_info.next_retry_at !== null && <RetryCountdown at={s.retry_info.next_retry_at} />}
+        {status === 'retrying' && s.waiting_for_network && <span className="countdown">Waiting for network</span>}
+        {status === 'retrying' && !s.waiting_for_network && s.retry_info.next_retry_at !== null && (
+          <RetryCountdown at={s.retry_info.next_retry_at} />
+        )}
       </div>
       {s.error_message !== null && status !== 'completed' && (
         <div className="row__error" title={s.error_message}>

@@ -57,6 +57,7 @@ describe('toSnapshot', () => {
       notice: null,
       expected_sha256: null,
       speed_limit: null,
+      waiting_for_network: false,
       retry_info: { current_attempt: 1, max_attempts: 5, next_retry_at: null, next_retry_in: null },
       created_at: '2029-12-31T23:59:00.000Z',
       updated_at: '2029-12-31T23:59:59.000Z',
