@@ -26,6 +26,12 @@ const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])\s*(?:
 const WINDOWS_FORBIDDEN = /[<>:"|?*]/g;
 /** C0 and C1 controls: NUL truncates names in C APIs, the rest can hide characters in UIs and logs. */
 const CONTROL = /\p{Cc}/gu;
+/**
+ * Bidirectional controls and invisible characters (Unicode's format category): U+202E can make
+ * "invoice\u202Efdp.exe" display as "invoiceexe.pdf", and zero-width characters make two names
+ * that look the same differ.
+ */
+const INVISIBLE = /\p{Cf}/gu;
 /** Leading dots make hidden files or `..`; trailing dots and spaces are silently dropped by Windows. */
 const EDGE_DOTS_AND_SPACES = /^[\s.]+|[\s.]+$/g;
 /** macOS and Linux store names as UTF-8, which cannot hold half a surrogate pair. */
@@ -204,6 +210,7 @@ export function sanitizeFilename(name: string, fallback = 'download'): string {
   const cleaned = base
     .replace(LONE_SURROGATE, '\uFFFD')
     .replace(CONTROL, '')
+    .replace(INVISIBLE, '')
     .replace(WINDOWS_FORBIDDEN, '_')
     .replace(EDGE_DOTS_AND_SPACES, '');
   // Truncating may leave a trailing dot or space, or expose a device name, so those checks come after it.

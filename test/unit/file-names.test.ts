@@ -404,3 +404,21 @@ describe('pathInside', () => {
     );
   });
 });
+
+describe('sanitizeFilename: invisible and direction-changing characters', () => {
+  it('removes bidi overrides, so a name cannot disguise its extension', () => {
+    expect(sanitizeFilename('invoice\u202Efdp.exe')).toBe('invoicefdp.exe');
+    expect(sanitizeFilename('\u2066report\u2069.pdf')).toBe('report.pdf');
+    expect(sanitizeFilename('a\u200Fb\u200Ec.txt')).toBe('abc.txt');
+  });
+
+  it('removes zero-width characters, so look-alike names are the same name', () => {
+    expect(sanitizeFilename('re\u200Bport.pdf')).toBe('report.pdf');
+    expect(sanitizeFilename('\uFEFFreport.pdf')).toBe('report.pdf');
+    expect(sanitizeFilename('\u200D')).toBe('download');
+  });
+
+  it('keeps ordinary letters of every script', () => {
+    expect(sanitizeFilename('отчёт 2026 – 東京.pdf')).toBe('отчёт 2026 – 東京.pdf');
+  });
+});
