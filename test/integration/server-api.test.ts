@@ -316,8 +316,12 @@ describe('server-sent events', () => {
     stream.close();
     const active = (await server.api.get('/api/downloads')).json as { downloads: DownloadSnapshot[] };
     expect(active.downloads.filter((d) => d.status === 'downloading')).toHaveLength(20);
-    // Any one second of arrivals holds at most 10 batches (one every 100 ms), give or take a timer tick.
-    for (const at of arrivals) expect(arrivals.filter((t) => t >= at && t < at + 1000).length).toBeLessThanOrEqual(11);
+    // The server sends a batch at most every 100 ms: over the run that is at most 10 a second.
+    // (Arrivals can bunch when the machine is busy, so one second alone may show a few more;
+    // an event per download and change would show hundreds.)
+    const seconds = (arrivals.at(-1)! - arrivals[0]!) / 1000;
+    expect(arrivals.length).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 1);
+    for (const at of arrivals) expect(arrivals.filter((t) => t >= at && t < at + 1000).length).toBeLessThanOrEqual(15);
     expect(arrivals.length).toBeGreaterThan(15);
   });
 
