@@ -52,6 +52,13 @@ export function classifyNetworkError(error: unknown, host: string): DownloadErro
       );
     case 'ERR_INVALID_URL':
       return permanentError('BAD_URL', 'The download address is not a valid URL', error);
+    case 'Z_BUF_ERROR':
+      return transientError('SHORT_BODY', `The compressed body from ${host} ended early`, error);
+    case 'Z_DATA_ERROR':
+      return transientError('BAD_RESPONSE', `The compressed body from ${host} is damaged`, error);
+    case 'HPE_HEADER_OVERFLOW':
+      // Node's parser stops at 16 KiB of headers; a server that sends more will send it again.
+      return permanentError('BAD_RESPONSE', `The response headers from ${host} are larger than 16 KiB`, error);
   }
   if (code !== undefined && TLS_CODE.test(code)) {
     return permanentError('TLS_ERROR', `Secure connection to ${host} failed (${code})`, error);
@@ -189,7 +196,11 @@ export function classifyS3Error(
       return transientError('REQUEST_TIMEOUT', `S3 timed out waiting for the request (${object})`, error);
     case 'InternalError':
     case 'ServiceUnavailable':
-      return transientError('SERVER_ERROR', `Temporary S3 error (${name}) for ${object}`, error);
+      return new DownloadError('SERVER_ERROR', `Temporary S3 error (${name}) for ${object}`, {
+        transient: true,
+        retryAfterMs: parseRetryAfter(s3.$response?.headers?.['retry-after'], nowMs),
+        cause: error,
+      });
     case 'RequestTimeTooSkewed':
       return transientError('CLOCK_SKEW', "This computer's clock differs too much from S3's; check the system time", error);
   }

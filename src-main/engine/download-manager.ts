@@ -104,6 +104,8 @@ export class DownloadManager implements DownloadsApi {
   private readonly globalLimit: TokenBucket;
   /** Each running download's own limit. */
   private readonly limits = new Map<string, TokenBucket>();
+  /** Downloads whose server answered a range request with the whole file: one connection from then on. */
+  private readonly noRanges = new Set<string>();
   private started = false;
   private online = true;
   /** Retries that came due while offline. */
@@ -281,6 +283,7 @@ export class DownloadManager implements DownloadsApi {
     this.cancelRetry(id);
     this.store.deleteDownload(id);
     this.records.delete(id);
+    this.noRanges.delete(id);
     if (record.status === 'completed') {
       if (delete_file) await rm(join(record.dest_dir, record.filename), { force: true });
     } else {
@@ -369,7 +372,8 @@ export class DownloadManager implements DownloadsApi {
         this.batcher.mark(id);
       },
       onCheckpoint: (offset) => this.update(id, { downloaded_bytes: offset }),
-      connections: this.settings.connections,
+      connections: this.noRanges.has(id) ? 1 : this.settings.connections,
+      onRangesIgnored: () => this.noRanges.add(id),
       segments: this.store.listSegments(id),
       onSegments: (segments) =>
         this.store.transaction(() => {

@@ -40,6 +40,8 @@ export interface AttemptContext {
   onBytes(position: number, chunkBytes: number): void;
   /** Connections this download may use when the server serves byte ranges. */
   connections: number;
+  /** The server ignored a range request: later attempts of this download use one connection. */
+  onRangesIgnored(): void;
   /** The byte ranges an earlier segmented attempt left; empty for a single-connection download. */
   segments: readonly Segment[];
   /** Records the ranges of a segmented download (and, from them, its durable byte count). */
@@ -94,24 +96,61 @@ async function onDisk<T>(path: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Less than this in a whole stall window counts as a stall: a 1 byte/s drip is not a download. */
+export const LOW_SPEED_BYTES = 1024;
+
 /**
  * Aborts an attempt when no byte (nor the response headers) has arrived for the stall timeout,
- * checking a timestamp rather than re-arming a timer per chunk, which would cost more than the
- * write at gigabit rates.
+ * or when less than LOW_SPEED_BYTES arrived in a whole window of it. It checks timestamps rather
+ * than re-arming a timer per chunk, which would cost more than the write at gigabit rates. Time
+ * spent waiting on our own speed limit does not count: while we do not read, nothing arrives.
  */
 function stallWatchdog(timeoutMs: number, now: () => number, abort: (error: DownloadError) => void) {
+  const seconds = Math.round(timeoutMs / 1000);
   let lastActivity = now();
+  let windowStart = lastActivity;
+  let windowBytes = 0;
+  let throttled = 0;
   const timer = setInterval(
     () => {
-      if (now() - lastActivity >= timeoutMs) {
-        abort(transientError('STALLED', `No data received for ${Math.round(timeoutMs / 1000)} s`));
+      if (throttled > 0) return;
+      const at = now();
+      if (at - lastActivity >= timeoutMs) {
+        abort(transientError('STALLED', `No data received for ${seconds} s`));
+      } else if (at - windowStart >= timeoutMs) {
+        if (windowBytes < LOW_SPEED_BYTES) {
+          abort(transientError('STALLED', `Less than ${formatBytes(LOW_SPEED_BYTES)} received in ${seconds} s`));
+        }
+        windowStart = at;
+        windowBytes = 0;
       }
     },
     Math.max(25, Math.min(1000, timeoutMs / 4)),
   );
   return {
-    touch: () => {
+    /** Something arrived: `bytes` of body, or none for the response headers. */
+    touch: (bytes = 0) => {
       lastActivity = now();
+      if (bytes > 0) {
+        windowBytes += bytes;
+      } else {
+        // A response just began: its speed is judged from here.
+        windowStart = lastActivity;
+        windowBytes = 0;
+      }
+    },
+    /** Runs our own speed limit's wait with the clocks stopped. */
+    async excuse(wait: () => Promise<void>): Promise<void> {
+      const began = now();
+      throttled += 1;
+      try {
+        await wait();
+      } finally {
+        throttled -= 1;
+        const waited = now() - began;
+        lastActivity += waited;
+        windowStart += waited;
+      }
     },
     stop: () => clearInterval(timer),
   };
@@ -159,7 +198,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         now: ctx.now,
         touch: watchdog.touch,
         onBytes: ctx.onBytes,
-        throttle: ctx.throttle,
+        throttle: (bytes, signal) => watchdog.excuse(() => ctx.throttle(bytes, signal)),
         onSegments: ctx.onSegments,
       },
       segments,
@@ -170,6 +209,10 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       if (!(error instanceof RangeRestart)) throw error;
       // The ranges no longer belong to one file: forget them; the next attempt starts from 0.
       ctx.onSegments([]);
+      if (error.rangesIgnored) {
+        ctx.onRangesIgnored();
+        throw transientError('BAD_RESPONSE', `${source.displayHost} ignored a byte-range request; downloading again over one connection.`);
+      }
       throw transientError('BAD_RESPONSE', error.message);
     }
   };
@@ -226,12 +269,12 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
           const { total } = opened;
           try {
             for await (const chunk of opened.body as AsyncIterable<Buffer>) {
-              watchdog.touch();
+              watchdog.touch(chunk.byteLength);
               const room = total === null ? chunk.byteLength : total - out.position;
               const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
               await onDisk(path, () => out.append(data));
               ctx.onBytes(out.position, data.byteLength);
-              await ctx.throttle(data.byteLength, controller.signal);
+              await watchdog.excuse(() => ctx.throttle(data.byteLength, controller.signal));
               if (data !== chunk) {
                 throw transientError(
                   'BODY_TOO_LONG',

@@ -1,10 +1,12 @@
 import type { LookupFunction } from 'node:net';
 import got, { type Request } from 'got';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { pipeline, type Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { ByteSource, OpenRequest, OpenResult, Validator } from './byte-source.js';
 import { classifyHttpStatus, classifyNetworkError } from './classify-error.js';
 import { parseContentRange } from './content-range.js';
-import { transientError } from './download-error.js';
+import { permanentError, transientError } from './download-error.js';
 import { filenameFromContentDisposition, filenameFromUrl } from './file-names.js';
 
 export interface HttpSourceOptions {
@@ -35,6 +37,24 @@ const contentLength = (headers: IncomingHttpHeaders): number | null => {
   const value = headers['content-length'];
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
 };
+
+const contentEncoding = (headers: IncomingHttpHeaders): string => {
+  const value = (headers['content-encoding'] ?? '').trim().toLowerCase();
+  return value === '' ? 'identity' : value;
+};
+
+/**
+ * How to turn a body the server encoded (although we asked for identity) back into the file:
+ * null keeps the bytes as sent. A `.gz` file sent as `Content-Encoding: gzip` is a gzip file
+ * described badly (the classic server misconfiguration), so it stays compressed, as browsers do.
+ */
+function decoderFor(encoding: string, filename: string | null): (() => Transform) | null | 'unsupported' {
+  if (encoding === 'identity') return null;
+  if (encoding === 'gzip' || encoding === 'x-gzip') return /\.(gz|tgz|gzip)$/i.test(filename ?? '') ? null : createGunzip;
+  if (encoding === 'deflate') return createInflate;
+  if (encoding === 'br') return createBrotliDecompress;
+  return 'unsupported';
+}
 
 const sameVersion = (recorded: Validator, current: Validator): boolean => {
   if (recorded.etag !== null && current.etag !== null) return recorded.etag === current.etag;
@@ -77,7 +97,9 @@ export class HttpSource implements ByteSource {
     if (response.statusCode === 206) {
       const range = parseContentRange(response.headers['content-range']);
       const reason =
-        range === null || range.first !== request.offset
+        contentEncoding(response.headers) !== 'identity'
+          ? 'The server does not support resuming'
+          : range === null || range.first !== request.offset
           ? 'The server answered the resume request with the wrong byte range'
           : request.total !== null && range.total !== null && range.total !== request.total
             ? 'The file size changed on the server'
@@ -117,16 +139,28 @@ export class HttpSource implements ByteSource {
   private body(opened: Opened, start: number, total: number | null, restartReason: string | null): OpenResult {
     const { headers } = opened.response;
     const finalUrl = opened.response.url ?? this.url;
-    return {
+    const suggestedName = filenameFromContentDisposition(headers['content-disposition']) ?? filenameFromUrl(finalUrl);
+    const result = {
       kind: 'body',
       start,
       total,
       validator: validatorOf(headers),
-      suggestedName: filenameFromContentDisposition(headers['content-disposition']) ?? filenameFromUrl(finalUrl),
+      suggestedName,
       restartReason: restartReason === null ? null : `${restartReason}; downloading again from the start.`,
       acceptsRanges: opened.response.statusCode === 206 || headers['accept-ranges'] === 'bytes',
       body: opened.request,
-    };
+    } as const;
+    const encoding = contentEncoding(headers);
+    const decoder = decoderFor(encoding, suggestedName);
+    if (decoder === null) return result;
+    if (decoder === 'unsupported') {
+      opened.request.destroy();
+      throw permanentError('BAD_RESPONSE', `${this.displayHost} sent the file encoded as '${encoding}', which Steadfast cannot decode`);
+    }
+    // The decoded size is unknown and offsets into it mean nothing to the server: no ranges, and
+    // no validator, so a retry starts from 0 again.
+    const decoded = pipeline(opened.request, decoder(), () => undefined);
+    return { ...result, total: null, validator: { etag: null, lastModified: null }, acceptsRanges: false, body: decoded };
   }
 
   private failure(opened: Opened): Error {

@@ -1,4 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { S3Source as S3SourceSpec } from '../contract/downloads.js';
 import type { Settings } from '../contract/settings.js';
 import type { SecretStore } from './secret-store.js';
@@ -14,6 +17,8 @@ export class S3Clients {
   constructor(
     private readonly secrets: SecretStore,
     private settings: Settings,
+    /** DNS hook: tests inject failures here instead of making real DNS queries. */
+    private readonly lookup?: LookupFunction,
   ) {}
 
   /** New settings (credentials, endpoint, …) apply to the next attempt. */
@@ -64,7 +69,17 @@ export class S3Clients {
       followRegionRedirects: true,
       maxAttempts: 1,
       ...(credentials ? { credentials } : settings.s3_profile !== null ? { profile: settings.s3_profile } : {}),
-      requestHandler: { connectionTimeout: 30_000, requestTimeout: settings.stall_timeout_seconds * 1000 },
+      requestHandler: {
+        connectionTimeout: 30_000,
+        requestTimeout: settings.stall_timeout_seconds * 1000,
+        // The SDK's own agents, plus the lookup: keep-alive and its socket limit stay as they are.
+        ...(this.lookup !== undefined
+          ? {
+              httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50, lookup: this.lookup }),
+              httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50, lookup: this.lookup }),
+            }
+          : {}),
+      },
       // Ranged reads carry no whole-object checksum; validating would fail or cost a second pass.
       responseChecksumValidation: 'WHEN_REQUIRED',
       requestChecksumCalculation: 'WHEN_REQUIRED',

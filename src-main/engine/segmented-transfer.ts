@@ -25,7 +25,8 @@ export interface TransferContext {
   signal: AbortSignal;
   abort(reason: unknown): void;
   now(): number;
-  touch(): void;
+  /** Something arrived: `bytes` of body, or none for a response's headers. */
+  touch(bytes?: number): void;
   /** Bytes received by all connections together, for progress. */
   onBytes(received: number, chunkBytes: number): void;
   throttle(bytes: number, signal: AbortSignal): Promise<void>;
@@ -157,7 +158,16 @@ export class SegmentedTransfer {
       if (opened.kind === 'complete') return;
       if (opened.restartReason !== null || opened.start !== offset || (opened.total !== null && opened.total !== ctx.total)) {
         opened.body.destroy();
-        throw new RangeRestart(opened.restartReason ?? 'The server stopped serving byte ranges; downloading again from the start.');
+        // The same file from byte 0: a server that says it serves ranges but does not.
+        const ignored =
+          opened.start === 0 &&
+          opened.total === ctx.total &&
+          opened.validator.etag === ctx.validator.etag &&
+          opened.validator.lastModified === ctx.validator.lastModified;
+        throw new RangeRestart(
+          opened.restartReason ?? 'The server stopped serving byte ranges; downloading again from the start.',
+          ignored,
+        );
       }
       body = opened.body;
     }
@@ -177,7 +187,7 @@ export class SegmentedTransfer {
     let finished = false;
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
-        ctx.touch();
+        ctx.touch(chunk.byteLength);
         // The end may have moved (another connection took the rest): stop there.
         const room = segment.end - worker.writer.position;
         const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
@@ -226,4 +236,12 @@ export class SegmentedTransfer {
 /** A range request answered with another range or another file: segments cannot go on. */
 export class RangeRestart extends Error {
   override name = 'RangeRestart';
+
+  constructor(
+    message: string,
+    /** The server answered a range request with the whole, unchanged file: it does not do ranges. */
+    readonly rangesIgnored: boolean,
+  ) {
+    super(message);
+  }
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
@@ -135,5 +136,21 @@ describe('resume safety', () => {
     const { done } = await download();
     expect(origin.requests[0]!.headers['accept-encoding']).toBe('identity');
     expect(readFileSync(done.path).equals(v1)).toBe(true);
+  });
+
+  it('a body gzip-encoded against our wishes is saved decoded, and its size is what was decoded', async () => {
+    origin = await startFaultOrigin({ '/f.bin': { content: v1 } });
+    origin.script('/f.bin', { kind: 'gzip' });
+    const { done } = await download();
+    expect(readFileSync(done.path).equals(v1)).toBe(true);
+    expect(done.total_bytes).toBe(String(SIZE));
+    expect(origin.requests.map((r) => r.status)).toEqual([200]);
+  });
+
+  it('a .gz file sent as Content-Encoding: gzip stays a gzip file, as browsers keep it', async () => {
+    origin = await startFaultOrigin({ '/backup.tar.gz': { content: v1 } });
+    origin.script('/backup.tar.gz', { kind: 'gzip' });
+    const { done } = await download('/backup.tar.gz');
+    expect(readFileSync(done.path).equals(gzipSync(v1))).toBe(true);
   });
 });

@@ -61,4 +61,16 @@ describe('speed limits', () => {
     await engine.waitForStatus(id, 'completed', 5000);
     await expect(engine.manager.setSpeedLimit(id, 10)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
+
+  it('waiting on our own limit is not a stall: a limit far below the stall window completes untouched', async () => {
+    const size = 192 * KiB;
+    const content = randomBytesSeeded(size, 104);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    // 64 KiB reads at 32 KiB/s wait 2 s each, twice the stall timeout.
+    engine = startEngine({ settings: { stall_timeout_seconds: 1 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin'), speed_limit: 32 * KiB });
+    const done = await engine.waitForStatus(id, 'completed', 15_000);
+    expect(done.failed_count).toBe(0);
+    expect(readFileSync(done.path).equals(content)).toBe(true);
+  });
 });

@@ -22,6 +22,8 @@ export interface ServedFile {
   /** Sent as-is. It is also the only validator an HTTP-date `If-Range` can match. */
   lastModified?: string | null;
   contentDisposition?: string | null;
+  /** More response headers, for example the Content-Encoding an S3 object was stored with. */
+  headers?: Record<string, string>;
 }
 
 export type Fault =
@@ -42,7 +44,19 @@ export type Fault =
   /** Correct status and Content-Range but no Content-Length (chunked), with `bytes` junk bytes after the real data. A client must stop at the range end or reject the response. */
   | { kind: 'extra-bytes'; bytes: number }
   /** The whole file gzip-compressed, sent as a 200 with Content-Encoding: gzip (Range ignored), like a misconfigured server that ignores Accept-Encoding: identity. */
-  | { kind: 'gzip' };
+  | { kind: 'gzip' }
+  /**
+   * An RST once the response has sent the file's byte `offset` (an absolute position, so it
+   * hits whichever connection of a segmented download carries that byte). A response that does
+   * not cover the byte, or dies before reaching it, leaves the fault armed for the next request.
+   */
+  | { kind: 'reset-at'; offset: number }
+  /** After `bytes` body bytes, one more byte each second: never silent long enough to look stalled by silence alone. */
+  | { kind: 'drip-after'; bytes: number }
+  /** After `bytes` body bytes the whole origin goes down: every socket dies and nothing listens for `downMs`, then it serves again on the same port. */
+  | { kind: 'restart-after'; bytes: number; downMs: number }
+  /** After `bytes` body bytes the file is replaced by a new version (its own ETag) and the connection is dropped. */
+  | { kind: 'replace-after'; bytes: number; file: ServedFile };
 
 export interface RequestRecord {
   /** Path without the query string, the same key that script() and bytesSent() use. */
@@ -69,6 +83,8 @@ export interface FaultOrigin {
   throttle(bytesPerSecond: number | null, options?: { perConnection?: boolean }): void;
   /** Every request, in arrival order. */
   readonly requests: readonly RequestRecord[];
+  /** Takes the origin down now (every connection dies, new ones are refused) and back up after `downMs`. */
+  down(downMs: number): Promise<void>;
   /** Body bytes the kernel accepted, over all paths or for one. Framing and headers are not counted. Bytes written before a drop are counted. */
   bytesSent(path?: string): number;
   /** Destroys every socket, stalled ones included, then closes the server. */
@@ -170,6 +186,7 @@ function planNormal(req: http.IncomingMessage, entry: Entry, honorRange: boolean
   if (entry.etag !== null) headers['ETag'] = entry.etag;
   if (entry.file.lastModified) headers['Last-Modified'] = entry.file.lastModified;
   if (entry.file.contentDisposition) headers['Content-Disposition'] = entry.file.contentDisposition;
+  Object.assign(headers, entry.file.headers);
 
   const rangeHeader = req.headers.range;
   // RFC 9110 defines Range only for GET, and HEAD must ignore it.
@@ -276,11 +293,38 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
       await pace(size, own);
       if (!(await writeChunk(res, data.subarray(off, off + size)))) return false;
       off += size;
-      record.bytesSent += size;
-      sentTotal += size;
-      sentByPath.set(record.path, (sentByPath.get(record.path) ?? 0) + size);
+      count(record, size);
     }
     return true;
+  }
+
+  function count(record: RequestRecord, size: number): void {
+    record.bytesSent += size;
+    sentTotal += size;
+    sentByPath.set(record.path, (sentByPath.get(record.path) ?? 0) + size);
+  }
+
+  /** Puts a fault that has not fired back at the head of its queue. */
+  function rearm(path: string, fault: Fault): void {
+    const q = queues.get(path) ?? [];
+    q.unshift(fault);
+    queues.set(path, q);
+  }
+
+  /** Every connection dies and nothing listens (connections are refused) until `downMs` have passed. */
+  async function goDown(downMs: number): Promise<void> {
+    if (closing !== null) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of sockets) s.destroy();
+    await closed;
+    await sleep(downMs, undefined, { signal: lifetime.signal });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   }
 
   function applyPlan(res: http.ServerResponse, record: RequestRecord, plan: Plan): void {
@@ -345,8 +389,40 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
       plan = { status: 200, headers, body: entry.gzipped };
     }
 
+    if (fault?.kind === 'reset-at') {
+      const first = plan.status === 206 ? Number(/^bytes (\d+)-/.exec(plan.headers['Content-Range'] ?? '')?.[1] ?? 0) : 0;
+      const covers = plan.status < 300 && fault.offset >= first && fault.offset < first + plan.body.length;
+      if (!covers) {
+        rearm(path, fault);
+        record.fault = null;
+      } else {
+        applyPlan(res, record, plan);
+        if (await pump(res, socket, record, plan.body, fault.offset - first)) socket.resetAndDestroy();
+        else rearm(path, fault);
+        return;
+      }
+    }
+
     applyPlan(res, record, plan);
     switch (fault?.kind) {
+      case 'drip-after':
+        if (!(await pump(res, socket, record, plan.body, fault.bytes))) return;
+        for (let off = fault.bytes; off < plan.body.length; off++) {
+          await sleep(1000, undefined, { signal: lifetime.signal });
+          if (!(await writeChunk(res, plan.body.subarray(off, off + 1)))) return;
+          count(record, 1);
+        }
+        res.end();
+        return;
+      case 'restart-after':
+        await pump(res, socket, record, plan.body, fault.bytes);
+        await goDown(fault.downMs);
+        return;
+      case 'replace-after':
+        await pump(res, socket, record, plan.body, fault.bytes);
+        setFile(path, fault.file);
+        socket.destroy();
+        return;
       case 'drop-after':
         await pump(res, socket, record, plan.body, fault.bytes);
         socket.destroy();
@@ -405,11 +481,14 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
     get requests() {
       return requests;
     },
+    down: (downMs) => goDown(downMs),
     bytesSent: (path) => (path === undefined ? sentTotal : (sentByPath.get(normPath(path)) ?? 0)),
     close() {
       closing ??= new Promise<void>((resolve) => {
         lifetime.abort();
-        server.close(() => resolve());
+        // While down (between goDown's close and its listen) there is nothing left to close.
+        if (!server.listening) resolve();
+        else server.close(() => resolve());
         for (const s of sockets) s.destroy();
       });
       return closing;

@@ -36,6 +36,9 @@ describe('classifyNetworkError', () => {
       `${HOST} redirected to an address that is not http:// or https://`,
     ],
     ['ERR_INVALID_URL', 'BAD_URL', false, 'The download address is not a valid URL'],
+    ['HPE_HEADER_OVERFLOW', 'BAD_RESPONSE', false, `The response headers from ${HOST} are larger than 16 KiB`],
+    ['Z_BUF_ERROR', 'SHORT_BODY', true, `The compressed body from ${HOST} ended early`],
+    ['Z_DATA_ERROR', 'BAD_RESPONSE', true, `The compressed body from ${HOST} is damaged`],
     ['CERT_HAS_EXPIRED', 'TLS_ERROR', false, `Secure connection to ${HOST} failed (CERT_HAS_EXPIRED)`],
     [
       'DEPTH_ZERO_SELF_SIGNED_CERT',
