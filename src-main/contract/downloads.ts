@@ -72,6 +72,11 @@ export interface DownloadSnapshot {
   speed_limit: number | null;
   /** Its retry is due, but the system reports no network: it waits rather than spend an attempt. */
   waiting_for_network: boolean;
+  /**
+   * Connections fetching right now: several when the file is split into byte ranges, 1 for a
+   * single stream, 0 when not downloading. An error on any one of them ends the attempt.
+   */
+  connections: number;
   retry_info: RetryInfo;
   created_at: string;
   updated_at: string;

@@ -62,6 +62,8 @@ interface RunningTask {
   /** Bytes written by the attempt, ahead of the durable offset in the record. */
   bytes: number;
   speed: SpeedMeter;
+  /** Connections with a response open. */
+  connections: number;
   done: Promise<void>;
 }
 
@@ -344,6 +346,7 @@ export class DownloadManager implements DownloadsApi {
       stopReason: null,
       bytes: record.downloaded_bytes,
       speed: new SpeedMeter(),
+      connections: 0,
       done: Promise.resolve(),
     };
     this.running.set(id, task);
@@ -374,6 +377,10 @@ export class DownloadManager implements DownloadsApi {
       onCheckpoint: (offset) => this.update(id, { downloaded_bytes: offset }),
       connections: this.noRanges.has(id) ? 1 : this.settings.connections,
       onRangesIgnored: () => this.noRanges.add(id),
+      onConnections: (count) => {
+        task.connections = count;
+        this.batcher.mark(id);
+      },
       segments: this.store.listSegments(id),
       onSegments: (segments) =>
         this.store.transaction(() => {
@@ -678,7 +685,7 @@ export class DownloadManager implements DownloadsApi {
     const now = this.clock.now();
     return toSnapshot(
       record,
-      task ? { bytes: task.bytes, speed: task.speed.bytesPerSecond(now) } : null,
+      task ? { bytes: task.bytes, speed: task.speed.bytesPerSecond(now), connections: task.connections } : null,
       now,
       this.waitingForNetwork.has(id),
     );

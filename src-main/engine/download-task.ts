@@ -42,6 +42,8 @@ export interface AttemptContext {
   connections: number;
   /** The server ignored a range request: later attempts of this download use one connection. */
   onRangesIgnored(): void;
+  /** How many connections have a response open, whenever that changes. */
+  onConnections(count: number): void;
   /** The byte ranges an earlier segmented attempt left; empty for a single-connection download. */
   segments: readonly Segment[];
   /** Records the ranges of a segmented download (and, from them, its durable byte count). */
@@ -199,6 +201,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         touch: watchdog.touch,
         onBytes: ctx.onBytes,
         throttle: (bytes, signal) => watchdog.excuse(() => ctx.throttle(bytes, signal)),
+        onConnections: ctx.onConnections,
         onSegments: ctx.onSegments,
       },
       segments,
@@ -266,6 +269,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         const out = new SequentialWriter(partial, start, ctx.onCheckpoint, ctx.now);
         writer = out;
         if (opened.kind === 'body') {
+          ctx.onConnections(1);
           const { total } = opened;
           try {
             for await (const chunk of opened.body as AsyncIterable<Buffer>) {
@@ -321,6 +325,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     throw controller.signal.aborted && !(error instanceof DownloadError) ? controller.signal.reason : error;
   } finally {
     watchdog.stop();
+    ctx.onConnections(0);
     // A response given up before it was read to the end must not hold its socket open.
     body?.destroy();
     ctx.signal.removeEventListener('abort', stopOnUserAbort);

@@ -32,6 +32,8 @@ export interface TransferContext {
   throttle(bytes: number, signal: AbortSignal): Promise<void>;
   /** The segments changed (a checkpoint, a split, a finished range): record them durably. */
   onSegments(segments: readonly Segment[]): void;
+  /** How many connections have a response open, whenever that changes. */
+  onConnections(count: number): void;
 }
 
 interface Worker {
@@ -102,11 +104,21 @@ export class SegmentedTransfer {
       }
     } catch (error) {
       // The first failure stops every connection; the others end with the abort.
-      if (!this.ctx.signal.aborted) this.ctx.abort(error);
+      if (!this.ctx.signal.aborted) this.ctx.abort(this.onOneOfMany(error));
       throw this.ctx.signal.reason;
     } finally {
       body?.destroy();
     }
+  }
+
+  /** Says in the error that one connection's failure ended the attempt for all of them. */
+  private onOneOfMany(error: unknown): unknown {
+    if (!(error instanceof DownloadError) || this.ctx.connections < 2) return error;
+    return new DownloadError(error.code, `${error.message} (on one of ${this.ctx.connections} connections, which ends the attempt for all)`, {
+      transient: error.transient,
+      retryAfterMs: error.retryAfterMs,
+      cause: error,
+    });
   }
 
   /** One fdatasync for every range that reached its end, then they are recorded as done. */
@@ -184,6 +196,7 @@ export class SegmentedTransfer {
       ),
     };
     this.active.add(worker);
+    ctx.onConnections(this.active.size);
     let finished = false;
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -211,6 +224,7 @@ export class SegmentedTransfer {
     } finally {
       body.destroy();
       this.active.delete(worker);
+      ctx.onConnections(this.active.size);
       // Cut short: whatever this connection received is written, synced and recorded now.
       if (!finished) {
         await this.onDisk(() => worker.writer.settle()).catch((error: unknown) => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 export interface LiveProgress {
   bytes: number;
   speed: number;
+  connections: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -43,6 +44,7 @@ export function toSnapshot(
     expected_sha256: record.expected_sha256,
     speed_limit: record.speed_limit,
     waiting_for_network: waitingForNetwork,
+    connections: live?.connections ?? 0,
     retry_info: {
       // A failed download's attempt is the one that failed last; any other's is the next one.
       current_attempt:

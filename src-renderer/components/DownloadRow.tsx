@@ -54,6 +54,7 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
         <span>{sizeText(s)}</span>
         {status === 'downloading' && <span>{formatBytes(s.speed)}/s</span>}
         {status === 'downloading' && s.eta_seconds !== null && <span>ETA {formatDuration(s.eta_seconds)}</span>}
+        {status === 'downloading' && s.connections > 1 && <span>{s.connections} connections</span>}
         {attemptShown && (
           <span className="row__attempt">
             Attempt {s.retry_info.current_attempt} of {s.retry_info.max_attempts}

@@ -187,9 +187,12 @@ test('pause stops the download where it is; resume finishes it', async ({ page, 
   const item = row(page, filename);
   await expect.poll(() => progressValue(item, filename), { intervals: [100] }).toBeGreaterThan(0);
   await expect(statusBadge(item, 'Downloading')).toBeVisible();
+  // The server serves ranges, so the file is split (default: up to 8 connections).
+  await expect(item.getByText(/^[2-8] connections$/)).toBeVisible();
 
   await item.getByRole('button', { name: 'Pause', exact: true }).click();
   await expect(statusBadge(item, 'Paused')).toBeVisible();
+  await expect(item.getByText(/connections$/)).toHaveCount(0);
   await expect(item.getByRole('button', { name: 'Resume', exact: true })).toBeVisible();
   await expect(item.getByRole('button', { name: 'Pause', exact: true })).toHaveCount(0);
 

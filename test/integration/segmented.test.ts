@@ -65,16 +65,28 @@ describe('segmented downloads', () => {
     engine = startEngine({ settings: { connections: 4, initial_delay_seconds: 0.3 } });
     // The first connection is cut after 512 KiB, while the three ranges split off it run.
     origin.script('/f.bin', { kind: 'drop-after', bytes: 512 * 1024 });
+    let most = 0;
+    engine.manager.onChanged(({ snapshots }) => {
+      for (const s of snapshots) most = Math.max(most, s.connections);
+    });
     const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
     const waiting = await engine.waitForStatus(id, 'retrying');
     expect(waiting.failed_count).toBe(1);
+    expect(waiting.connections).toBe(0);
     const saved = engine.store.listSegments(id);
     expect(saved.length).toBe(4);
-    expect(engine.store.listAttempts(id)[0]!.error_code).toBe('CONNECTION_RESET');
+    const [first] = engine.store.listAttempts(id);
+    expect(first!.error_code).toBe('CONNECTION_RESET');
+    // The user reads why one connection's failure cost the whole attempt.
+    expect(first!.error_message).toBe(
+      `Connection to 127.0.0.1:${origin.port} was lost (on one of 4 connections, which ends the attempt for all)`,
+    );
     expect(Number(waiting.downloaded_bytes)).toBe(saved.reduce((sum, s) => sum + s.done, 0));
     const done = await engine.waitForStatus(id, 'completed');
     expect(sha256(readFileSync(done.path))).toBe(sha256(content));
     expect(origin.bytesSent('/f.bin')).toBeLessThan(content.length + 6 * MiB);
+    // Every range resumed at once, each on its own connection (what the row shows as "4 connections").
+    expect(most).toBe(4);
   });
 
   it('a file that changes under its ranges ends as one version, never a mix', async () => {
