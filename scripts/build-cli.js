@@ -20,5 +20,8 @@ await build({
   alias: { 'http2-wrapper': './scripts/no-http2-wrapper.js' },
   // Bundled CommonJS dependencies (got's) still call require() for Node's own modules.
   banner: { js: "import { createRequire as steadfastRequire } from 'node:module'; const require = steadfastRequire(import.meta.url);" },
+  // Less to read and parse at every start (570 -> 385 KB, ~10 ms); names are kept for stack traces.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });
