@@ -16,7 +16,12 @@ await build({
   target: 'node20',
   // Native, or big and loaded on demand: resolved from node_modules at run time.
   external: ['better-sqlite3', '@aws-sdk/*', 'fastify', '@fastify/*'],
+  // got's HTTP/2 support, never used (see the stub): not worth its share of every start.
+  alias: { 'http2-wrapper': './scripts/no-http2-wrapper.js' },
   // Bundled CommonJS dependencies (got's) still call require() for Node's own modules.
   banner: { js: "import { createRequire as steadfastRequire } from 'node:module'; const require = steadfastRequire(import.meta.url);" },
+  // Less to read and parse at every start (570 -> 385 KB, ~10 ms); names are kept for stack traces.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });

@@ -13,7 +13,11 @@ export interface LocalEngine {
 }
 
 /** The engine of a plain-Node process (CLI, headless server) on its data folder. */
-export function openLocalEngine(dataDir: string | null, settingsOverride: Partial<Settings>): LocalEngine {
+export function openLocalEngine(
+  dataDir: string | null,
+  settingsOverride: Partial<Settings>,
+  options: { changeIntervalMs?: number } = {},
+): LocalEngine {
   const dir = resolve(dataDir ?? defaultDataDir());
   mkdirSync(dir, { recursive: true });
   const store = SqliteStore.open(join(dir, 'steadfast.db'));
@@ -22,6 +26,7 @@ export function openLocalEngine(dataDir: string | null, settingsOverride: Partia
     secrets: new FileSecretStore(dir),
     defaultDownloadDir: defaultDownloadDir(),
     settingsOverride,
+    ...options,
   });
   return { dataDir: dir, store, manager };
 }

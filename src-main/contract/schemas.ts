@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiRequestError } from './api-error.js';
 import { BACKOFF_KINDS, DEFAULT_QUALITIES } from './settings.js';
 

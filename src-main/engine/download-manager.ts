@@ -49,6 +49,11 @@ export interface ManagerOptions {
   clock?: Clock;
   /** Settings for this process only (CLI flags): applied over the stored ones, never saved. */
   settingsOverride?: Partial<Settings>;
+  /**
+   * The least time between two change events: 100 ms (10 a second) for front ends. The CLI, which
+   * learns from them that its download ended, uses less so that it does not wait to exit.
+   */
+  changeIntervalMs?: number;
 }
 
 type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown';
@@ -123,7 +128,7 @@ export class DownloadManager implements DownloadsApi {
     this.s3 = new S3Clients(this.secrets, this.settings);
     this.globalLimit = new TokenBucket(this.settings.speed_limit, () => this.clock.now());
     this.createSource = options.createSource ?? ((source) => this.defaultSource(source));
-    this.batcher = new ChangeBatcher((ids) => this.emit(ids), this.clock);
+    this.batcher = new ChangeBatcher((ids) => this.emit(ids), this.clock, options.changeIntervalMs);
     for (const record of this.store.listDownloads()) this.records.set(record.id, record);
     this.recover();
   }

@@ -47,8 +47,31 @@ export class PartialFile {
     }
   }
 
-  async sync(): Promise<void> {
-    await this.handle.datasync();
+  /**
+   * fdatasync: every write that completed before the call is on disk when this resolves. The
+   * writers of a segmented download share one file, so their syncs are grouped: a call made
+   * while a sync runs (which may have started before that caller's writes completed) waits for
+   * the next one, which callers arriving meanwhile share.
+   */
+  sync(): Promise<void> {
+    if (this.running === null) return this.startSync();
+    this.next ??= this.running.then(
+      () => this.startSync(),
+      () => this.startSync(),
+    );
+    return this.next;
+  }
+
+  private running: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
+
+  private startSync(): Promise<void> {
+    this.next = null;
+    const running = this.handle.datasync().finally(() => {
+      if (this.running === running) this.running = null;
+    });
+    this.running = running;
+    return running;
   }
 
   async close(): Promise<void> {

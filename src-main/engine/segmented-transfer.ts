@@ -70,14 +70,15 @@ export class SegmentedTransfer {
    * attempt's own first request), so it is not fetched twice.
    */
   async run(first: { segment: number; body: Readable } | null): Promise<void> {
-    const pending = this.segments.filter((s) => s.done < s.end - s.start);
+    const firstSegment = first === null ? null : this.segments[first.segment]!;
+    const pending = this.spread(this.segments.filter((s) => s.done < s.end - s.start));
     const starters: (() => Promise<void>)[] = [];
     for (let i = 0; i < this.ctx.connections; i++) {
       const segment = i < pending.length ? pending[i]! : null;
-      const body = first !== null && segment === this.segments[first.segment] ? first.body : null;
+      const body = first !== null && segment !== null && segment === firstSegment ? first.body : null;
       starters.push(() => this.work(segment, body));
     }
-    if (first !== null && !pending.includes(this.segments[first.segment]!)) first.body.destroy();
+    if (first !== null && (firstSegment === null || !pending.includes(firstSegment))) first.body.destroy();
     const results = await Promise.allSettled(starters.map((start) => start()));
     await this.syncFinished();
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -85,6 +86,50 @@ export class SegmentedTransfer {
     if (this.segments.some((s) => s.done < s.end - s.start)) {
       throw transientError('SHORT_BODY', `Some byte ranges of the file were not received from ${this.ctx.source.displayHost}`);
     }
+  }
+
+  /**
+   * Shares the connections out over the unfinished ranges before any starts: each range gets
+   * connections in proportion to what is left of it and is cut into that many equal parts (none
+   * under MIN_SPLIT). Left to work stealing, connections starting together cut one range
+   * geometrically (1/2, 1/4, … 1/64, the last finding nothing big enough to take), and the
+   * imbalance cost a steal, with its new request, for every early finisher.
+   */
+  private spread(pending: Segment[]): Segment[] {
+    const left = (s: Segment) => s.end - s.start - s.done;
+    const shares = new Map(pending.map((s) => [s, 1]));
+    for (let extra = this.ctx.connections - pending.length; extra > 0; extra--) {
+      let best: Segment | null = null;
+      let bestPart = 0;
+      for (const [segment, count] of shares) {
+        const part = left(segment) / (count + 1);
+        if (part >= MIN_SPLIT && part > bestPart) {
+          best = segment;
+          bestPart = part;
+        }
+      }
+      if (best === null) break;
+      shares.set(best, shares.get(best)! + 1);
+    }
+    const parts: Segment[] = [];
+    for (const [segment, count] of shares) {
+      parts.push(segment);
+      if (count === 1) continue;
+      const from = segment.start + segment.done;
+      const size = Math.floor(left(segment) / count);
+      const end = segment.end;
+      segment.end = from + size;
+      for (let i = 1; i < count; i++) {
+        const part: Segment = { start: from + i * size, end: i === count - 1 ? end : from + (i + 1) * size, done: 0 };
+        this.segments.push(part);
+        parts.push(part);
+      }
+    }
+    if (parts.length > pending.length) {
+      this.segments.sort((a, b) => a.start - b.start);
+      this.ctx.onSegments(this.segments);
+    }
+    return parts;
   }
 
   /** One connection: its range, then whatever it can take from the others, until none is left. */
