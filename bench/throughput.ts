@@ -5,11 +5,13 @@
 //   npm run bench -- [--size MiB (1024)] [--runs N (3)] [--throttled-size MiB (64)] [--rate MiB/s (20)]
 //
 // Cases: "plain" (bytes to a file), "durable" (the file fsync'ed before the tool counts as done;
-// Steadfast always is), "throttled" (nginx limits each connection, so parallel connections win).
+// Steadfast always is), "throttled" (nginx limits each connection, so parallel connections win),
+// and Steadfast's --speed-limit held for about 10 s. "steadfast" is its defaults (up to 8
+// connections), "steadfast -x1" one connection.
 // Runs alternate between tools, and each tool's ratio to curl is the median of paired runs.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -76,14 +78,13 @@ interface Tool {
 }
 
 const steadfast = [process.execPath, join(repo, 'out/cli/cli.js')];
+const steadfastGet = (url: string, dir: string, ...extra: string[]) => [...steadfast, 'get', url, '--dir', dir, '--data-dir', join(dir, '.state'), ...extra];
+const savedByName = (url: string, dir: string) => join(dir, basename(new URL(url).pathname));
 const allTools: Tool[] = [
   { name: 'curl', available: onPath('curl'), command: (url, _dir, file) => ['curl', '-sS', '-o', file, url] },
-  {
-    name: 'steadfast',
-    available: true,
-    command: (url, dir) => [...steadfast, 'get', url, '--dir', dir, '--data-dir', join(dir, '.state')],
-    output: (url, dir) => join(dir, basename(new URL(url).pathname)),
-  },
+  // Its defaults: up to 8 connections when the server serves ranges.
+  { name: 'steadfast', available: true, command: (url, dir) => steadfastGet(url, dir), output: savedByName },
+  { name: 'steadfast -x1', available: true, command: (url, dir) => steadfastGet(url, dir, '--connections', '1'), output: savedByName },
   { name: 'wget', available: onPath('wget'), command: (url, _dir, file) => ['wget', '-q', '-O', file, url] },
   {
     name: 'aria2c -x1',
@@ -149,7 +150,7 @@ async function runCase(name: string, url: string, sizeBytes: number, expected: s
       const file = tool.output?.(url, dir) ?? join(dir, 'bench.bin');
       const command = tool.command(url, dir, file);
       // "Durable": the bytes are on disk before the clock stops; Steadfast does that itself.
-      const full = durable && tool.name !== 'steadfast' ? ['sh', '-c', `"$@" && sync -d ${file}`, 'sh', ...command] : command;
+      const full = durable && !tool.name.startsWith('steadfast') ? ['sh', '-c', `"$@" && sync -d ${file}`, 'sh', ...command] : command;
       const result = await measure(full);
       if (result.code !== 0) throw new Error(`${tool.name} failed in case ${name} (exit ${result.code})`);
       results.get(tool.name)!.push(result);
@@ -176,24 +177,63 @@ async function runCase(name: string, url: string, sizeBytes: number, expected: s
 
 const files = join(work, 'files');
 mkdirSync(join(files, 'throttled'), { recursive: true });
-const big = randomBytesSeeded(sizeMiB * MiB, 1);
-const small = randomBytesSeeded(throttledMiB * MiB, 2);
-writeFileSync(join(files, 'big.bin'), big, { mode: 0o644 });
-writeFileSync(join(files, 'throttled', 'small.bin'), small, { mode: 0o644 });
-const bigHash = createHash('sha256').update(big).digest('hex');
-const smallHash = createHash('sha256').update(small).digest('hex');
+/** Random bytes written in 64 MiB pieces, so files past Node's 2 GiB buffer limit work too. */
+function writeSeededFile(path: string, size: number, seed: number): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'w', 0o644);
+  try {
+    for (let offset = 0, piece = 0; offset < size; offset += 64 * MiB, piece++) {
+      const bytes = randomBytesSeeded(Math.min(64 * MiB, size - offset), seed * 100_000 + piece);
+      writeSync(fd, bytes);
+      hash.update(bytes);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+const bigPath = join(files, 'big.bin');
+const bigSize = sizeMiB * MiB;
+const bigHash = writeSeededFile(bigPath, bigSize, 1);
+const smallSize = throttledMiB * MiB;
+const smallHash = writeSeededFile(join(files, 'throttled', 'small.bin'), smallSize, 2);
+
+/**
+ * The speed limit over about 10 s: Steadfast alone with --speed-limit set to a tenth of the file
+ * a second. The rate is taken over the transfer (the wall time less the start-up alone), so the
+ * start-up does not flatter the result.
+ */
+async function speedLimitRun(url: string, sizeBytes: number) {
+  const limitBytes = Math.floor(sizeBytes / 10 / MiB) * MiB;
+  const dir = join(work, 'run-limit');
+  mkdirSync(dir);
+  const startup = await measure([...steadfast, '--help']);
+  const result = await measure(steadfastGet(url, dir, '--speed-limit', String(limitBytes)));
+  if (result.code !== 0) throw new Error(`steadfast failed with --speed-limit (exit ${result.code})`);
+  const rate = sizeBytes / (result.wall - startup.wall);
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    limit_mib_per_s: limitBytes / MiB,
+    wall_s: Number(result.wall.toFixed(2)),
+    achieved_mib_per_s: Number((rate / MiB).toFixed(2)),
+    over_limit_percent: Number(((rate / limitBytes - 1) * 100).toFixed(2)),
+  };
+}
 
 const nginx = await startNginx(files);
-const ownOrigin = nginx === null ? await startFaultOrigin({ '/big.bin': { content: big } }) : null;
+// Our own origin serves from memory: without nginx, sizes stay under 2 GiB.
+const ownOrigin = nginx === null ? await startFaultOrigin({ '/big.bin': { content: readFileSync(bigPath) } }) : null;
 const base = nginx?.base ?? ownOrigin!.url('').replace(/\/$/, '');
 const rows: Row[] = [];
+let limit: Awaited<ReturnType<typeof speedLimitRun>> | undefined;
 try {
   console.log(`origin: ${nginx ? 'nginx (sendfile)' : "Steadfast's test origin (install nginx for the fair origin and the throttled case)"}; ${runs} runs per tool, alternating\n`);
-  rows.push(...(await runCase(`plain ${sizeMiB} MiB`, `${base}/big.bin`, big.length, bigHash, false)));
-  rows.push(...(await runCase(`durable ${sizeMiB} MiB`, `${base}/big.bin`, big.length, bigHash, true)));
+  rows.push(...(await runCase(`plain ${sizeMiB} MiB`, `${base}/big.bin`, bigSize, bigHash, false)));
+  rows.push(...(await runCase(`durable ${sizeMiB} MiB`, `${base}/big.bin`, bigSize, bigHash, true)));
   if (nginx) {
-    rows.push(...(await runCase(`throttled ${throttledMiB} MiB at ${rateMiB} MiB/s per connection`, `${base}/throttled/small.bin`, small.length, smallHash, false)));
+    rows.push(...(await runCase(`throttled ${throttledMiB} MiB at ${rateMiB} MiB/s per connection`, `${base}/throttled/small.bin`, smallSize, smallHash, false, ['curl', 'steadfast', 'aria2c -x8 -k1M'])));
   }
+  limit = await speedLimitRun(`${base}/big.bin`, bigSize);
 } finally {
   nginx?.process.kill();
   await ownOrigin?.close();
@@ -205,10 +245,16 @@ const table = [
   ...rows.map((r) => `| ${r.case} | ${r.tool} | ${r.wall_s} | ${r.mib_per_s} | ${r.ratio_to_curl ?? '–'} | ${r.rss_mib} | ${r.cpu_s} | ${r.sha256_ok ? 'ok' : 'MISMATCH'} |`),
 ].join('\n');
 console.log(table);
+if (limit !== undefined) {
+  console.log(
+    `\nspeed limit ${limit.limit_mib_per_s} MiB/s (${sizeMiB} MiB in about 10 s): ` +
+      `${limit.achieved_mib_per_s} MiB/s over the transfer, ${limit.over_limit_percent} % over the limit (${limit.wall_s} s wall)`,
+  );
+}
 const startup = await measure([...steadfast, '--help']);
 console.log(`\nsteadfast start-up alone (--help): ${startup.wall.toFixed(2)} s`);
 mkdirSync(join(repo, 'bench/.work'), { recursive: true });
 const jsonPath = join(repo, 'bench/.work/results.json');
-writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), sizeMiB, runs, origin: nginx ? 'nginx' : 'own', rows, startup_s: startup.wall }, null, 2));
+writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), sizeMiB, runs, origin: nginx ? 'nginx' : 'own', rows, speed_limit: limit ?? null, startup_s: startup.wall }, null, 2));
 console.log(`JSON: ${jsonPath}`);
 rmSync(work, { recursive: true, force: true });

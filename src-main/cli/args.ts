@@ -13,6 +13,7 @@ Options:
   --retry-delay SECONDS     delay before the first retry, doubled for each further one (default 2)
   --stall-timeout SECONDS   give up an attempt after this long without data (default 30)
   --connections N           connections per download when the server serves ranges, 1–16 (default 8)
+  --speed-limit RATE        at most RATE bytes a second, e.g. 500K or 20M (K = 1024; default: none)
   --json                    print the final state as one JSON object on stdout
 
 S3 (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the shared AWS files or --profile):
@@ -41,6 +42,8 @@ export interface GetCommand {
   retryDelaySeconds: number | null;
   stallTimeoutSeconds: number | null;
   connections: number | null;
+  /** Bytes per second. */
+  speedLimit: number | null;
   endpoint: string | null;
   region: string | null;
   profile: string | null;
@@ -68,6 +71,19 @@ function numberOption(name: string, value: string | undefined, min: number, max:
   return parsed;
 }
 
+const RATE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** `--speed-limit`: bytes a second, with an optional K, M or G (powers of 1024), as aria2 takes it. */
+function rateOption(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const match = /^(\d+(?:\.\d+)?)([kmg]?)$/i.exec(value);
+  const bytes = match ? Math.floor(Number(match[1]) * RATE_UNITS[match[2]!.toLowerCase()]!) : Number.NaN;
+  if (!(bytes >= 1024 && bytes <= 1e12)) {
+    throw new UsageError(`--speed-limit must be bytes a second from 1024 (1K) to 1e12, like 500K or 20M, not "${value}"`);
+  }
+  return bytes;
+}
+
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
   if (argv[0] === 'serve') return parseServeArgs(argv.slice(1), env);
   let parsed;
@@ -82,6 +98,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         'retry-delay': { type: 'string' },
         'stall-timeout': { type: 'string' },
         connections: { type: 'string' },
+        'speed-limit': { type: 'string' },
         endpoint: { type: 'string' },
         region: { type: 'string' },
         profile: { type: 'string' },
@@ -107,6 +124,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     retryDelaySeconds: numberOption('retry-delay', values['retry-delay'], 0.1, 600, false),
     stallTimeoutSeconds: numberOption('stall-timeout', values['stall-timeout'], 1, 3600, false),
     connections: numberOption('connections', values.connections, 1, 16, true),
+    speedLimit: rateOption(values['speed-limit']),
     endpoint: values.endpoint ?? null,
     region: values.region ?? null,
     profile: values.profile ?? null,

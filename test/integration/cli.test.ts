@@ -66,6 +66,23 @@ describe('the CLI', () => {
     expect(stderr).toContain(`Saved ${join(root, 'dl', 'data.bin')} (2 MB) after 2 failed attempts`);
   });
 
+  it('--speed-limit holds the download to the limit (no faster than the rate allows)', async () => {
+    const content = randomBytesSeeded(384 * 1024, 32);
+    origin = await startFaultOrigin({ '/slow.bin': { content } });
+    root = tempDir();
+    const run = runCli(['get', origin.url('/slow.bin'), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data'), '--speed-limit', '128K', '--json']);
+    let firstByte = 0;
+    await until(() => {
+      if (origin.bytesSent('/slow.bin') > 0 && firstByte === 0) firstByte = Date.now();
+      return firstByte > 0;
+    });
+    const { code } = await run.exited;
+    expect(code).toBe(0);
+    expect(sha256(readFileSync(join(root, 'dl', 'slow.bin')))).toBe(sha256(content));
+    // 384 KiB at 128 KiB/s, less the bucket's first tenth of a second: at least 2.9 s.
+    expect(Date.now() - firstByte).toBeGreaterThanOrEqual(2800);
+  });
+
   it('exits non-zero with the error message on failure', async () => {
     origin = await startFaultOrigin({});
     root = tempDir();

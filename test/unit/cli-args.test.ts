@@ -24,6 +24,7 @@ describe('parseCliArgs', () => {
       retryDelaySeconds: null,
       stallTimeoutSeconds: null,
       connections: null,
+      speedLimit: null,
       endpoint: null,
       region: null,
       profile: null,
@@ -55,6 +56,7 @@ describe('parseCliArgs', () => {
       retryDelaySeconds: 0.5,
       stallTimeoutSeconds: 45,
       connections: null,
+      speedLimit: null,
       endpoint: null,
       region: null,
       profile: null,
@@ -141,6 +143,18 @@ describe('parseCliArgs', () => {
     );
   });
 
+  it('--speed-limit is bytes a second, with K, M or G as powers of 1024', () => {
+    expect(parseCliArgs(['get', URL_, '--speed-limit', '2048'])).toMatchObject({ speedLimit: 2048 });
+    expect(parseCliArgs(['get', URL_, '--speed-limit', '500K'])).toMatchObject({ speedLimit: 512_000 });
+    expect(parseCliArgs(['get', URL_, '--speed-limit=1.5m'])).toMatchObject({ speedLimit: 1_572_864 });
+    expect(parseCliArgs(['get', URL_, '--speed-limit', '2G'])).toMatchObject({ speedLimit: 2 * 1024 ** 3 });
+    for (const bad of ['1000', '20MB', '0.5K', 'fast', '']) {
+      expect(usageError(['get', URL_, '--speed-limit', bad]).message).toBe(
+        `--speed-limit must be bytes a second from 1024 (1K) to 1e12, like 500K or 20M, not "${bad}"`,
+      );
+    }
+  });
+
   it('does not modify the argv it is given', () => {
     const argv = ['get', URL_, '--json'];
     parseCliArgs(argv);
@@ -151,7 +165,7 @@ describe('parseCliArgs', () => {
 describe('USAGE', () => {
   it('documents the command and every option with its default', () => {
     expect(USAGE.split('\n')[0]).toBe('Usage: steadfast get <url | s3://bucket/key> [options]');
-    for (const option of ['--dir DIR', '--data-dir DIR', '--attempts N', '--retry-delay SECONDS', '--stall-timeout SECONDS', '--json', '-h, --help', '--endpoint URL', '--region REGION', '--profile NAME']) {
+    for (const option of ['--dir DIR', '--data-dir DIR', '--attempts N', '--retry-delay SECONDS', '--stall-timeout SECONDS', '--connections N', '--speed-limit RATE', '--json', '-h, --help', '--endpoint URL', '--region REGION', '--profile NAME']) {
       expect(USAGE).toContain(option);
     }
     expect(USAGE).toContain('$STEADFAST_DATA_DIR');
