@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
-import { apiClient } from '../support/api-client.js';
-import { type CliRun, runCli } from '../support/cli-process.js';
+import { runCli } from '../support/cli-process.js';
+import { startServeProcess } from '../support/serve-process.js';
 import { tempDir } from '../support/engine-harness.js';
 import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
 
@@ -14,16 +14,11 @@ const MiB = 1024 * 1024;
 const TOKEN = 'process-test-token-0123456789';
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** `steadfast serve` as a real process; resolves once it has printed where it listens. */
-async function startServer(root: string): Promise<{ run: CliRun; port: number; api: ReturnType<typeof apiClient> }> {
-  const run = runCli(['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl'), '--token', TOKEN]);
-  let output = '';
-  run.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let i = 0; i < 400 && !/API: http:\/\/127\.0\.0\.1:\d+/.test(output); i++) await sleep(25);
-  const port = Number(/API: http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
-  expect(port).toBeGreaterThan(0);
-  expect(output).toContain(`/#token=${TOKEN}`);
-  return { run, port, api: apiClient(port, TOKEN) };
+/** `steadfast serve` on the test's folders, printing the address a user opens. */
+async function startServer(root: string) {
+  const server = await startServeProcess(root, TOKEN);
+  expect(server.output).toContain(`/#token=${TOKEN}`);
+  return server;
 }
 
 describe('steadfast serve as a process', () => {

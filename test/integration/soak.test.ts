@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
-import { apiClient } from '../support/api-client.js';
-import { type CliRun, runCli } from '../support/cli-process.js';
+import type { CliRun } from '../support/cli-process.js';
+import { startServeProcess } from '../support/serve-process.js';
 import { tempDir } from '../support/engine-harness.js';
 import { type Fault, type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
 
@@ -75,17 +75,6 @@ function plan(random: () => number, index: number): Planned {
   return { path: `/soak/file-${String(index).padStart(3, '0')}.bin`, initial: content, expected, faults };
 }
 
-/** `steadfast serve` as a real process; resolves once it has printed where it listens. */
-async function startServer(root: string): Promise<{ run: CliRun; api: ReturnType<typeof apiClient> }> {
-  const run = runCli(['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl'), '--token', TOKEN]);
-  let output = '';
-  run.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let i = 0; i < 800 && !/API: http:\/\/127\.0\.0\.1:\d+/.test(output); i++) await sleep(25);
-  const port = Number(/API: http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
-  expect(port, output).toBeGreaterThan(0);
-  return { run, api: apiClient(port, TOKEN) };
-}
-
 describe('soak', () => {
   let origin: FaultOrigin | undefined;
   let server: CliRun | undefined;
@@ -109,7 +98,7 @@ describe('soak', () => {
       root = tempDir();
 
       const began = Date.now();
-      let current = await startServer(root);
+      let current = await startServeProcess(root, TOKEN);
       server = current.run;
       await current.api.patch('/api/settings', {
         max_concurrent: 3,
@@ -140,7 +129,7 @@ describe('soak', () => {
           expect((await current.run.exited).signal).toBe('SIGKILL');
           kills += 1;
           interrupted += active;
-          current = await startServer(root);
+          current = await startServeProcess(root, TOKEN);
           server = current.run;
           continue;
         }

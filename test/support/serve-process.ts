@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { apiClient } from './api-client.js';
+import { type CliRun, runCli } from './cli-process.js';
+
+export interface ServeProcess {
+  run: CliRun;
+  port: number;
+  /** Everything the process printed on stdout until it listened. */
+  output: string;
+  api: ReturnType<typeof apiClient>;
+}
+
+/**
+ * `steadfast serve` as a real process on a free port, with its database in `<root>/data` and
+ * downloads in `<root>/dl`; resolves once it has printed where it listens.
+ */
+export async function startServeProcess(root: string, token: string): Promise<ServeProcess> {
+  const run = runCli(['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl'), '--token', token]);
+  let output = '';
+  run.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const address = /API: http:\/\/127\.0\.0\.1:(\d+)/;
+  for (let i = 0; i < 800 && !address.test(output); i++) {
+    if (run.child.exitCode !== null) break;
+    await sleep(25);
+  }
+  const port = Number(address.exec(output)?.[1]);
+  if (!(port > 0)) throw new Error(`steadfast serve did not start:\n${output}`);
+  return { run, port, output, api: apiClient(port, token) };
+}
