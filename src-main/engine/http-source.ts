@@ -97,7 +97,7 @@ export class HttpSource implements ByteSource {
     if (response.statusCode === 206) {
       const range = parseContentRange(response.headers['content-range']);
       const reason =
-        contentEncoding(response.headers) !== 'identity'
+        decoderFor(contentEncoding(response.headers), this.suggestedName(opened)) !== null
           ? 'The server does not support resuming'
           : range === null || range.first !== request.offset
           ? 'The server answered the resume request with the wrong byte range'
@@ -136,10 +136,14 @@ export class HttpSource implements ByteSource {
     return this.body(opened, 0, contentLength(opened.response.headers), restartReason);
   }
 
+  private suggestedName(opened: Opened): string | null {
+    const disposition = opened.response.headers['content-disposition'];
+    return filenameFromContentDisposition(disposition) ?? filenameFromUrl(opened.response.url ?? this.url);
+  }
+
   private body(opened: Opened, start: number, total: number | null, restartReason: string | null): OpenResult {
     const { headers } = opened.response;
-    const finalUrl = opened.response.url ?? this.url;
-    const suggestedName = filenameFromContentDisposition(headers['content-disposition']) ?? filenameFromUrl(finalUrl);
+    const suggestedName = this.suggestedName(opened);
     const result = {
       kind: 'body',
       start,

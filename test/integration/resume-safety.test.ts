@@ -153,4 +153,14 @@ describe('resume safety', () => {
     const { done } = await download('/backup.tar.gz');
     expect(readFileSync(done.path).equals(gzipSync(v1))).toBe(true);
   });
+
+  it('a .gz file served as Content-Encoding: gzip with ranges resumes by Range, kept compressed', async () => {
+    const packed = gzipSync(v1);
+    origin = await startFaultOrigin({ '/logs.tar.gz': { content: packed, headers: { 'Content-Encoding': 'gzip' } } });
+    origin.script('/logs.tar.gz', { kind: 'drop-after', bytes: Math.floor(packed.length / 2) });
+    const { done } = await download('/logs.tar.gz');
+    expect(readFileSync(done.path).equals(packed)).toBe(true);
+    expect(origin.requests.map((r) => r.status)).toEqual([200, 206]);
+    expect(done.notice).toBeNull();
+  });
 });
