@@ -112,7 +112,9 @@ function stallWatchdog(timeoutMs: number, now: () => number, abort: (error: Down
   let lastActivity = now();
   let windowStart = lastActivity;
   let windowBytes = 0;
+  // Connections waiting on our speed limit, and since when the first of them has been waiting.
   let throttled = 0;
+  let throttledSince = 0;
   const timer = setInterval(
     () => {
       if (throttled > 0) return;
@@ -141,17 +143,22 @@ function stallWatchdog(timeoutMs: number, now: () => number, abort: (error: Down
         windowBytes = 0;
       }
     },
-    /** Runs our own speed limit's wait with the clocks stopped. */
+    /**
+     * Runs our own speed limit's wait with the clocks stopped. Connections wait on a shared limit
+     * at the same time, so the clocks move by the time any of them waited, counted once.
+     */
     async excuse(wait: () => Promise<void>): Promise<void> {
-      const began = now();
+      if (throttled === 0) throttledSince = now();
       throttled += 1;
       try {
         await wait();
       } finally {
         throttled -= 1;
-        const waited = now() - began;
-        lastActivity += waited;
-        windowStart += waited;
+        if (throttled === 0) {
+          const at = now();
+          lastActivity = Math.min(at, lastActivity + (at - throttledSince));
+          windowStart = Math.min(at, windowStart + (at - throttledSince));
+        }
       }
     },
     stop: () => clearInterval(timer),
@@ -202,6 +209,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         onBytes: ctx.onBytes,
         throttle: (bytes, signal) => watchdog.excuse(() => ctx.throttle(bytes, signal)),
         onConnections: ctx.onConnections,
+        doneReceiving: watchdog.stop,
         onSegments: ctx.onSegments,
       },
       segments,
@@ -291,6 +299,10 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
             throw error instanceof DownloadError ? error : classifyNetworkError(error, source.displayHost);
           }
           if (controller.signal.aborted) throw controller.signal.reason;
+          // Every byte is in: the final sync, the checksum and the rename may take longer than the
+          // stall timeout on a slow disk, and are not a stalled connection.
+          watchdog.stop();
+          ctx.onConnections(0);
           if (total !== null && out.position < total) {
             throw transientError(
               'SHORT_BODY',

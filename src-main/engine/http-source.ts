@@ -43,17 +43,21 @@ const contentEncoding = (headers: IncomingHttpHeaders): string => {
   return value === '' ? 'identity' : value;
 };
 
+/** Real codings Node 20 cannot decode: keeping their bytes would save something else than the file. */
+const UNDECODABLE = new Set(['compress', 'x-compress', 'zstd']);
+
 /**
  * How to turn a body the server encoded (although we asked for identity) back into the file:
  * null keeps the bytes as sent. A `.gz` file sent as `Content-Encoding: gzip` is a gzip file
  * described badly (the classic server misconfiguration), so it stays compressed, as browsers do.
+ * Values that name no coding ("none", "binary", "utf-8" are all seen) mean identity, as browsers
+ * take them.
  */
 function decoderFor(encoding: string, filename: string | null): (() => Transform) | null | 'unsupported' {
-  if (encoding === 'identity') return null;
   if (encoding === 'gzip' || encoding === 'x-gzip') return /\.(gz|tgz|gzip)$/i.test(filename ?? '') ? null : createGunzip;
   if (encoding === 'deflate') return createInflate;
   if (encoding === 'br') return createBrotliDecompress;
-  return 'unsupported';
+  return UNDECODABLE.has(encoding) ? 'unsupported' : null;
 }
 
 const sameVersion = (recorded: Validator, current: Validator): boolean => {

@@ -52,24 +52,39 @@ export class PartialFile {
    * writers of a segmented download share one file, so their syncs are grouped: a call made
    * while a sync runs (which may have started before that caller's writes completed) waits for
    * the next one, which callers arriving meanwhile share.
+   *
+   * Once a sync has failed, every later one fails the same way: after a failed writeback the
+   * kernel may have dropped the dirty pages and a second fdatasync would report success over
+   * the hole, letting a checkpoint claim bytes that are not on disk.
    */
   sync(): Promise<void> {
+    if (this.syncFailure !== null) return Promise.reject(this.syncFailure.error);
     if (this.running === null) return this.startSync();
     this.next ??= this.running.then(
       () => this.startSync(),
-      () => this.startSync(),
+      (error: unknown) => {
+        this.next = null;
+        throw error;
+      },
     );
     return this.next;
   }
 
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
+  private syncFailure: { error: unknown } | null = null;
 
   private startSync(): Promise<void> {
     this.next = null;
-    const running = this.handle.datasync().finally(() => {
-      if (this.running === running) this.running = null;
-    });
+    const running = this.handle
+      .datasync()
+      .catch((error: unknown) => {
+        this.syncFailure ??= { error };
+        throw error;
+      })
+      .finally(() => {
+        if (this.running === running) this.running = null;
+      });
     this.running = running;
     return running;
   }

@@ -1,6 +1,4 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { S3Source as S3SourceSpec } from '../contract/downloads.js';
 import type { Settings } from '../contract/settings.js';
@@ -72,13 +70,9 @@ export class S3Clients {
       requestHandler: {
         connectionTimeout: 30_000,
         requestTimeout: settings.stall_timeout_seconds * 1000,
-        // The SDK's own agents, plus the lookup: keep-alive and its socket limit stay as they are.
-        ...(this.lookup !== undefined
-          ? {
-              httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50, lookup: this.lookup }),
-              httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50, lookup: this.lookup }),
-            }
-          : {}),
+        // Agent options, not agents: the SDK still builds its own (keep-alive, 50 sockets) and
+        // keeps treating them as its own; only the lookup is added.
+        ...(this.lookup !== undefined ? { httpAgent: { lookup: this.lookup }, httpsAgent: { lookup: this.lookup } } : {}),
       },
       // Ranged reads carry no whole-object checksum; validating would fail or cost a second pass.
       responseChecksumValidation: 'WHEN_REQUIRED',

@@ -34,6 +34,8 @@ export interface TransferContext {
   onSegments(segments: readonly Segment[]): void;
   /** How many connections have a response open, whenever that changes. */
   onConnections(count: number): void;
+  /** No connection is left open: only the final sync remains, which no stall timeout may cut. */
+  doneReceiving(): void;
 }
 
 interface Worker {
@@ -56,6 +58,8 @@ export class SegmentedTransfer {
   /** Ranges written to their end but not yet synced: one fdatasync at the end covers them all. */
   private readonly unsynced: { segment: Segment; position: number }[] = [];
   private received: number;
+  /** Connections this transfer runs: the configured number, or fewer when the ranges are few. */
+  private width = 0;
 
   constructor(
     private readonly ctx: TransferContext,
@@ -72,6 +76,7 @@ export class SegmentedTransfer {
   async run(first: { segment: number; body: Readable } | null): Promise<void> {
     const firstSegment = first === null ? null : this.segments[first.segment]!;
     const pending = this.spread(this.segments.filter((s) => s.done < s.end - s.start));
+    this.width = Math.min(this.ctx.connections, pending.length);
     const starters: (() => Promise<void>)[] = [];
     for (let i = 0; i < this.ctx.connections; i++) {
       const segment = i < pending.length ? pending[i]! : null;
@@ -80,6 +85,7 @@ export class SegmentedTransfer {
     }
     if (first !== null && (firstSegment === null || !pending.includes(firstSegment))) first.body.destroy();
     const results = await Promise.allSettled(starters.map((start) => start()));
+    this.ctx.doneReceiving();
     await this.syncFinished();
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
@@ -158,8 +164,8 @@ export class SegmentedTransfer {
 
   /** Says in the error that one connection's failure ended the attempt for all of them. */
   private onOneOfMany(error: unknown): unknown {
-    if (!(error instanceof DownloadError) || this.ctx.connections < 2) return error;
-    return new DownloadError(error.code, `${error.message} (on one of ${this.ctx.connections} connections, which ends the attempt for all)`, {
+    if (!(error instanceof DownloadError) || this.width < 2) return error;
+    return new DownloadError(error.code, `${error.message} (on one of ${this.width} connections, which ends the attempt for all)`, {
       transient: error.transient,
       retryAfterMs: error.retryAfterMs,
       cause: error,

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEngine, type EngineHarness } from '../support/engine-harness.js';
@@ -162,5 +163,21 @@ describe('resume safety', () => {
     expect(readFileSync(done.path).equals(packed)).toBe(true);
     expect(origin.requests.map((r) => r.status)).toEqual([200, 206]);
     expect(done.notice).toBeNull();
+  });
+
+  it('a Content-Encoding that names no coding ("binary") is identity; zstd, which cannot be decoded, fails', async () => {
+    origin = await startFaultOrigin({
+      '/odd.bin': { content: v1, headers: { 'Content-Encoding': 'binary' } },
+      '/packed.bin': { content: v2, headers: { 'Content-Encoding': 'zstd' } },
+    });
+    engine = startEngine();
+    const odd = await engine.manager.add({ url: origin.url('/odd.bin') });
+    const packed = await engine.manager.add({ url: origin.url('/packed.bin') });
+    const kept = await engine.waitForStatus(odd.id, 'completed');
+    expect(readFileSync(kept.path).equals(v1)).toBe(true);
+    const refused = await engine.waitForStatus(packed.id, 'failed');
+    expect(refused).toMatchObject({ error_code: 'BAD_RESPONSE', failed_count: 1 });
+    expect(refused.error_message).toBe(`127.0.0.1:${origin.port} sent the file encoded as 'zstd', which Steadfast cannot decode`);
+    expect(existsSync(join(engine.downloads, 'packed.bin'))).toBe(false);
   });
 });

@@ -73,4 +73,20 @@ describe('speed limits', () => {
     expect(done.failed_count).toBe(0);
     expect(readFileSync(done.path).equals(content)).toBe(true);
   });
+
+  it('under a limit, connections waiting at once do not hold off the stall check for each other', async () => {
+    const size = 4 * 1024 * KiB;
+    const content = randomBytesSeeded(size, 105);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    // Every connection goes silent after 64 KiB: the download as a whole stalls.
+    origin.script('/f.bin', ...Array.from({ length: 4 }, () => ({ kind: 'stall-after', bytes: 64 * KiB }) as const));
+    engine = startEngine({ settings: { stall_timeout_seconds: 1, connections: 4, initial_delay_seconds: 0.1 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin'), speed_limit: 64 * KiB });
+    await engine.waitFor(id, (s) => s.failed_count >= 1, 15_000);
+    const [first] = engine.store.listAttempts(id);
+    expect(first!.error_code).toBe('STALLED');
+    // 256 KiB at 64 KiB/s is about 4 s of waiting on the limit, then 1 s of silence. Counting
+    // the four connections' overlapping waits once each put it past 10 s.
+    expect(first!.ended_at! - first!.started_at).toBeLessThan(8000);
+  });
 });
