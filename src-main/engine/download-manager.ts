@@ -500,7 +500,6 @@ export class DownloadManager implements DownloadsApi {
     if (decision.action === 'retry') this.scheduleRetry(this.records.get(id)!);
   }
 
-  /** The download's own attempt count (what its "Attempt n of m" shows); delays as set now. */
   /**
    * Recording an attempt's end failed (the database's disk is full, a file is locked): the
    * download must not stay "downloading" with nothing running, so mark it failed, in memory at
@@ -519,6 +518,7 @@ export class DownloadManager implements DownloadsApi {
     }
   }
 
+  /** The download's own attempt count (what its "Attempt n of m" shows); delays as set now. */
   private retryPolicy(record: DownloadRecord): RetryPolicy {
     return {
       maxAttempts: record.max_attempts,
