@@ -26,7 +26,7 @@ import { ChangeBatcher } from './change-batcher.js';
 import { type Clock, systemClock } from './clock.js';
 import { DownloadError, permanentError } from './download-error.js';
 import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-store.js';
-import { partialPath, type ResponseFacts, runAttempt } from './download-task.js';
+import { OneConnectionRestart, partialPath, type ResponseFacts, runAttempt } from './download-task.js';
 import { filenameFromUrl, sanitizeFilename, uniqueFilename } from './file-names.js';
 import { HttpSource } from './http-source.js';
 import { S3Clients } from './s3-clients.js';
@@ -467,6 +467,14 @@ export class DownloadManager implements DownloadsApi {
       return;
     }
     if (record === undefined) return;
+    if (thrown instanceof OneConnectionRestart) {
+      // Like a pause and resume: this attempt ends without failing, and the queue starts it again.
+      this.store.transaction(() => {
+        this.store.endAttempt(attemptId, { ended_at: now, offset_to: 0, error_code: null, error_message: thrown.message });
+        this.update(id, { status: 'queued', next_retry_at: null, notice: thrown.message });
+      });
+      return;
+    }
     const error =
       thrown instanceof DownloadError
         ? thrown

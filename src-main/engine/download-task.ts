@@ -61,6 +61,15 @@ export interface AttemptResult {
   total: number;
 }
 
+/**
+ * The server answered a range request with the whole, unchanged file: it does not do ranges,
+ * whatever it claims. Not a failure: the download starts again at once over one connection,
+ * without spending an attempt.
+ */
+export class OneConnectionRestart extends Error {
+  override name = 'OneConnectionRestart';
+}
+
 export const partialPath = (destDir: string, filename: string): string =>
   join(destDir, `${filename}.partial`);
 
@@ -222,7 +231,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       ctx.onSegments([]);
       if (error.rangesIgnored) {
         ctx.onRangesIgnored();
-        throw transientError('BAD_RESPONSE', `${source.displayHost} ignored a byte-range request; downloading again over one connection.`);
+        throw new OneConnectionRestart(`${source.displayHost} ignored a byte-range request; downloading again over one connection from the start.`);
       }
       throw transientError('BAD_RESPONSE', error.message);
     }
@@ -334,7 +343,8 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     await onDisk(path, () => rename(path, join(record.dest_dir, finalName)));
     return { filename: finalName, total: size };
   } catch (error) {
-    throw controller.signal.aborted && !(error instanceof DownloadError) ? controller.signal.reason : error;
+    const ours = error instanceof DownloadError || error instanceof OneConnectionRestart;
+    throw controller.signal.aborted && !ours ? controller.signal.reason : error;
   } finally {
     watchdog.stop();
     ctx.onConnections(0);

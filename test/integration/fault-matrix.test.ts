@@ -165,8 +165,9 @@ const CELLS: Cell[] = [
     name: 'Range ignored (200 with the whole file, Accept-Ranges still claimed)',
     arrange: ({ origin, path }) =>
       origin.script(path, { kind: 'drop-after', bytes: MID }, ...repeat({ kind: 'ignore-range' }, 30)),
-    outcome: ({ mode }) =>
-      completed(v1, ['CONNECTION_RESET', 'SHORT_BODY', 'BAD_RESPONSE'], mode === 'segmented' ? [1, 2] : [1, 1]),
+    // Segmented, a range answered with the whole file may come before the cut: then it goes on
+    // over one connection without a failed attempt, and the cut never happens.
+    outcome: ({ mode }) => completed(v1, ['CONNECTION_RESET', 'SHORT_BODY'], mode === 'segmented' ? [0, 1] : [1, 1]),
   },
   {
     name: 'a lying Content-Length (more announced than sent, then a clean close)',

@@ -126,6 +126,26 @@ describe('segmented downloads', () => {
     expect(engine.store.listAttempts(id)[1]!.error_message).toBe('The file changed on the server; downloading again from the start.');
   });
 
+  it('a server that claims ranges but ignores them: one connection from the start, no attempt spent', async () => {
+    const content = randomBytesSeeded(8 * MiB, 117);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    // Accept-Ranges: bytes on every answer, and a whole 200 for every Range.
+    origin.script('/f.bin', ...Array.from({ length: 20 }, () => ({ kind: 'ignore-range' }) as const));
+    engine = startEngine({ settings: { connections: 4, max_attempts: 1 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.failed_count).toBe(0);
+    const message = `127.0.0.1:${origin.port} ignored a byte-range request; downloading again over one connection from the start.`;
+    expect(done.notice).toBe(message);
+    expect(engine.store.listAttempts(id).map((a) => [a.error_code, a.error_message])).toEqual([
+      [null, message],
+      [null, null],
+    ]);
+    // The second attempt asked for no range at all.
+    expect(origin.requests.at(-1)!.headers.range).toBeUndefined();
+  });
+
   it('S3 objects split over ranged GetObjects too', async () => {
     let s3: LocalS3 | undefined;
     try {
