@@ -178,8 +178,11 @@ const CELLS: Cell[] = [
     name: 'a lying Content-Range on the resume',
     arrange: ({ origin, path }) =>
       origin.script(path, { kind: 'drop-after', bytes: MID }, { kind: 'lying-content-range', claimedStart: 0 }),
+    // Segmented, the lie may answer a range before the cut lands: the source then fetches the
+    // same file whole, which reads as a server that does not do ranges, so the download goes on
+    // over one connection without a failed attempt, and the cut never happens.
     outcome: ({ mode }) =>
-      completed(v1, ['CONNECTION_RESET', 'SHORT_BODY', 'BAD_RESPONSE'], mode === 'segmented' ? [1, 2] : [1, 1]),
+      completed(v1, ['CONNECTION_RESET', 'SHORT_BODY', 'BAD_RESPONSE'], mode === 'segmented' ? [0, 2] : [1, 1]),
   },
   {
     name: 'a body longer than its range (chunked, junk after the end)',
