@@ -381,7 +381,6 @@ export class DownloadManager implements DownloadsApi {
       },
       onCheckpoint: (offset) => this.update(id, { downloaded_bytes: offset }),
       connections: this.noRanges.has(id) ? 1 : this.settings.connections,
-      onRangesIgnored: () => this.noRanges.add(id),
       onConnections: (count) => {
         task.connections = count;
         this.batcher.mark(id);
@@ -469,6 +468,7 @@ export class DownloadManager implements DownloadsApi {
     if (record === undefined) return;
     if (thrown instanceof OneConnectionRestart) {
       // Like a pause and resume: this attempt ends without failing, and the queue starts it again.
+      this.noRanges.add(id);
       this.store.transaction(() => {
         this.store.endAttempt(attemptId, { ended_at: now, offset_to: 0, error_code: null, error_message: thrown.message });
         this.update(id, { status: 'queued', next_retry_at: null, notice: thrown.message });

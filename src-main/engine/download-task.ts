@@ -40,8 +40,6 @@ export interface AttemptContext {
   onBytes(position: number, chunkBytes: number): void;
   /** Connections this download may use when the server serves byte ranges. */
   connections: number;
-  /** The server ignored a range request: later attempts of this download use one connection. */
-  onRangesIgnored(): void;
   /** How many connections have a response open, whenever that changes. */
   onConnections(count: number): void;
   /** The byte ranges an earlier segmented attempt left; empty for a single-connection download. */
@@ -63,8 +61,8 @@ export interface AttemptResult {
 
 /**
  * The server answered a range request with the whole, unchanged file: it does not do ranges,
- * whatever it claims. Not a failure: the download starts again at once over one connection,
- * without spending an attempt.
+ * whatever it claims. Not a failure: the download starts again at once, and from then on over
+ * one connection, without spending an attempt.
  */
 export class OneConnectionRestart extends Error {
   override name = 'OneConnectionRestart';
@@ -108,7 +106,7 @@ async function onDisk<T>(path: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** Less than this in a whole stall window counts as a stall: a 1 byte/s drip is not a download. */
-export const LOW_SPEED_BYTES = 1024;
+const LOW_SPEED_BYTES = 1024;
 
 /**
  * Aborts an attempt when no byte (nor the response headers) has arrived for the stall timeout,
@@ -230,7 +228,6 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       // The ranges no longer belong to one file: forget them; the next attempt starts from 0.
       ctx.onSegments([]);
       if (error.rangesIgnored) {
-        ctx.onRangesIgnored();
         throw new OneConnectionRestart(`${source.displayHost} ignored a byte-range request; downloading again over one connection from the start.`);
       }
       throw transientError('BAD_RESPONSE', error.message);
