@@ -1,4 +1,4 @@
-// Lint enforces DESIGN.md §1: folders are layers, and these rules forbid the wrong arrows.
+// Lint enforces docs/ARCHITECTURE.md §1: folders are layers, and these rules forbid the wrong arrows.
 import js from '@eslint/js';
 import { builtinModules } from 'node:module';
 import globals from 'globals';
@@ -32,10 +32,14 @@ const noElectron = restrict('Only src-main/electron (and the preload) may import
 });
 const noIo = restrict('contract/ is pure TypeScript: no node, electron or I/O libraries.', {
   paths: [...nodeBuiltins, 'got', 'better-sqlite3', 'fastify', 'react'],
-  patterns: ['@aws-sdk/*', '**/engine/**', '**/store/**', '**/server/**', '**/electron/**'],
+  patterns: ['@aws-sdk/*', '**/engine/**', '**/sources/**', '**/store/**', '**/server/**', '**/electron/**'],
 });
-const engineRules = restrict('engine/ depends on interfaces; only main.ts, headless.ts, cli.ts and electron/ wire layers together.', {
-  paths: ['better-sqlite3', 'react'],
+const engineRules = restrict('engine/ depends on interfaces (ByteSource, DownloadStore, Clock); the composition roots (main.ts, headless.ts, cli/) wire in the transports and the store.', {
+  paths: ['better-sqlite3', 'react', 'got', 'fastify'],
+  patterns: ['@aws-sdk/*', '**/sources/**', '**/store/**', '**/server/**', '**/electron/**', '**/cli/**'],
+});
+const sourceRules = restrict('sources/ are transports: they implement the engine\'s ByteSource and know nothing of storage, servers or the desktop.', {
+  paths: ['better-sqlite3', 'react', 'fastify'],
   patterns: ['**/store/**', '**/server/**', '**/electron/**', '**/cli/**'],
 });
 const storeRules = {
@@ -52,11 +56,11 @@ const storeRules = {
   ],
 };
 const serverRules = restrict('server/ speaks the contract; headless.ts wires it to the engine.', {
-  patterns: ['**/engine/**', '**/store/**', '**/electron/**', '**/cli/**'],
+  patterns: ['**/engine/**', '**/sources/**', '**/store/**', '**/electron/**', '**/cli/**'],
 });
 const rendererRules = restrict('The renderer talks to the engine only through the contract.', {
   paths: [...nodeBuiltins, 'electron', 'got', 'better-sqlite3'],
-  patterns: ['**/src-main/engine/**', '**/src-main/store/**', '**/src-main/server/**', '**/src-main/electron/**'],
+  patterns: ['**/src-main/engine/**', '**/src-main/sources/**', '**/src-main/store/**', '**/src-main/server/**', '**/src-main/electron/**'],
 });
 
 export default tseslint.config(
@@ -74,6 +78,7 @@ export default tseslint.config(
   { files: ['src-main/**/*.ts', 'src-renderer/**/*.{ts,tsx}'], rules: noElectron },
   { files: ['src-main/contract/**/*.ts'], rules: restrictAll(noElectron, noIo) },
   { files: ['src-main/engine/**/*.ts'], rules: restrictAll(noElectron, engineRules) },
+  { files: ['src-main/sources/**/*.ts'], rules: restrictAll(noElectron, sourceRules) },
   { files: ['src-main/store/**/*.ts'], rules: restrictAll(noElectron, storeRules) },
   { files: ['src-main/cli/**/*.ts'], rules: noElectron },
   { files: ['src-main/server/**/*.ts'], rules: restrictAll(noElectron, serverRules) },

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHANGED_CHANNEL } from './contract/bridge.js';
 import type { DownloadSnapshot } from './contract/downloads.js';
 import { DownloadManager } from './engine/download-manager.js';
+import { createSourceFactory } from './sources/source-factory.js';
 import { pauseAll, resumeAll } from './electron/bulk-actions.js';
 import { createNoticeWatcher, overallProgress } from './electron/desktop-notices.js';
 import { createFileActions } from './electron/file-actions.js';
@@ -36,9 +37,11 @@ async function start(): Promise<void> {
     return;
   }
   const store = SqliteStore.open(join(dataDir, 'steadfast.db'), { nativeBinding });
+  const secrets = new SafeStorageSecretStore(dataDir, safeStorage);
   const manager = new DownloadManager({
     store,
-    secrets: new SafeStorageSecretStore(dataDir, safeStorage),
+    secrets,
+    createSource: createSourceFactory({ secrets }),
     defaultDownloadDir: app.getPath('downloads'),
   });
   registerIpcHandlers(ipcMain, manager, createFileActions(manager, shell), trustedSender(pageUrl));

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Settings } from '../contract/settings.js';
 import { DownloadManager } from '../engine/download-manager.js';
+import { createSourceFactory } from '../sources/source-factory.js';
 import { FileSecretStore } from '../store/file-secret-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { defaultDataDir, defaultDownloadDir } from './default-paths.js';
@@ -21,9 +22,11 @@ export function openLocalEngine(
   const dir = resolve(dataDir ?? defaultDataDir());
   mkdirSync(dir, { recursive: true });
   const store = SqliteStore.open(join(dir, 'steadfast.db'));
+  const secrets = new FileSecretStore(dir);
   const manager = new DownloadManager({
     store,
-    secrets: new FileSecretStore(dir),
+    secrets,
+    createSource: createSourceFactory({ secrets }),
     defaultDownloadDir: defaultDownloadDir(),
     settingsOverride,
     ...options,

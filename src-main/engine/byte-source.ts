@@ -7,38 +7,45 @@ export interface Validator {
 }
 
 export interface OpenRequest {
-  /** Bytes already safe in the partial file; 0 asks for the whole file. */
+  /** The first byte wanted. With neither `offset` nor `end`, the whole file is asked for. */
   offset: number;
-  /** Where a segment ends (exclusive): asks for `offset..end-1` only. */
+  /** Where a bounded range ends (exclusive); absent asks for everything from `offset` on. */
   end?: number;
-  /** Size recorded by an earlier attempt, if any. */
-  total: number | null;
-  /** Validator recorded by an earlier attempt. */
+  /**
+   * The version the bytes on disk belong to: a ranged request carries it (If-Range, IfMatch) so
+   * the server answers with the whole new file rather than a range of it when the file changed.
+   */
   validator: Validator;
   signal: AbortSignal;
 }
 
-export type OpenResult =
-  /** Nothing is left to fetch: the partial already holds the whole file. */
-  | { kind: 'complete'; total: number }
-  | {
-      kind: 'body';
-      /** Where the body belongs in the file: the requested offset, or 0 when the source restarted. */
-      start: number;
-      total: number | null;
-      validator: Validator;
-      /** A file name the source suggests (Content-Disposition, the final URL). */
-      suggestedName: string | null;
-      /** Why an offset > 0 had to start again from 0; shown to the user. */
-      restartReason: string | null;
-      /** The server serves byte ranges, so the rest may be fetched over several connections. */
-      acceptsRanges: boolean;
-      body: Readable;
-    };
+/** What a response said about itself, before anyone decides what it means for the partial. */
+interface ResponseHeaders {
+  /** The file's size as this response tells it (Content-Range's total, or Content-Length of a whole body). */
+  total: number | null;
+  validator: Validator;
+  /** A file name the source suggests (Content-Disposition, the final URL). */
+  suggestedName: string | null;
+  body: Readable;
+}
 
 /**
- * One place bytes come from (HTTP, S3). Implementations apply the resume rules of DESIGN.md §4
- * and throw classified DownloadErrors; the task owns writing, checkpoints and retries.
+ * The facts of one response, as sources report them (ARCHITECTURE.md §4 "Resume rules"). Sources
+ * do not decide whether a response may continue the partial: resume-rules.ts does, in one place.
+ */
+export type OpenResult =
+  /** A byte range (206). `first` is where the server says it starts; null when that cannot be read. */
+  | (ResponseHeaders & { kind: 'partial'; first: number | null; encoded: boolean })
+  /** The whole file (200). A body the server encoded is handed over decoded, with no size and no validator. */
+  | (ResponseHeaders & { kind: 'whole'; acceptsRanges: boolean })
+  /** 416: the server has no byte at `offset`; `total` is what it says the size is, if it says. */
+  | { kind: 'unsatisfiable'; total: number | null }
+  /** The server refused the validator (S3's 412 on IfMatch): the file changed. */
+  | { kind: 'changed' };
+
+/**
+ * One place bytes come from (HTTP, S3): the transports in src-main/sources/ implement it. A
+ * refusal or a broken connection is thrown as a classified DownloadError.
  */
 export interface ByteSource {
   /** Host name for messages: never the full URL, which may carry a signed token. */

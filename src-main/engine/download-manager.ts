@@ -26,24 +26,25 @@ import { ChangeBatcher } from './change-batcher.js';
 import { type Clock, systemClock } from './clock.js';
 import { DownloadError, permanentError } from './download-error.js';
 import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-store.js';
-import { OneConnectionRestart, partialPath, type ResponseFacts, runAttempt } from './download-task.js';
+import { OneConnectionRestart, partialPath, type ResponseFacts, runAttempt } from './attempt.js';
 import { filenameFromUrl, sanitizeFilename, uniqueFilename } from './file-names.js';
-import { HttpSource } from './http-source.js';
-import { S3Clients } from './s3-clients.js';
-import { S3Source } from './s3-source.js';
 import { MemorySecretStore, type SecretStore } from './secret-store.js';
 import { decideAfterFailure, type RetryPolicy } from './retry-policy.js';
+import { restartNotice } from './resume-rules.js';
+import { durableBytes, segmentRows } from './segments.js';
 import { toAttemptRecord, toSnapshot } from './snapshot.js';
 import { TokenBucket } from './token-bucket.js';
 import { SpeedMeter } from './speed-meter.js';
 
-export type SourceFactory = (source: DownloadSource) => ByteSource;
+/** Makes the transport for a source, with the settings of the moment (credentials, endpoints). */
+export type SourceFactory = (source: DownloadSource, settings: Settings) => ByteSource;
 
 export interface ManagerOptions {
   store: DownloadStore;
   /** Used until the user chooses a download folder in the settings. */
   defaultDownloadDir: string;
-  createSource?: SourceFactory;
+  /** The transports (src-main/sources/): the engine itself knows only the ByteSource interface. */
+  createSource: SourceFactory;
   /** Where the S3 secret key lives; nothing is kept without one. */
   secrets?: SecretStore;
   clock?: Clock;
@@ -105,7 +106,6 @@ export class DownloadManager implements DownloadsApi {
   private readonly batcher: ChangeBatcher;
   private readonly override: Partial<Settings>;
   private readonly secrets: SecretStore;
-  private readonly s3: S3Clients;
   private settings: Settings;
   /** The global speed limit, shared by every running download. */
   private readonly globalLimit: TokenBucket;
@@ -125,9 +125,8 @@ export class DownloadManager implements DownloadsApi {
     this.override = options.settingsOverride ?? {};
     this.secrets = options.secrets ?? new MemorySecretStore();
     this.settings = this.loadSettings(options.defaultDownloadDir);
-    this.s3 = new S3Clients(this.secrets, this.settings);
     this.globalLimit = new TokenBucket(this.settings.speed_limit, () => this.clock.now());
-    this.createSource = options.createSource ?? ((source) => this.defaultSource(source));
+    this.createSource = options.createSource;
     this.batcher = new ChangeBatcher((ids) => this.emit(ids), this.clock, options.changeIntervalMs);
     for (const record of this.store.listDownloads()) this.records.set(record.id, record);
     this.recover();
@@ -315,7 +314,6 @@ export class DownloadManager implements DownloadsApi {
       ...values,
       s3_secret_access_key_set: this.secrets.get('s3_secret_access_key') !== null,
     };
-    this.s3.reset(this.settings);
     this.globalLimit.setRate(this.settings.speed_limit);
     this.pump();
     return this.getSettings();
@@ -369,7 +367,7 @@ export class DownloadManager implements DownloadsApi {
     this.limits.set(id, ownLimit);
     task.done = runAttempt({
       record: current,
-      source: this.createSource(current.source),
+      source: this.createSource(current.source, this.settings),
       stallTimeoutMs: this.settings.stall_timeout_seconds * 1000,
       signal: task.abort.signal,
       now: () => this.clock.now(),
@@ -379,7 +377,6 @@ export class DownloadManager implements DownloadsApi {
         task.speed.add(chunk, this.clock.now());
         this.batcher.mark(id);
       },
-      onCheckpoint: (offset) => this.update(id, { downloaded_bytes: offset }),
       connections: this.noRanges.has(id) ? 1 : this.settings.connections,
       onConnections: (count) => {
         task.connections = count;
@@ -388,8 +385,8 @@ export class DownloadManager implements DownloadsApi {
       segments: this.store.listSegments(id),
       onSegments: (segments) =>
         this.store.transaction(() => {
-          this.update(id, { downloaded_bytes: segments.reduce((sum, s) => sum + s.done, 0) });
-          this.store.replaceSegments(id, segments);
+          this.update(id, { downloaded_bytes: durableBytes(segments) });
+          this.store.replaceSegments(id, segmentRows(segments));
         }),
       throttle: async (bytes, signal) => {
         await this.globalLimit.take(bytes, signal);
@@ -424,7 +421,7 @@ export class DownloadManager implements DownloadsApi {
       etag: facts.validator.etag,
       last_modified: facts.validator.lastModified,
       downloaded_bytes: facts.start,
-      ...(facts.restartReason !== null ? { notice: facts.restartReason } : {}),
+      ...(facts.restart !== null ? { notice: restartNotice(facts.restart) } : {}),
     });
     const task = this.running.get(id);
     if (task) task.bytes = facts.start;
@@ -660,11 +657,6 @@ export class DownloadManager implements DownloadsApi {
       ...this.override,
       s3_secret_access_key_set: this.secrets.get('s3_secret_access_key') !== null,
     };
-  }
-
-  private defaultSource(source: DownloadSource): ByteSource {
-    if (source.kind === 'http') return new HttpSource(source.url);
-    return new S3Source(() => this.s3.clientFor(source), source.bucket, source.key, this.s3.hostFor(source), () => this.clock.now());
   }
 
   /** What an add request downloads, and the name it suggests before any server answers. */

@@ -1,5 +1,5 @@
 import type { DownloadSource, DownloadStatus } from '../contract/downloads.js';
-import type { Segment } from './segmented-transfer.js';
+import type { Segment } from './segments.js';
 
 /** One row of `downloads` (DESIGN.md §6) as the engine sees it; times are epoch milliseconds. */
 export interface DownloadRecord {

@@ -1,4 +1,4 @@
-import type { Segment } from '../engine/segmented-transfer.js';
+import type { Segment } from '../engine/segments.js';
 import type { Db } from './database.js';
 
 export function listSegments(db: Db, downloadId: string): Segment[] {

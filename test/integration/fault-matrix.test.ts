@@ -15,11 +15,8 @@ import type { LookupFunction } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src-main/contract/error-codes.js';
-import { describeSource } from '../../src-main/contract/downloads.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../src-main/contract/settings.js';
-import { HttpSource } from '../../src-main/engine/http-source.js';
-import { S3Clients } from '../../src-main/engine/s3-clients.js';
-import { S3Source } from '../../src-main/engine/s3-source.js';
+import type { Settings } from '../../src-main/contract/settings.js';
+import { createSourceFactory } from '../../src-main/sources/source-factory.js';
 import { MemorySecretStore } from '../../src-main/engine/secret-store.js';
 import { FAST, startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { type Fault, type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
@@ -259,15 +256,7 @@ describe.each([
     };
     const secrets = new MemorySecretStore();
     secrets.set('s3_secret_access_key', 'matrix-secret');
-    const clients = new S3Clients(secrets, { ...DEFAULT_SETTINGS, download_dir: '', ...settings }, lookup);
-    engine = startEngine({
-      settings,
-      secrets,
-      createSource: (spec) =>
-        spec.kind === 'http'
-          ? new HttpSource(describeSource(spec), { lookup })
-          : new S3Source(() => clients.clientFor(spec), spec.bucket, spec.key, HOST),
-    });
+    engine = startEngine({ settings, secrets, createSource: createSourceFactory({ secrets, lookup }) });
     const endpoint = `http://${HOST}:${origin.port}`;
     const { id } = await engine.manager.add(
       source === 'http' ? { url: `${endpoint}${path}` } : { s3: { bucket: BUCKET, key: KEY, endpoint } },
@@ -294,6 +283,5 @@ describe.each([
       expect(files.filter((f) => !f.endsWith('.partial'))).toEqual([]);
     }
     cell.verify?.(ctx, attempts);
-    clients.reset({ ...DEFAULT_SETTINGS, download_dir: '', ...settings });
   });
 });

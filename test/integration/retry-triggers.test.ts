@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeSource } from '../../src-main/contract/downloads.js';
-import { HttpSource } from '../../src-main/engine/http-source.js';
+import { HttpSource } from '../../src-main/sources/http-source.js';
 import { startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { type Fault, type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
 

@@ -146,6 +146,46 @@ describe('segmented downloads', () => {
     expect(origin.requests.at(-1)!.headers.range).toBeUndefined();
   });
 
+  it('a resume trusts no more of the ranges than the partial holds: a deleted partial is fetched again', async () => {
+    const content = randomBytesSeeded(8 * MiB, 120);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(1 * MiB, { perConnection: true });
+    engine = startEngine({ settings: { connections: 4 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitFor(id, (s) => engine.store.listSegments(id).reduce((sum, r) => sum + r.done, 0) >= 2 * MiB && s.status === 'downloading');
+    const paused = await engine.manager.pause(id);
+    expect(Number(paused.downloaded_bytes)).toBeGreaterThanOrEqual(2 * MiB);
+    expect(engine.store.listSegments(id).length).toBe(4);
+    rmSync(paused.path);
+    origin.throttle(null);
+    await engine.manager.resume(id);
+    const done = await engine.waitForStatus(id, 'completed');
+    // Before the fix: "completed" with the recorded ranges' bytes left as zeros.
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(engine.store.listAttempts(id)[1]!.offset_from).toBe(Number(paused.downloaded_bytes));
+  });
+
+  it('a range answered with the wrong Content-Range: one connection from the start, no extra request, the right words', async () => {
+    const content = randomBytesSeeded(8 * MiB, 121);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(4 * MiB, { perConnection: true });
+    // The first request is the whole file; the lie answers the first byte-range request after it.
+    origin.script('/f.bin', { kind: 'pass' }, { kind: 'lying-content-range', claimedStart: 0 });
+    engine = startEngine({ settings: { connections: 4, max_attempts: 1 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    origin.throttle(null);
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.failed_count).toBe(0);
+    expect(done.notice).toBe(
+      `127.0.0.1:${origin.port} answered a byte-range request with the wrong range; downloading again over one connection from the start.`,
+    );
+    // The first request and the one-connection restart; before the fix the source also fetched the
+    // whole file on its own after the lie, only for it to be thrown away.
+    const whole = origin.requests.filter((r) => r.method === 'GET' && r.headers.range === undefined);
+    expect(whole.length).toBe(2);
+  });
+
   it('S3 objects split over ranged GetObjects too', async () => {
     let s3: LocalS3 | undefined;
     try {

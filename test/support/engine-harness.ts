@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { DownloadSnapshot, DownloadStatus } from '../../src-main/contract/downloads.js';
 import type { Settings } from '../../src-main/contract/settings.js';
 import { DownloadManager, type SourceFactory } from '../../src-main/engine/download-manager.js';
-import type { SecretStore } from '../../src-main/engine/secret-store.js';
+import { MemorySecretStore, type SecretStore } from '../../src-main/engine/secret-store.js';
+import { createSourceFactory } from '../../src-main/sources/source-factory.js';
 import { SqliteStore } from '../../src-main/store/sqlite-store.js';
 
 /** Test settings: the real schedule's shape with short delays, so tests stay fast and deterministic. */
@@ -45,12 +46,13 @@ export function startEngine(
   const downloads = join(root, 'downloads');
   const dbPath = join(root, 'steadfast.db');
   const store = SqliteStore.open(dbPath);
+  const secrets = options.secrets ?? new MemorySecretStore();
   const manager = new DownloadManager({
     store,
     defaultDownloadDir: downloads,
     settingsOverride: { ...FAST, ...options.settings },
-    ...(options.createSource ? { createSource: options.createSource } : {}),
-    ...(options.secrets ? { secrets: options.secrets } : {}),
+    createSource: options.createSource ?? createSourceFactory({ secrets }),
+    secrets,
   });
   const waiters = new Set<() => void>();
   manager.onChanged(() => {

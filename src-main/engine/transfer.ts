@@ -1,25 +1,21 @@
 import type { Readable } from 'node:stream';
+import { formatBytes } from '../contract/format.js';
 import type { ByteSource, Validator } from './byte-source.js';
 import { classifyDiskError, classifyNetworkError } from './classify-error.js';
 import { DownloadError, transientError } from './download-error.js';
 import type { PartialFile } from './partial-file.js';
+import { judgeResponse, type RestartReason } from './resume-rules.js';
+import { isFinished, MIN_SPLIT, OPEN_END, type Segment, spread } from './segments.js';
 import { SequentialWriter } from './sequential-writer.js';
-
-/** One byte range of a file: [start, end), of which `done` bytes from start are durable. */
-export interface Segment {
-  start: number;
-  end: number;
-  done: number;
-}
-
-/** No range is split below this: each connection costs a request and a TCP slow start. */
-export const MIN_SPLIT = 1024 * 1024;
 
 export interface TransferContext {
   file: PartialFile;
   source: ByteSource;
-  total: number;
+  /** The file's size when known; a range of unknown size ends where its body ends. */
+  total: number | null;
+  /** The version every range must belong to. */
   validator: Validator;
+  /** Connections to run: 1 never splits. */
   connections: number;
   /** Aborted on the first error, on pause/cancel and on a stall. */
   signal: AbortSignal;
@@ -38,19 +34,37 @@ export interface TransferContext {
   doneReceiving(): void;
 }
 
+/** A response already open for one range (the attempt's first request), so it is not fetched twice. */
+export interface OpenBody {
+  segment: Segment;
+  body: Readable;
+  /** Asked for everything to the end of the file: bytes past the known size are the server's error. */
+  openEnded: boolean;
+}
+
+/** A range's response that cannot continue the partial; `reason` says why. */
+export class RangeRestart extends Error {
+  override name = 'RangeRestart';
+
+  constructor(readonly reason: RestartReason) {
+    super(`A byte range could not be continued: ${reason}`);
+  }
+}
+
 interface Worker {
   segment: Segment;
   writer: SequentialWriter;
 }
 
 /**
- * A download over several connections, each writing its own byte range of the partial file
- * with positional writes and its own checkpoints. A connection that finishes its range takes
- * half of the largest range still being fetched (work stealing, as download accelerators do),
- * so all connections stay busy until the end. The first error stops every connection; each
- * records what it wrote, and the next attempt resumes every range.
+ * Fetches the unfinished segments of one download into its partial file: one read loop per
+ * connection, each writing its own range with positional writes and its own checkpoints
+ * (ARCHITECTURE.md §5). A connection that finishes its range takes the next unstarted one, or
+ * half of the largest range still being fetched (work stealing), so all stay busy to the end.
+ * The first error stops every connection; each records what it wrote, and the next attempt
+ * resumes every range.
  */
-export class SegmentedTransfer {
+export class Transfer {
   private readonly segments: Segment[];
   private readonly active = new Set<Worker>();
   /** Ranges some connection owns, from the moment it is handed one (before its request is answered). */
@@ -61,96 +75,51 @@ export class SegmentedTransfer {
   /** Connections this transfer runs: the configured number, or fewer when the ranges are few. */
   private width = 0;
 
+  /** `segments` is shared with the caller: an open body's segment must be one of them. */
   constructor(
     private readonly ctx: TransferContext,
-    segments: readonly Segment[],
+    segments: Segment[],
   ) {
-    this.segments = segments.map((s) => ({ ...s }));
-    this.received = this.segments.reduce((sum, s) => sum + s.done, 0);
+    this.segments = segments;
+    this.received = segments.reduce((sum, s) => sum + s.done, 0);
   }
 
-  /**
-   * Runs to the end. `first` is a response already open for the first unfinished range (the
-   * attempt's own first request), so it is not fetched twice.
-   */
-  async run(first: { segment: number; body: Readable } | null): Promise<void> {
-    const firstSegment = first === null ? null : this.segments[first.segment]!;
-    const pending = this.spread(this.segments.filter((s) => s.done < s.end - s.start));
+  /** Runs to the end and returns the file's size. */
+  async run(first: OpenBody | null): Promise<number> {
+    const count = this.segments.length;
+    const pending = this.ctx.connections > 1 ? spread(this.segments, this.ctx.connections) : this.segments.filter((s) => !isFinished(s));
+    if (this.segments.length > count) this.ctx.onSegments(this.segments);
     this.width = Math.min(this.ctx.connections, pending.length);
     const starters: (() => Promise<void>)[] = [];
-    for (let i = 0; i < this.ctx.connections; i++) {
-      const segment = i < pending.length ? pending[i]! : null;
-      const body = first !== null && segment !== null && segment === firstSegment ? first.body : null;
-      starters.push(() => this.work(segment, body));
+    for (let i = 0; i < this.width; i++) {
+      const segment = pending[i]!;
+      starters.push(() => this.work(segment, first !== null && segment === first.segment ? first : null));
     }
-    if (first !== null && (firstSegment === null || !pending.includes(firstSegment))) first.body.destroy();
+    if (first !== null && !pending.slice(0, this.width).includes(first.segment)) first.body.destroy();
     const results = await Promise.allSettled(starters.map((start) => start()));
     this.ctx.doneReceiving();
     await this.syncFinished();
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
-    if (this.segments.some((s) => s.done < s.end - s.start)) {
+    if (this.segments.some((s) => !isFinished(s))) {
       throw transientError('SHORT_BODY', `Some byte ranges of the file were not received from ${this.ctx.source.displayHost}`);
     }
-  }
-
-  /**
-   * Shares the connections out over the unfinished ranges before any starts: each range gets
-   * connections in proportion to what is left of it and is cut into that many equal parts (none
-   * under MIN_SPLIT). Left to work stealing, connections starting together cut one range
-   * geometrically (1/2, 1/4, … 1/64, the last finding nothing big enough to take), and the
-   * imbalance cost a steal, with its new request, for every early finisher.
-   */
-  private spread(pending: Segment[]): Segment[] {
-    const left = (s: Segment) => s.end - s.start - s.done;
-    const shares = new Map(pending.map((s) => [s, 1]));
-    for (let extra = this.ctx.connections - pending.length; extra > 0; extra--) {
-      let best: Segment | null = null;
-      let bestPart = 0;
-      for (const [segment, count] of shares) {
-        const part = left(segment) / (count + 1);
-        if (part >= MIN_SPLIT && part > bestPart) {
-          best = segment;
-          bestPart = part;
-        }
-      }
-      if (best === null) break;
-      shares.set(best, shares.get(best)! + 1);
-    }
-    const parts: Segment[] = [];
-    for (const [segment, count] of shares) {
-      parts.push(segment);
-      if (count === 1) continue;
-      const from = segment.start + segment.done;
-      const size = Math.floor(left(segment) / count);
-      const end = segment.end;
-      segment.end = from + size;
-      for (let i = 1; i < count; i++) {
-        const part: Segment = { start: from + i * size, end: i === count - 1 ? end : from + (i + 1) * size, done: 0 };
-        this.segments.push(part);
-        parts.push(part);
-      }
-    }
-    if (parts.length > pending.length) {
-      this.segments.sort((a, b) => a.start - b.start);
-      this.ctx.onSegments(this.segments);
-    }
-    return parts;
+    return this.segments.reduce((end, s) => Math.max(end, s.end), 0);
   }
 
   /** One connection: its range, then whatever it can take from the others, until none is left. */
-  private async work(assigned: Segment | null, firstBody: Readable | null): Promise<void> {
-    let segment = assigned ?? this.steal();
-    let body = firstBody;
+  private async work(assigned: Segment, open: OpenBody | null): Promise<void> {
+    let segment: Segment | null = assigned;
+    let first = open;
     try {
       while (segment !== null && !this.ctx.signal.aborted) {
         this.claimed.add(segment);
         try {
-          await this.fetch(segment, body);
+          await this.fetch(segment, first);
         } finally {
           this.claimed.delete(segment);
         }
-        body = null;
+        first = null;
         segment = this.nextUnstarted() ?? this.steal();
       }
     } catch (error) {
@@ -158,7 +127,7 @@ export class SegmentedTransfer {
       if (!this.ctx.signal.aborted) this.ctx.abort(this.onOneOfMany(error));
       throw this.ctx.signal.reason;
     } finally {
-      body?.destroy();
+      first?.body.destroy();
     }
   }
 
@@ -182,7 +151,7 @@ export class SegmentedTransfer {
 
   private nextUnstarted(): Segment | null {
     const written = new Set(this.unsynced.map((u) => u.segment));
-    return this.segments.find((s) => !this.claimed.has(s) && !written.has(s) && s.done < s.end - s.start) ?? null;
+    return this.segments.find((s) => !this.claimed.has(s) && !written.has(s) && !isFinished(s)) ?? null;
   }
 
   /** Half of the largest range still being fetched, or null when every range is too small to split. */
@@ -190,9 +159,9 @@ export class SegmentedTransfer {
     let victim: Worker | null = null;
     let largest = 0;
     for (const worker of this.active) {
-      const remaining = worker.segment.end - worker.writer.position;
-      if (remaining > largest) {
-        largest = remaining;
+      const left = worker.segment.end - worker.writer.position;
+      if (left > largest && worker.segment.end !== OPEN_END) {
+        largest = left;
         victim = worker;
       }
     }
@@ -206,34 +175,25 @@ export class SegmentedTransfer {
     return taken;
   }
 
-  private async fetch(segment: Segment, openBody: Readable | null): Promise<void> {
+  /** Asks for one range; a response that cannot continue the partial ends the attempt. */
+  private async request(segment: Segment): Promise<Readable> {
     const { ctx } = this;
     const offset = segment.start + segment.done;
-    let body = openBody;
-    if (body === null) {
-      const opened = await ctx.source.open({
-        offset,
-        end: segment.end,
-        total: ctx.total,
-        validator: ctx.validator,
-        signal: ctx.signal,
-      });
-      if (opened.kind === 'complete') return;
-      if (opened.restartReason !== null || opened.start !== offset || (opened.total !== null && opened.total !== ctx.total)) {
-        opened.body.destroy();
-        // The same file from byte 0: a server that says it serves ranges but does not.
-        const ignored =
-          opened.start === 0 &&
-          opened.total === ctx.total &&
-          opened.validator.etag === ctx.validator.etag &&
-          opened.validator.lastModified === ctx.validator.lastModified;
-        throw new RangeRestart(
-          opened.restartReason ?? 'The server stopped serving byte ranges; downloading again from the start.',
-          ignored,
-        );
-      }
-      body = opened.body;
-    }
+    const ask = { offset, total: ctx.total, validator: ctx.validator };
+    const end = segment.end === OPEN_END ? {} : { end: segment.end };
+    const opened = await ctx.source.open({ offset, ...end, validator: ctx.validator, signal: ctx.signal });
+    const verdict = judgeResponse(ask, opened);
+    if (verdict.action === 'continue' && opened.kind === 'partial') return opened.body;
+    if (opened.kind === 'partial' || opened.kind === 'whole') opened.body.destroy();
+    // A bounded range ends before the file does, so it can never be "already complete".
+    throw new RangeRestart(verdict.action === 'restart' ? verdict.reason : 'WRONG_RANGE');
+  }
+
+  private async fetch(segment: Segment, open: OpenBody | null): Promise<void> {
+    const { ctx } = this;
+    const offset = segment.start + segment.done;
+    const body = open?.body ?? (await this.request(segment));
+    const sizeAnnounced = open?.openEnded === true && ctx.total !== null;
     const worker: Worker = {
       segment,
       writer: new SequentialWriter(
@@ -261,8 +221,13 @@ export class SegmentedTransfer {
           ctx.onBytes(this.received, data.byteLength);
           await ctx.throttle(data.byteLength, ctx.signal);
         }
+        if (data !== chunk && sizeAnnounced && segment.end === ctx.total) {
+          throw transientError('BODY_TOO_LONG', `${ctx.source.displayHost} sent more bytes than the ${formatBytes(ctx.total)} it announced`);
+        }
         if (worker.writer.position >= segment.end) break;
       }
+      // A body of unknown size ends where the file does.
+      if (segment.end === OPEN_END && !ctx.signal.aborted) segment.end = worker.writer.position;
       if (worker.writer.position >= segment.end) {
         // Written to its end: the sync waits for the others (see syncFinished).
         await this.onDisk(() => worker.writer.drain());
@@ -285,7 +250,8 @@ export class SegmentedTransfer {
     }
     if (ctx.signal.aborted) throw ctx.signal.reason;
     if (worker.writer.position < segment.end) {
-      throw transientError('SHORT_BODY', `The connection to ${ctx.source.displayHost} closed before its byte range was complete`);
+      const detail = this.segments.length === 1 ? ` (${formatBytes(worker.writer.position)} of ${formatBytes(segment.end)})` : '';
+      throw transientError('SHORT_BODY', `The connection to ${ctx.source.displayHost} closed before its bytes were all received${detail}`);
     }
   }
 
@@ -295,18 +261,5 @@ export class SegmentedTransfer {
     } catch (error) {
       throw classifyDiskError(error, this.ctx.file.path);
     }
-  }
-}
-
-/** A range request answered with another range or another file: segments cannot go on. */
-export class RangeRestart extends Error {
-  override name = 'RangeRestart';
-
-  constructor(
-    message: string,
-    /** The server answered a range request with the whole, unchanged file: it does not do ranges. */
-    readonly rangesIgnored: boolean,
-  ) {
-    super(message);
   }
 }

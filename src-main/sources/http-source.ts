@@ -3,11 +3,11 @@ import got, { type Request } from 'got';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { ByteSource, OpenRequest, OpenResult, Validator } from './byte-source.js';
-import { classifyHttpStatus, classifyNetworkError } from './classify-error.js';
-import { parseContentRange } from './content-range.js';
-import { permanentError, transientError } from './download-error.js';
-import { filenameFromContentDisposition, filenameFromUrl } from './file-names.js';
+import type { ByteSource, OpenRequest, OpenResult, Validator } from '../engine/byte-source.js';
+import { classifyHttpStatus, classifyNetworkError } from '../engine/classify-error.js';
+import { parseContentRange } from '../engine/content-range.js';
+import { permanentError, transientError } from '../engine/download-error.js';
+import { filenameFromContentDisposition, filenameFromUrl } from '../engine/file-names.js';
 
 export interface HttpSourceOptions {
   /** DNS hook: tests inject failures here instead of making real DNS queries. */
@@ -60,17 +60,10 @@ function decoderFor(encoding: string, filename: string | null): (() => Transform
   return UNDECODABLE.has(encoding) ? 'unsupported' : null;
 }
 
-const sameVersion = (recorded: Validator, current: Validator): boolean => {
-  if (recorded.etag !== null && current.etag !== null) return recorded.etag === current.etag;
-  if (recorded.lastModified !== null && current.lastModified !== null) {
-    return recorded.lastModified === current.lastModified;
-  }
-  return true;
-};
-
 /**
- * HTTP(S) via got's stream API with DESIGN.md §4's resume rules. got never retries and never
- * decompresses: our policy owns retries and the partial must hold the raw bytes.
+ * HTTP(S) via got's stream API. It reports what each response says (ARCHITECTURE.md §4); whether
+ * that continues the partial is resume-rules.ts's call. got never retries and never decompresses:
+ * our policy owns retries and the partial must hold the raw bytes.
  */
 export class HttpSource implements ByteSource {
   readonly displayHost: string;
@@ -83,61 +76,35 @@ export class HttpSource implements ByteSource {
   }
 
   async open(request: OpenRequest): Promise<OpenResult> {
-    if (request.offset === 0 && request.end === undefined) return this.openWhole(request.signal, null);
-
-    const { validator } = request;
-    const ifRange = validator.etag ?? validator.lastModified;
-    // Like Chrome: without a validator nothing proves the bytes on disk belong to the file the
-    // server has now, and a same-sized changed file would be spliced silently.
-    if (ifRange === null) {
-      return this.openWhole(request.signal, 'The server gives no way to check that the file is unchanged');
+    const ranged = request.offset > 0 || request.end !== undefined;
+    const headers: Record<string, string> = {};
+    if (ranged) {
+      headers.range = `bytes=${request.offset}-${request.end === undefined ? '' : String(request.end - 1)}`;
+      const ifRange = request.validator.etag ?? request.validator.lastModified;
+      if (ifRange !== null) headers['if-range'] = ifRange;
     }
-    const last = request.end === undefined ? '' : String(request.end - 1);
-    const headers: Record<string, string> = { range: `bytes=${request.offset}-${last}`, 'if-range': ifRange };
     const opened = await this.send(headers, request.signal);
-    const { response } = opened;
-    const current = validatorOf(response.headers);
-
-    if (response.statusCode === 206) {
-      const range = parseContentRange(response.headers['content-range']);
-      const reason =
-        decoderFor(contentEncoding(response.headers), this.suggestedName(opened)) !== null
-          ? 'The server does not support resuming'
-          : range === null || range.first !== request.offset
-          ? 'The server answered the resume request with the wrong byte range'
-          : request.total !== null && range.total !== null && range.total !== request.total
-            ? 'The file size changed on the server'
-            : !sameVersion(validator, current)
-              ? 'The file changed on the server'
-              : null;
-      if (reason === null && range !== null) {
-        return this.body(opened, request.offset, range.total ?? request.total, null);
-      }
-      opened.request.destroy();
-      return this.openWhole(request.signal, reason);
+    const { statusCode, headers: answer } = opened.response;
+    if (statusCode === 200) return this.whole(opened);
+    if (ranged && statusCode === 206) {
+      const range = parseContentRange(answer['content-range']);
+      const suggestedName = this.suggestedName(opened);
+      return {
+        kind: 'partial',
+        first: range?.first ?? null,
+        total: range?.total ?? null,
+        validator: validatorOf(answer),
+        suggestedName,
+        // Offsets into an encoded body are not offsets into the file: such a range is unusable.
+        encoded: decoderFor(contentEncoding(answer), suggestedName) !== null,
+        body: opened.request,
+      };
     }
-    if (response.statusCode === 200) {
-      const reason = sameVersion(validator, current)
-        ? 'The server does not support resuming'
-        : 'The file changed on the server';
-      return this.body(opened, 0, contentLength(response.headers), reason);
-    }
-    if (response.statusCode === 416) {
+    if (ranged && statusCode === 416) {
       opened.request.destroy();
-      const range = parseContentRange(response.headers['content-range']);
-      const total = range?.total ?? null;
-      if (request.total !== null && request.offset === request.total && (total === null || total === request.total)) {
-        return { kind: 'complete', total: request.total };
-      }
-      return this.openWhole(request.signal, 'The server no longer has the bytes already downloaded');
+      return { kind: 'unsatisfiable', total: parseContentRange(answer['content-range'])?.total ?? null };
     }
     throw this.failure(opened);
-  }
-
-  private async openWhole(signal: AbortSignal, restartReason: string | null): Promise<OpenResult> {
-    const opened = await this.send({}, signal);
-    if (opened.response.statusCode !== 200) throw this.failure(opened);
-    return this.body(opened, 0, contentLength(opened.response.headers), restartReason);
   }
 
   private suggestedName(opened: Opened): string | null {
@@ -145,17 +112,15 @@ export class HttpSource implements ByteSource {
     return filenameFromContentDisposition(disposition) ?? filenameFromUrl(opened.response.url ?? this.url);
   }
 
-  private body(opened: Opened, start: number, total: number | null, restartReason: string | null): OpenResult {
+  private whole(opened: Opened): OpenResult {
     const { headers } = opened.response;
     const suggestedName = this.suggestedName(opened);
     const result = {
-      kind: 'body',
-      start,
-      total,
+      kind: 'whole',
+      total: contentLength(headers),
       validator: validatorOf(headers),
       suggestedName,
-      restartReason: restartReason === null ? null : `${restartReason}; downloading again from the start.`,
-      acceptsRanges: opened.response.statusCode === 206 || headers['accept-ranges'] === 'bytes',
+      acceptsRanges: headers['accept-ranges'] === 'bytes',
       body: opened.request,
     } as const;
     const encoding = contentEncoding(headers);

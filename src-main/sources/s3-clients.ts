@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { LookupFunction } from 'node:net';
 import type { S3Source as S3SourceSpec } from '../contract/downloads.js';
 import type { Settings } from '../contract/settings.js';
-import type { SecretStore } from './secret-store.js';
+import type { SecretStore } from '../engine/secret-store.js';
 
 /**
  * One S3 client per (region, endpoint) for the current settings, shared by the downloads that
@@ -11,16 +11,20 @@ import type { SecretStore } from './secret-store.js';
  */
 export class S3Clients {
   private readonly clients = new Map<string, Promise<S3Client>>();
+  private settings: Settings | null = null;
 
   constructor(
     private readonly secrets: SecretStore,
-    private settings: Settings,
     /** DNS hook: tests inject failures here instead of making real DNS queries. */
     private readonly lookup?: LookupFunction,
   ) {}
 
-  /** New settings (credentials, endpoint, …) apply to the next attempt. */
-  reset(settings: Settings): void {
+  /**
+   * The settings the next clients are made with. Settings are replaced, never changed in place,
+   * so a new object means new credentials or endpoints: the old clients are dropped.
+   */
+  use(settings: Settings): void {
+    if (settings === this.settings) return;
     for (const client of this.clients.values()) void client.then((c) => c.destroy(), () => undefined);
     this.clients.clear();
     this.settings = settings;
@@ -43,8 +47,13 @@ export class S3Clients {
     return client;
   }
 
+  private current(): Settings {
+    if (this.settings === null) throw new Error('S3Clients.use(settings) must come first');
+    return this.settings;
+  }
+
   private where(source: S3SourceSpec): { region: string; endpoint: string | undefined } {
-    const settings = this.settings;
+    const settings = this.current();
     return {
       region: source.region ?? settings.s3_region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       endpoint: source.endpoint ?? settings.s3_endpoint ?? undefined,
@@ -52,7 +61,7 @@ export class S3Clients {
   }
 
   private async create(region: string, endpoint: string | undefined): Promise<S3Client> {
-    const settings = this.settings;
+    const settings = this.current();
     const { S3Client } = await import('@aws-sdk/client-s3');
 
     const secret = this.secrets.get('s3_secret_access_key');

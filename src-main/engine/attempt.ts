@@ -1,0 +1,279 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { formatBytes } from '../contract/format.js';
+import type { ByteSource, OpenResult, Validator } from './byte-source.js';
+import { classifyDiskError } from './classify-error.js';
+import { freeBytes } from './disk-space.js';
+import { DownloadError, permanentError, transientError } from './download-error.js';
+import type { DownloadRecord } from './download-store.js';
+import { PartialFile } from './partial-file.js';
+import { type Ask, breaksRanges, judgeResponse, mayResume, oneConnectionNotice, restartNotice, type RestartReason } from './resume-rules.js';
+import { clampToFile, durableBytes, durableEnd, MIN_SPLIT, OPEN_END, type Segment, segmentsToResume } from './segments.js';
+import { stallWatchdog } from './stall-watchdog.js';
+import { type OpenBody, RangeRestart, Transfer } from './transfer.js';
+
+/** What the first response said, handed back before the first byte is written. */
+export interface ResponseFacts {
+  /** Where its body belongs in the file: the offset asked for, or 0 when the download starts again. */
+  start: number;
+  total: number | null;
+  validator: Validator;
+  /** Why an offset > 0 had to start again from 0, or null. */
+  restart: RestartReason | null;
+  suggestedName: string | null;
+}
+
+export interface AttemptContext {
+  record: DownloadRecord;
+  source: ByteSource;
+  stallTimeoutMs: number;
+  /** Aborted when the user pauses, cancels or removes the download, or the engine shuts down. */
+  signal: AbortSignal;
+  now(): number;
+  /**
+   * Records what the server said, with `start` as the durable offset in the same transaction
+   * (a new validator must never sit beside old bytes); returns the file name to write under,
+   * which may change once, on a fresh start.
+   */
+  onResponse(facts: ResponseFacts): string;
+  /** Bytes written so far (not yet durable); called per chunk, must be cheap. */
+  onBytes(position: number, chunkBytes: number): void;
+  /** Connections this download may use when the server serves byte ranges. */
+  connections: number;
+  /** How many connections have a response open, whenever that changes. */
+  onConnections(count: number): void;
+  /** The byte ranges recorded by an earlier split attempt; empty otherwise. */
+  segments: readonly Segment[];
+  /** Records the ranges (and, from them, the durable byte count): at every checkpoint, split and finished range. */
+  onSegments(segments: readonly Segment[]): void;
+  /** Waits as long as the speed limits ask before the next bytes are read. */
+  throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  /** The file is complete: picks the free final name to rename the partial to. */
+  finalName(filename: string): string;
+}
+
+export interface AttemptResult {
+  filename: string;
+  total: number;
+}
+
+/**
+ * The server cannot serve byte ranges properly, whatever it claims. Not a failure: the download
+ * starts again at once, from then on over one connection, without spending an attempt.
+ */
+export class OneConnectionRestart extends Error {
+  override name = 'OneConnectionRestart';
+
+  constructor(
+    readonly reason: RestartReason,
+    host: string,
+  ) {
+    super(oneConnectionNotice(reason, host));
+  }
+}
+
+export const partialPath = (destDir: string, filename: string): string => join(destDir, `${filename}.partial`);
+
+async function sizeOnDisk(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw classifyDiskError(error, path);
+  }
+}
+
+async function ensureSpace(dir: string, needed: number): Promise<void> {
+  const free = await freeBytes(dir);
+  if (free < needed) {
+    throw permanentError('NOT_ENOUGH_SPACE', `Not enough disk space: need ${formatBytes(needed)}, have ${formatBytes(free)}`);
+  }
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/** Wraps file-system work so its failures read as disk errors, not network errors. */
+async function onDisk<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw classifyDiskError(error, path);
+  }
+}
+
+type FirstResponse =
+  | { kind: 'complete' }
+  | (ResponseFacts & { kind: 'body'; acceptsRanges: boolean; body: Readable });
+
+function fromWhole(opened: Extract<OpenResult, { kind: 'whole' }>, restart: RestartReason | null): FirstResponse {
+  return {
+    kind: 'body',
+    start: 0,
+    total: opened.total,
+    validator: opened.validator,
+    suggestedName: opened.suggestedName,
+    restart,
+    // A server just caught ignoring a range is not asked for ranges again, whatever it claims.
+    acceptsRanges: restart === 'RANGES_IGNORED' ? false : opened.acceptsRanges,
+    body: opened.body,
+  };
+}
+
+/**
+ * The first request of a download that is one range: everything from its durable offset to the
+ * end. When the answer cannot continue the partial, the download starts again from 0, with the
+ * answer's own body when it is the whole file (no second request), else with a request for it.
+ */
+async function openFirst(source: ByteSource, ask: Ask, signal: AbortSignal): Promise<FirstResponse> {
+  let restart = mayResume(ask);
+  if (ask.offset > 0 && restart === null) {
+    const opened = await source.open({ offset: ask.offset, validator: ask.validator, signal });
+    const verdict = judgeResponse(ask, opened);
+    if (verdict.action === 'complete') return { kind: 'complete' };
+    if (verdict.action === 'continue' && opened.kind === 'partial') {
+      const { total, validator, suggestedName, body } = opened;
+      return { kind: 'body', start: ask.offset, total: total ?? ask.total, validator, suggestedName, restart: null, acceptsRanges: true, body };
+    }
+    if (verdict.action === 'restart') restart = verdict.reason;
+    if (opened.kind === 'whole' && restart !== null && verdict.action === 'restart' && verdict.useBody) return fromWhole(opened, restart);
+    if (opened.kind === 'partial' || opened.kind === 'whole') opened.body.destroy();
+  }
+  const opened = await source.open({ offset: 0, validator: ask.validator, signal });
+  if (opened.kind !== 'whole') {
+    if (opened.kind === 'partial') opened.body.destroy();
+    throw transientError('BAD_RESPONSE', `${source.displayHost} answered a request for the whole file with part of it`);
+  }
+  return fromWhole(opened, restart);
+}
+
+/** Several connections pay off only for a known size, a validator and a server that serves ranges. */
+function worthSplitting(connections: number, first: ResponseFacts & { acceptsRanges: boolean }): boolean {
+  const { etag, lastModified } = first.validator;
+  return (
+    connections > 1 &&
+    first.acceptsRanges &&
+    (etag !== null || lastModified !== null) &&
+    first.total !== null &&
+    first.total - first.start >= 2 * MIN_SPLIT
+  );
+}
+
+/**
+ * One attempt of one download (ARCHITECTURE.md §3 "What an attempt is"): trust no more of the
+ * partial than it holds, ask for what is missing (one open-ended range, or every recorded
+ * range), stream it in with checkpoints over one or several connections, verify, and rename.
+ * Throws a DownloadError, a OneConnectionRestart, or the abort reason when stopped.
+ */
+export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
+  const { record, source } = ctx;
+  const controller = new AbortController();
+  const stopOnUserAbort = () => controller.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) stopOnUserAbort();
+  ctx.signal.addEventListener('abort', stopOnUserAbort, { once: true });
+  const watchdog = stallWatchdog(ctx.stallTimeoutMs, ctx.now, (error) => controller.abort(error));
+
+  let file: PartialFile | null = null;
+  let unread: Readable | null = null;
+  try {
+    await onDisk(record.dest_dir, () => mkdir(record.dest_dir, { recursive: true }));
+    let filename = record.filename;
+    let path = partialPath(record.dest_dir, filename);
+    let total = record.total_bytes;
+    let validator: Validator = { etag: record.etag, lastModified: record.last_modified };
+    const resumed = segmentsToResume(ctx.segments, total, record.downloaded_bytes);
+    let segments = clampToFile(resumed, await sizeOnDisk(path));
+    const shrunk = durableBytes(segments) < durableBytes(resumed);
+    if (total !== null) await ensureSpace(record.dest_dir, total - durableBytes(segments));
+
+    let first: OpenBody | null = null;
+    let connections = ctx.connections;
+    const only = segments[0]!;
+    // One range: ask for everything from its durable offset, even for none (416 says "complete").
+    if (segments.length === 1) {
+      const ask = { offset: only.start + only.done, total, validator };
+      const opened = await openFirst(source, ask, controller.signal);
+      watchdog.touch();
+      if (opened.kind !== 'complete') {
+        unread = opened.body;
+        filename = ctx.onResponse(opened);
+        path = partialPath(record.dest_dir, filename);
+        if (opened.total !== null && total === null) await ensureSpace(record.dest_dir, opened.total - opened.start);
+        ({ total, validator } = opened);
+        segments = [{ start: 0, end: total ?? OPEN_END, done: opened.start }];
+        first = { segment: segments[0]!, body: opened.body, openEnded: true };
+        if (!worthSplitting(ctx.connections, opened)) connections = 1;
+      }
+    }
+
+    const partial = await onDisk(path, () => PartialFile.open(path));
+    file = partial;
+    // After a crash the partial may hold bytes past the durable ones that were never synced: cut them.
+    const cut = durableEnd(segments);
+    if ((await onDisk(path, () => partial.size())) > cut) await onDisk(path, () => partial.truncate(cut));
+    if (shrunk && first === null) ctx.onSegments(segments);
+
+    const transfer = new Transfer(
+      {
+        file: partial,
+        source,
+        total,
+        validator,
+        connections,
+        signal: controller.signal,
+        abort: (reason) => controller.abort(reason),
+        now: ctx.now,
+        touch: watchdog.touch,
+        onBytes: ctx.onBytes,
+        throttle: (bytes, signal) => watchdog.excuse(() => ctx.throttle(bytes, signal)),
+        onConnections: ctx.onConnections,
+        doneReceiving: watchdog.stop,
+        onSegments: ctx.onSegments,
+      },
+      segments,
+    );
+    unread = null;
+    let size: number;
+    try {
+      size = await transfer.run(first);
+    } catch (error) {
+      if (!(error instanceof RangeRestart)) throw error;
+      // The ranges no longer belong to one file that the server serves in ranges: forget them.
+      ctx.onSegments([]);
+      if (breaksRanges(error.reason)) throw new OneConnectionRestart(error.reason, source.displayHost);
+      throw transientError('BAD_RESPONSE', restartNotice(error.reason));
+    }
+    await file.close();
+    file = null;
+
+    // A pause or cancel that came while the last bytes were written still counts.
+    if (controller.signal.aborted) throw controller.signal.reason;
+    if (record.expected_sha256 !== null) {
+      const actual = await onDisk(path, () => sha256Of(path));
+      if (actual !== record.expected_sha256) {
+        throw permanentError('CHECKSUM_MISMATCH', `Checksum mismatch: expected SHA-256 ${record.expected_sha256}, got ${actual}`);
+      }
+    }
+    if (controller.signal.aborted) throw controller.signal.reason;
+    const finalName = ctx.finalName(filename);
+    await onDisk(path, () => rename(path, join(record.dest_dir, finalName)));
+    return { filename: finalName, total: size };
+  } catch (error) {
+    const ours = error instanceof DownloadError || error instanceof OneConnectionRestart;
+    throw controller.signal.aborted && !ours ? controller.signal.reason : error;
+  } finally {
+    watchdog.stop();
+    ctx.onConnections(0);
+    // A response given up before it was read must not hold its socket open.
+    unread?.destroy();
+    ctx.signal.removeEventListener('abort', stopOnUserAbort);
+    await file?.close().catch(() => undefined);
+  }
+}

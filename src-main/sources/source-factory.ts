@@ -1,0 +1,31 @@
+import type { LookupFunction } from 'node:net';
+import type { DownloadSource } from '../contract/downloads.js';
+import type { Settings } from '../contract/settings.js';
+import type { ByteSource } from '../engine/byte-source.js';
+import type { SourceFactory } from '../engine/download-manager.js';
+import type { SecretStore } from '../engine/secret-store.js';
+import { HttpSource } from './http-source.js';
+import { S3Clients } from './s3-clients.js';
+import { S3Source } from './s3-source.js';
+
+export interface SourceOptions {
+  /** Where the S3 secret key lives. */
+  secrets: SecretStore;
+  /** DNS hook: tests inject failures here instead of making real DNS queries. */
+  lookup?: LookupFunction;
+  now?: () => number;
+}
+
+/**
+ * The transports the engine downloads with, by source kind: HTTP(S) through got, S3 through the
+ * AWS SDK with one client per region and endpoint, made from the settings of the moment.
+ */
+export function createSourceFactory(options: SourceOptions): SourceFactory {
+  const { lookup, now = Date.now } = options;
+  const s3 = new S3Clients(options.secrets, lookup);
+  return (source: DownloadSource, settings: Settings): ByteSource => {
+    if (source.kind === 'http') return new HttpSource(source.url, { ...(lookup ? { lookup } : {}), now });
+    s3.use(settings);
+    return new S3Source(() => s3.clientFor(source), source.bucket, source.key, s3.hostFor(source), now);
+  };
+}

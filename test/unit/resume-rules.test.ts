@@ -1,0 +1,81 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { OpenResult } from '../../src-main/engine/byte-source.js';
+import {
+  type Ask,
+  breaksRanges,
+  judgeResponse,
+  mayResume,
+  oneConnectionNotice,
+  restartNotice,
+  sameVersion,
+} from '../../src-main/engine/resume-rules.js';
+
+const V1 = { etag: '"1"', lastModified: 'Mon, 01 Jun 2026 00:00:00 GMT' };
+const V2 = { etag: '"2"', lastModified: 'Tue, 02 Jun 2026 00:00:00 GMT' };
+const ask: Ask = { offset: 1000, total: 5000, validator: V1 };
+const body = () => Readable.from([]);
+const partial = (over: Partial<Extract<OpenResult, { kind: 'partial' }>> = {}): OpenResult => ({
+  kind: 'partial',
+  first: 1000,
+  total: 5000,
+  validator: V1,
+  suggestedName: null,
+  encoded: false,
+  body: body(),
+  ...over,
+});
+const whole = (validator = V1): OpenResult => ({ kind: 'whole', total: 5000, validator, suggestedName: null, acceptsRanges: true, body: body() });
+
+describe('judgeResponse: what a response to a ranged request means for the partial', () => {
+  it.each([
+    ['the range asked for, same file', partial(), { action: 'continue' }],
+    ['a range of unknown total (bytes a-b/*)', partial({ total: null }), { action: 'continue' }],
+    ['a range with no validator of its own', partial({ validator: { etag: null, lastModified: null } }), { action: 'continue' }],
+    ['another range (a lying Content-Range)', partial({ first: 0 }), { action: 'restart', reason: 'WRONG_RANGE', useBody: false }],
+    ['a Content-Range that cannot be read', partial({ first: null }), { action: 'restart', reason: 'WRONG_RANGE', useBody: false }],
+    ['another size', partial({ total: 6000 }), { action: 'restart', reason: 'SIZE_CHANGED', useBody: false }],
+    ['another ETag', partial({ validator: V2 }), { action: 'restart', reason: 'FILE_CHANGED', useBody: false }],
+    ['an encoded range', partial({ encoded: true }), { action: 'restart', reason: 'ENCODED', useBody: false }],
+    ['the whole unchanged file (Range ignored)', whole(), { action: 'restart', reason: 'RANGES_IGNORED', useBody: true }],
+    ['the whole new file (If-Range did its job)', whole(V2), { action: 'restart', reason: 'FILE_CHANGED', useBody: true }],
+    ['S3 412: IfMatch refused', { kind: 'changed' }, { action: 'restart', reason: 'FILE_CHANGED', useBody: false }],
+    ['416 below the known end', { kind: 'unsatisfiable', total: 5000 }, { action: 'restart', reason: 'RANGE_GONE', useBody: false }],
+  ] as const)('%s', (_name, response, verdict) => {
+    expect(judgeResponse(ask, response as OpenResult)).toEqual(verdict);
+  });
+
+  it('416 at exactly the known end means every byte is in, unless the server names another size', () => {
+    const atEnd = { ...ask, offset: 5000 };
+    expect(judgeResponse(atEnd, { kind: 'unsatisfiable', total: 5000 })).toEqual({ action: 'complete' });
+    expect(judgeResponse(atEnd, { kind: 'unsatisfiable', total: null })).toEqual({ action: 'complete' });
+    expect(judgeResponse(atEnd, { kind: 'unsatisfiable', total: 4000 })).toEqual({ action: 'restart', reason: 'RANGE_GONE', useBody: false });
+    expect(judgeResponse({ ...atEnd, total: null }, { kind: 'unsatisfiable', total: 5000 })).toMatchObject({ action: 'restart' });
+  });
+});
+
+describe('the rest of the rules', () => {
+  it('a partial with no validator recorded is never continued', () => {
+    expect(mayResume({ offset: 10, total: 100, validator: { etag: null, lastModified: null } })).toBe('NO_VALIDATOR');
+    expect(mayResume({ offset: 0, total: null, validator: { etag: null, lastModified: null } })).toBeNull();
+    expect(mayResume({ offset: 10, total: 100, validator: { etag: null, lastModified: V1.lastModified } })).toBeNull();
+  });
+
+  it('the strongest validator both sides have decides', () => {
+    expect(sameVersion(V1, { etag: '"1"', lastModified: V2.lastModified })).toBe(true);
+    expect(sameVersion({ etag: null, lastModified: V1.lastModified }, V2)).toBe(false);
+    expect(sameVersion(V1, { etag: null, lastModified: null })).toBe(true);
+  });
+
+  it('messages are derived from the reason codes', () => {
+    expect(restartNotice('FILE_CHANGED')).toBe('The file changed on the server; downloading again from the start.');
+    expect(restartNotice('NO_VALIDATOR')).toBe('The server gives no way to check that the file is unchanged; downloading again from the start.');
+    expect(oneConnectionNotice('RANGES_IGNORED', 'h:1')).toBe('h:1 ignored a byte-range request; downloading again over one connection from the start.');
+    expect(oneConnectionNotice('WRONG_RANGE', 'h:1')).toBe('h:1 answered a byte-range request with the wrong range; downloading again over one connection from the start.');
+  });
+
+  it('only a server that mishandles ranges sends a split download back to one connection', () => {
+    expect(['RANGES_IGNORED', 'WRONG_RANGE', 'ENCODED'].every((r) => breaksRanges(r as never))).toBe(true);
+    expect(['FILE_CHANGED', 'SIZE_CHANGED', 'RANGE_GONE', 'NO_VALIDATOR'].some((r) => breaksRanges(r as never))).toBe(false);
+  });
+});
