@@ -219,14 +219,18 @@ export function sanitizeFilename(name: string, fallback = 'download'): string {
   return safe === '' ? sanitizeFilename(fallback) : safe;
 }
 
-export function uniqueFilename(name: string, isTaken: (candidate: string) => boolean): string {
+/**
+ * The first of `name`, "name (1)", "name (2)"… that `isTaken` says is free. Async, so the file
+ * system can be asked without blocking the engine.
+ */
+export async function uniqueFilename(name: string, isTaken: (candidate: string) => boolean | Promise<boolean>): Promise<string> {
   // Like browsers, only the last extension is kept apart: "archive.tar (1).gz". A leading dot is not an extension.
   const dot = name.lastIndexOf('.');
   const stem = dot > 0 ? name.slice(0, dot) : name;
   const extension = dot > 0 ? name.slice(dot) : '';
   for (let n = 0; n < MAX_UNIQUE_TRIES; n++) {
     const candidate = n === 0 ? name : `${stem} (${String(n)})${extension}`;
-    if (!isTaken(candidate)) return candidate;
+    if (!(await isTaken(candidate))) return candidate;
   }
   throw new Error(`No free file name for ${JSON.stringify(name)} after ${String(MAX_UNIQUE_TRIES)} tries`);
 }

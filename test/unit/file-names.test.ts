@@ -296,57 +296,57 @@ describe('sanitizeFilename', () => {
 });
 
 describe('uniqueFilename', () => {
-  it('returns the name itself when it is free', () => {
-    expect(uniqueFilename('report.pdf', () => false)).toBe('report.pdf');
+  it('returns the name itself when it is free', async () => {
+    expect(await uniqueFilename('report.pdf', () => false)).toBe('report.pdf');
   });
 
-  it('numbers successive downloads of the same name', () => {
+  it('numbers successive downloads of the same name', async () => {
     const taken = new Set<string>();
-    const names = [1, 2, 3, 4].map(() => {
-      const name = uniqueFilename('report.pdf', (candidate) => taken.has(candidate));
+    const names: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const name = await uniqueFilename('report.pdf', (candidate) => taken.has(candidate));
       taken.add(name);
-      return name;
-    });
+      names.push(name);
+    }
     expect(names).toEqual(['report.pdf', 'report (1).pdf', 'report (2).pdf', 'report (3).pdf']);
   });
 
-  it('fills the first gap', () => {
+  it('fills the first gap', async () => {
     const taken = new Set(['a.txt', 'a (1).txt', 'a (3).txt']);
-    expect(uniqueFilename('a.txt', (candidate) => taken.has(candidate))).toBe('a (2).txt');
+    expect(await uniqueFilename('a.txt', (candidate) => taken.has(candidate))).toBe('a (2).txt');
   });
 
-  it('numbers names without an extension at the end', () => {
+  it('numbers names without an extension at the end', async () => {
     const taken = new Set(['README', 'README (1)']);
-    expect(uniqueFilename('README', (candidate) => taken.has(candidate))).toBe('README (2)');
+    expect(await uniqueFilename('README', (candidate) => taken.has(candidate))).toBe('README (2)');
   });
 
-  it('treats only the last extension as the extension', () => {
+  it('treats only the last extension as the extension', async () => {
     const taken = new Set(['archive.tar.gz']);
-    expect(uniqueFilename('archive.tar.gz', (candidate) => taken.has(candidate))).toBe('archive.tar (1).gz');
+    expect(await uniqueFilename('archive.tar.gz', (candidate) => taken.has(candidate))).toBe('archive.tar (1).gz');
   });
 
-  it('does not treat a leading dot as an extension', () => {
+  it('does not treat a leading dot as an extension', async () => {
     const taken = new Set(['.bashrc']);
-    expect(uniqueFilename('.bashrc', (candidate) => taken.has(candidate))).toBe('.bashrc (1)');
+    expect(await uniqueFilename('.bashrc', (candidate) => taken.has(candidate))).toBe('.bashrc (1)');
   });
 
-  it('works with a case-insensitive isTaken for names differing only in case', () => {
+  it('works with a case-insensitive isTaken for names differing only in case', async () => {
     const taken = new Set(['report.pdf', 'report (1).pdf']);
     const isTaken = (candidate: string): boolean => taken.has(candidate.toLowerCase());
-    expect(uniqueFilename('REPORT.PDF', isTaken)).toBe('REPORT (2).PDF');
-    expect(uniqueFilename('Report.pdf', isTaken)).toBe('Report (2).pdf');
-    expect(uniqueFilename('other.pdf', isTaken)).toBe('other.pdf');
+    expect(await uniqueFilename('REPORT.PDF', isTaken)).toBe('REPORT (2).PDF');
+    expect(await uniqueFilename('Report.pdf', isTaken)).toBe('Report (2).pdf');
+    expect(await uniqueFilename('other.pdf', isTaken)).toBe('other.pdf');
   });
 
-  it('throws after 10,000 tries', () => {
+  it('throws after 10,000 tries', async () => {
     const tried: string[] = [];
-    const message = thrownMessage(() =>
+    await expect(
       uniqueFilename('x.bin', (candidate) => {
         tried.push(candidate);
         return true;
       }),
-    );
-    expect(message).toBe('No free file name for "x.bin" after 10000 tries');
+    ).rejects.toThrow('No free file name for "x.bin" after 10000 tries');
     expect(tried.length).toBe(10_000);
     expect(tried[0]).toBe('x.bin');
     expect(tried[1]).toBe('x (1).bin');
