@@ -6,6 +6,7 @@ import { ApiRequestError } from '../contract/api-error.js';
 import type { DownloadsApi, DownloadsChange } from '../contract/api.js';
 import type { AttemptRecord, DownloadSnapshot, DownloadSource, DownloadStatus } from '../contract/downloads.js';
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
+import { requireAllowed } from '../contract/transitions.js';
 import {
   type AddRequest,
   changeSourceSchema,
@@ -85,8 +86,6 @@ function sourceFromUrl(url: string): DownloadSource {
  * Windows and macOS ignore case (on Linux this only makes names a little more unique).
  */
 const sameFolderKey = (dir: string): string => resolve(dir).toLowerCase();
-
-const ACTIVE: readonly DownloadStatus[] = ['queued', 'downloading', 'retrying'];
 
 /**
  * The download engine's front door: the queue with its concurrency limit, the state machine of
@@ -208,8 +207,7 @@ export class DownloadManager implements DownloadsApi {
 
   async pause(id: string): Promise<DownloadSnapshot> {
     const record = this.record(id);
-    if (record.status === 'paused') return this.snapshot(id);
-    this.requireStatus(record, ACTIVE, 'pause');
+    if (requireAllowed(record.status, 'pause') === 'no-op') return this.snapshot(id);
     if (this.running.has(id)) await this.stopTask(id, 'pause');
     else this.setStatus(id, 'paused');
     return this.snapshot(id);
@@ -219,9 +217,8 @@ export class DownloadManager implements DownloadsApi {
     // Resume right after pause: let the pause finish, then resume, rather than drop the click.
     if (this.running.get(id)?.stopReason === 'pause') await this.running.get(id)!.done;
     const record = this.record(id);
-    if (record.status === 'queued' || record.status === 'downloading') return this.snapshot(id);
     // Resuming a download that waits for its retry skips the rest of the countdown.
-    this.requireStatus(record, ['paused', 'retrying'], 'resume');
+    if (requireAllowed(record.status, 'resume') === 'no-op') return this.snapshot(id);
     this.setStatus(id, 'queued');
     this.pump();
     return this.snapshot(id);
@@ -229,8 +226,7 @@ export class DownloadManager implements DownloadsApi {
 
   async cancel(id: string): Promise<DownloadSnapshot> {
     const record = this.record(id);
-    if (record.status === 'cancelled') return this.snapshot(id);
-    this.requireStatus(record, ['queued', 'downloading', 'retrying', 'paused', 'failed'], 'cancel');
+    if (requireAllowed(record.status, 'cancel') === 'no-op') return this.snapshot(id);
     if (this.running.has(id)) await this.stopTask(id, 'cancel');
     else await this.markCancelled(id);
     return this.snapshot(id);
@@ -238,7 +234,7 @@ export class DownloadManager implements DownloadsApi {
 
   async restart(id: string): Promise<DownloadSnapshot> {
     const record = this.record(id);
-    this.requireStatus(record, ['failed', 'cancelled'], 'restart');
+    if (requireAllowed(record.status, 'restart') === 'no-op') return this.snapshot(id);
     this.update(id, {
       // Bytes that failed their checksum are no partial worth resuming.
       ...(record.error_code === 'CHECKSUM_MISMATCH' ? { downloaded_bytes: 0 } : {}),
@@ -257,7 +253,7 @@ export class DownloadManager implements DownloadsApi {
   async changeSource(id: string, url: string): Promise<DownloadSnapshot> {
     const input = parseInput(changeSourceSchema, { url });
     const record = this.record(id);
-    this.requireStatus(record, ['paused', 'failed'], 'change the link of');
+    if (requireAllowed(record.status, 'changeSource') === 'no-op') return this.snapshot(id);
     const verifiable = record.etag !== null || record.last_modified !== null;
     // Without a validator nothing proves the new link serves the same file, so the partial
     // cannot be trusted; with one, the next attempt's If-Range and size checks decide.
@@ -277,7 +273,7 @@ export class DownloadManager implements DownloadsApi {
 
   async setSpeedLimit(id: string, limit: number | null): Promise<DownloadSnapshot> {
     const { speed_limit } = parseInput(speedLimitSchema, { speed_limit: limit });
-    this.record(id);
+    if (requireAllowed(this.record(id).status, 'setSpeedLimit') === 'no-op') return this.snapshot(id);
     this.update(id, { speed_limit });
     this.limits.get(id)?.setRate(speed_limit);
     return this.snapshot(id);
@@ -285,6 +281,7 @@ export class DownloadManager implements DownloadsApi {
 
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
     const { delete_file } = parseInput(removeOptionsSchema, options);
+    if (requireAllowed(this.record(id).status, 'remove') === 'no-op') return;
     if (this.running.has(this.record(id).id)) await this.stopTask(id, 'remove');
     const record = this.record(id);
     this.cancelRetry(id);
@@ -605,12 +602,6 @@ export class DownloadManager implements DownloadsApi {
     const record = this.records.get(valid);
     if (!record) throw new ApiRequestError('NOT_FOUND', `No download with id ${valid}`);
     return record;
-  }
-
-  private requireStatus(record: DownloadRecord, allowed: readonly DownloadStatus[], action: string): void {
-    if (!allowed.includes(record.status)) {
-      throw new ApiRequestError('INVALID_STATE', `Cannot ${action} a download that is ${record.status}`);
-    }
   }
 
   private setStatus(id: string, status: DownloadStatus): void {
