@@ -18,16 +18,16 @@ import {
   type RemoveOptions,
   removeOptionsSchema,
   type SettingsPatch,
-  settingsPatchSchema,
   speedLimitSchema,
 } from '../contract/schemas.js';
-import { DEFAULT_SETTINGS, type Settings } from '../contract/settings.js';
+import type { Settings } from '../contract/settings.js';
 import type { ByteSource } from './byte-source.js';
 import { ChangeBatcher } from './change-batcher.js';
 import { type Clock, systemClock } from './clock.js';
 import { DownloadError, permanentError } from './download-error.js';
 import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-store.js';
 import { OneConnectionRestart, partialPath, type ResponseFacts, runAttempt } from './download-task.js';
+import { EngineSettings } from './engine-settings.js';
 import { filenameFromUrl, sanitizeFilename, uniqueFilename } from './file-names.js';
 import { HttpSource } from './http-source.js';
 import { S3Clients } from './s3-clients.js';
@@ -102,10 +102,9 @@ export class DownloadManager implements DownloadsApi {
   private readonly listeners = new Set<(change: DownloadsChange) => void>();
   private readonly removed = new Set<string>();
   private readonly batcher: ChangeBatcher;
-  private readonly override: Partial<Settings>;
   private readonly secrets: SecretStore;
   private readonly s3: S3Clients;
-  private settings: Settings;
+  private readonly engineSettings: EngineSettings;
   /** The global speed limit, shared by every running download. */
   private readonly globalLimit: TokenBucket;
   /** Each running download's own limit. */
@@ -121,11 +120,20 @@ export class DownloadManager implements DownloadsApi {
   constructor(options: ManagerOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
-    this.override = options.settingsOverride ?? {};
     this.secrets = options.secrets ?? new MemorySecretStore();
-    this.settings = this.loadSettings(options.defaultDownloadDir);
+    this.engineSettings = new EngineSettings({
+      store: this.store,
+      secrets: this.secrets,
+      defaultDownloadDir: options.defaultDownloadDir,
+      override: options.settingsOverride,
+    });
     this.s3 = new S3Clients(this.secrets, this.settings);
     this.globalLimit = new TokenBucket(this.settings.speed_limit, () => this.clock.now());
+    this.engineSettings.onChange((settings) => {
+      this.s3.reset(settings);
+      this.globalLimit.setRate(settings.speed_limit);
+      this.pump();
+    });
     this.createSource = options.createSource ?? ((source) => this.defaultSource(source));
     this.batcher = new ChangeBatcher((ids) => this.emit(ids), this.clock, options.changeIntervalMs);
     for (const record of this.store.listDownloads()) this.records.set(record.id, record);
@@ -303,18 +311,7 @@ export class DownloadManager implements DownloadsApi {
   }
 
   async updateSettings(patch: SettingsPatch): Promise<Settings> {
-    const { s3_secret_access_key: secret, ...values } = parseInput(settingsPatchSchema, patch);
-    if (values.download_dir !== undefined) values.download_dir = resolve(values.download_dir);
-    if (secret !== undefined) this.secrets.set('s3_secret_access_key', secret);
-    this.store.writeSettings(values);
-    this.settings = {
-      ...this.settings,
-      ...values,
-      s3_secret_access_key_set: this.secrets.get('s3_secret_access_key') !== null,
-    };
-    this.s3.reset(this.settings);
-    this.globalLimit.setRate(this.settings.speed_limit);
-    this.pump();
+    this.engineSettings.update(patch);
     return this.getSettings();
   }
 
@@ -642,15 +639,9 @@ export class DownloadManager implements DownloadsApi {
     });
   }
 
-  private loadSettings(defaultDownloadDir: string): Settings {
-    const stored = settingsPatchSchema.omit({ s3_secret_access_key: true }).safeParse(this.store.readSettings());
-    return {
-      ...DEFAULT_SETTINGS,
-      download_dir: defaultDownloadDir,
-      ...(stored.success ? stored.data : {}),
-      ...this.override,
-      s3_secret_access_key_set: this.secrets.get('s3_secret_access_key') !== null,
-    };
+  /** The settings in force now: EngineSettings loads, saves and announces them. */
+  private get settings(): Settings {
+    return this.engineSettings.current;
   }
 
   private defaultSource(source: DownloadSource): ByteSource {
