@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { ApiRequestError } from '../contract/api-error.js';
 import { describeSource, type DownloadSnapshot } from '../contract/downloads.js';
 import { parseInput, settingsPatchSchema } from '../contract/schemas.js';
+import { changes, isActive } from '../contract/transitions.js';
 import type { Settings } from '../contract/settings.js';
 import { type GetCommand, parseCliArgs, UsageError, USAGE } from './args.js';
 import { openLocalEngine } from './local-engine.js';
@@ -11,7 +12,6 @@ import { outcomeLine, progressLine } from './progress-line.js';
 import { DownloadManager } from '../engine/download-manager.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
-const FINISHED = new Set(['completed', 'failed', 'cancelled', 'paused']);
 
 function overrides(command: GetCommand): Partial<Settings> {
   const values: Partial<Settings> = {};
@@ -32,8 +32,8 @@ async function findOrAdd(manager: DownloadManager, url: string, dir: string): Pr
     (s) => describeSource(s.source) === url && s.dest_dir === dir && s.status !== 'completed',
   );
   if (earlier === undefined) return manager.add({ url, dest_dir: dir });
-  if (earlier.status === 'paused' || earlier.status === 'retrying') return manager.resume(earlier.id);
-  if (earlier.status === 'failed' || earlier.status === 'cancelled') return manager.restart(earlier.id);
+  if (changes(earlier.status, 'resume')) return manager.resume(earlier.id);
+  if (changes(earlier.status, 'restart')) return manager.restart(earlier.id);
   return earlier;
 }
 
@@ -73,7 +73,8 @@ async function get(command: GetCommand): Promise<number> {
         if (mine === undefined) return;
         last = mine;
         render();
-        if (FINISHED.has(mine.status)) done(mine);
+        // Out of the scheduler's hands (finished, or paused by Ctrl-C or another front end): nothing more to wait for.
+        if (!isActive(mine.status)) done(mine);
       });
     });
     let interrupted = false;

@@ -153,6 +153,7 @@ export const settingsPatchSchema = z.strictObject({
   catalog: catalogSchema.nullable().optional(),
 });
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
+export type ParsedSettingsPatch = z.output<typeof settingsPatchSchema>;
 
 /**
  * JSON-like data only. Electron's IPC clones Dates, Maps and class instances, which object

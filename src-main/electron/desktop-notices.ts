@@ -1,5 +1,6 @@
 import type { DownloadsChange } from '../contract/api.js';
 import type { DownloadSnapshot, DownloadStatus } from '../contract/downloads.js';
+import { isActive } from '../contract/transitions.js';
 
 export interface Notice {
   title: string;
@@ -27,8 +28,6 @@ export function createNoticeWatcher(initial: DownloadSnapshot[]): (change: Downl
   };
 }
 
-const ACTIVE: readonly DownloadStatus[] = ['queued', 'downloading', 'retrying'];
-
 /**
  * The taskbar/dock progress over every active download of known size: bytes done over bytes in
  * all, or -1 (no bar) when nothing is active, as BrowserWindow.setProgressBar expects.
@@ -37,7 +36,7 @@ export function overallProgress(snapshots: Iterable<DownloadSnapshot>): number {
   let done = 0;
   let total = 0;
   for (const s of snapshots) {
-    if (!ACTIVE.includes(s.status) || s.total_bytes === null) continue;
+    if (!isActive(s.status) || s.total_bytes === null) continue;
     done += Number(s.downloaded_bytes);
     total += Number(s.total_bytes);
   }

@@ -39,7 +39,7 @@ export interface AttemptContext {
    * (a new validator must never sit beside old bytes); returns the file name to write under,
    * which may change once, on a fresh start.
    */
-  onResponse(facts: ResponseFacts): string;
+  onResponse(facts: ResponseFacts): Promise<string>;
   /** Bytes written so far (not yet durable); called per chunk, must be cheap. */
   onBytes(position: number, chunkBytes: number): void;
   /** Connections this download may use when the server serves byte ranges. */
@@ -53,7 +53,7 @@ export interface AttemptContext {
   /** Waits as long as the speed limits ask before the next bytes are read. */
   throttle(bytes: number, signal: AbortSignal): Promise<void>;
   /** The file is complete: picks the free final name to rename the partial to. */
-  finalName(filename: string): string;
+  finalName(filename: string): Promise<string>;
 }
 
 export interface AttemptResult {
@@ -203,7 +203,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       watchdog.touch();
       if (opened.kind !== 'complete') {
         unread = opened.body;
-        filename = ctx.onResponse(opened);
+        filename = await ctx.onResponse(opened);
         path = partialPath(record.dest_dir, filename);
         if (opened.total !== null && total === null) await ensureSpace(record.dest_dir, opened.total - opened.start);
         ({ total, validator } = opened);
@@ -262,7 +262,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       }
     }
     if (controller.signal.aborted) throw controller.signal.reason;
-    const finalName = ctx.finalName(filename);
+    const finalName = await ctx.finalName(filename);
     await onDisk(path, () => rename(path, join(record.dest_dir, finalName)));
     return { filename: finalName, total: size };
   } catch (error) {

@@ -1,40 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ApiRequestError } from '../contract/api-error.js';
-import type { DownloadsApi, DownloadsChange } from '../contract/api.js';
+import type { DownloadsChange } from '../contract/api.js';
 import type { AttemptRecord, DownloadSnapshot, DownloadSource, DownloadStatus } from '../contract/downloads.js';
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
-import {
-  type AddRequest,
-  changeSourceSchema,
-  downloadIdSchema,
-  parseAddRequest,
-  parseInput,
-  parseS3Url,
-  type ParsedAddRequest,
-  type RemoveOptions,
-  removeOptionsSchema,
-  type SettingsPatch,
-  settingsPatchSchema,
-  speedLimitSchema,
-} from '../contract/schemas.js';
-import { DEFAULT_SETTINGS, type Settings } from '../contract/settings.js';
+import type { ParsedAddRequest, ParsedSettingsPatch } from '../contract/schemas.js';
+import type { Settings } from '../contract/settings.js';
+import { requireAllowed } from '../contract/transitions.js';
+import { partialPath, type ResponseFacts, runAttempt } from './attempt.js';
+import { failedOutcome, type Outcome, stoppedOutcome } from './attempt-outcome.js';
 import type { ByteSource } from './byte-source.js';
 import { ChangeBatcher } from './change-batcher.js';
 import { type Clock, systemClock } from './clock.js';
-import { DownloadError, permanentError } from './download-error.js';
+import { DownloadRuntime, type LiveAttempt } from './download-runtime.js';
 import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-store.js';
-import { OneConnectionRestart, partialPath, type ResponseFacts, runAttempt } from './attempt.js';
-import { filenameFromUrl, sanitizeFilename, uniqueFilename } from './file-names.js';
-import { MemorySecretStore, type SecretStore } from './secret-store.js';
-import { decideAfterFailure, type RetryPolicy } from './retry-policy.js';
+import { EngineSettings } from './engine-settings.js';
+import { sanitizeFilename } from './file-names.js';
+import { FileNaming } from './file-naming.js';
+import type { RetryPolicy } from './retry-policy.js';
 import { restartNotice } from './resume-rules.js';
-import { durableBytes, segmentRows } from './segments.js';
+import { MemorySecretStore, type SecretStore } from './secret-store.js';
+import { durableBytes, type Segment, segmentRows } from './segments.js';
 import { toAttemptRecord, toSnapshot } from './snapshot.js';
+import { resolveSource, sourceFromUrl } from './source-resolution.js';
 import { TokenBucket } from './token-bucket.js';
-import { SpeedMeter } from './speed-meter.js';
 
 /** Makes the transport for a source, with the settings of the moment (credentials, endpoints). */
 export type SourceFactory = (source: DownloadSource, settings: Settings) => ByteSource;
@@ -57,79 +47,48 @@ export interface ManagerOptions {
   changeIntervalMs?: number;
 }
 
-type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown';
-
-/** When stops race (cancel, then quit), the more final one wins: nothing the user ended comes back. */
-const STOP_RANK: Record<StopReason, number> = { shutdown: 0, pause: 1, cancel: 2, remove: 3 };
-
-interface RunningTask {
-  abort: AbortController;
-  stopReason: StopReason | null;
-  /** Bytes written by the attempt, ahead of the durable offset in the record. */
-  bytes: number;
-  speed: SpeedMeter;
-  /** Connections with a response open. */
-  connections: number;
-  done: Promise<void>;
-}
-
-const lastSegment = (key: string): string | null => key.split('/').filter(Boolean).at(-1) ?? null;
-
-/** A validated download address as a source: s3://bucket/key, or an http(s) URL. */
-function sourceFromUrl(url: string): DownloadSource {
-  const s3 = parseS3Url(url);
-  return s3 === null ? { kind: 'http', url } : { kind: 's3', ...s3 };
-}
-
 /**
- * Folders compared as the file system may see them: resolved, and case-folded because
- * Windows and macOS ignore case (on Linux this only makes names a little more unique).
+ * The download engine's scheduler and registry (ARCHITECTURE.md §8): the queue with its
+ * concurrency limit, the transitions of §2, retries on timers, recovery at start-up, and
+ * batched change events. Arguments arrive validated (the contract's edge does that). Every state
+ * change is written to the store first, then mirrored in memory, then announced.
  */
-const sameFolderKey = (dir: string): string => resolve(dir).toLowerCase();
-
-const ACTIVE: readonly DownloadStatus[] = ['queued', 'downloading', 'retrying'];
-
-/**
- * The download engine's front door: the queue with its concurrency limit, the state machine of
- * DESIGN.md §2, retries on timers, recovery at start-up, and batched change events. Every
- * state change is written to the store first, then mirrored in memory, then announced.
- */
-export class DownloadManager implements DownloadsApi {
+export class DownloadManager {
   private readonly store: DownloadStore;
   private readonly clock: Clock;
   private readonly createSource: SourceFactory;
-  private readonly records = new Map<string, DownloadRecord>();
-  private readonly running = new Map<string, RunningTask>();
-  private readonly retryTimers = new Map<string, () => void>();
+  private readonly downloads = new Map<string, DownloadRuntime>();
   private readonly listeners = new Set<(change: DownloadsChange) => void>();
   private readonly removed = new Set<string>();
   private readonly batcher: ChangeBatcher;
-  private readonly override: Partial<Settings>;
-  private readonly secrets: SecretStore;
-  private settings: Settings;
+  private readonly settings: EngineSettings;
+  private readonly naming: FileNaming;
   /** The global speed limit, shared by every running download. */
   private readonly globalLimit: TokenBucket;
-  /** Each running download's own limit. */
-  private readonly limits = new Map<string, TokenBucket>();
-  /** Downloads whose server answered a range request with the whole file: one connection from then on. */
-  private readonly noRanges = new Set<string>();
   private started = false;
   private online = true;
-  /** Retries that came due while offline. */
-  private readonly waitingForNetwork = new Set<string>();
   private only: ReadonlySet<string> | null = null;
 
   constructor(options: ManagerOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
-    this.override = options.settingsOverride ?? {};
-    this.secrets = options.secrets ?? new MemorySecretStore();
-    this.settings = this.loadSettings(options.defaultDownloadDir);
-    this.globalLimit = new TokenBucket(this.settings.speed_limit, () => this.clock.now());
     this.createSource = options.createSource;
+    this.settings = new EngineSettings({
+      store: this.store,
+      secrets: options.secrets ?? new MemorySecretStore(),
+      defaultDownloadDir: options.defaultDownloadDir,
+      override: options.settingsOverride,
+    });
+    this.globalLimit = new TokenBucket(this.settings.current.speed_limit, () => this.clock.now());
+    this.settings.onChange((settings) => {
+      this.globalLimit.setRate(settings.speed_limit);
+      this.pump();
+    });
+    this.naming = new FileNaming(() => [...this.downloads.values()].map((d) => d.record));
     this.batcher = new ChangeBatcher((ids) => this.emit(ids), this.clock, options.changeIntervalMs);
-    for (const record of this.store.listDownloads()) this.records.set(record.id, record);
-    this.recover();
+    for (const record of this.store.listDownloads()) this.downloads.set(record.id, new DownloadRuntime(record, this.clock));
+    // An attempt cut off by a crash resumes from its durable offset.
+    for (const download of this.downloads.values()) if (download.record.status === 'downloading') this.setStatus(download, 'queued');
   }
 
   /**
@@ -139,8 +98,8 @@ export class DownloadManager implements DownloadsApi {
   start(options: { only?: readonly string[] } = {}): void {
     this.started = true;
     this.only = options.only ? new Set(options.only) : null;
-    for (const record of this.records.values()) {
-      if (record.status === 'retrying' && this.schedulable(record.id)) this.scheduleRetry(record);
+    for (const download of this.downloads.values()) {
+      if (download.record.status === 'retrying' && this.schedulable(download)) this.timeRetry(download);
     }
     this.pump();
   }
@@ -148,121 +107,122 @@ export class DownloadManager implements DownloadsApi {
   /** Stops every attempt with its bytes checkpointed; they resume at the next start. */
   async shutdown(): Promise<void> {
     this.started = false;
-    for (const cancel of this.retryTimers.values()) cancel();
-    this.retryTimers.clear();
-    await Promise.all([...this.running.keys()].map((id) => this.stopTask(id, 'shutdown')));
+    for (const download of this.downloads.values()) download.cancelRetry();
+    await Promise.all([...this.downloads.values()].map((download) => download.stop('shutdown')));
     this.batcher.flushNow();
   }
 
-  // ---- DownloadsApi -------------------------------------------------------------------------
+  // ---- the API -----------------------------------------------------------------------------
 
   async list(): Promise<DownloadSnapshot[]> {
-    return [...this.records.keys()].map((id) => this.snapshot(id));
+    return [...this.downloads.values()].map((download) => this.snapshot(download));
   }
 
   async get(id: string): Promise<DownloadSnapshot> {
-    return this.snapshot(this.record(id).id);
+    return this.snapshot(this.download(id));
   }
 
   async progress(id: string): Promise<ProgressReport> {
     return toProgressReport(await this.get(id));
   }
 
-  async add(request: AddRequest): Promise<DownloadSnapshot> {
-    const input = parseAddRequest(request);
-    const { source, name } = this.resolveSource(input);
-    const destDir = resolve(input.dest_dir ?? this.settings.download_dir);
+  async add(input: ParsedAddRequest): Promise<DownloadSnapshot> {
+    const { source, name } = resolveSource(input, this.settings.current.catalog);
+    const destDir = resolve(input.dest_dir ?? this.settings.current.download_dir);
     const wanted = sanitizeFilename(input.filename ?? name ?? '');
-    const now = this.clock.now();
-    const record: DownloadRecord = {
-      id: randomUUID(),
-      source,
-      filename: this.freeName(destDir, wanted, null),
-      // A name the user or the catalog chose is kept over whatever the server suggests.
-      filename_from_user: input.filename !== undefined || 'content_id' in input,
-      dest_dir: destDir,
-      status: 'queued',
-      total_bytes: null,
-      downloaded_bytes: 0,
-      failed_count: 0,
-      max_attempts: this.settings.max_attempts,
-      next_retry_at: null,
-      error_code: null,
-      error_message: null,
-      notice: null,
-      etag: null,
-      last_modified: null,
-      expected_sha256: input.sha256 ?? null,
-      created_at: now,
-      updated_at: now,
-      completed_at: null,
-      speed_limit: input.speed_limit ?? null,
-    };
-    this.store.insertDownload(record);
-    this.records.set(record.id, record);
-    this.batcher.mark(record.id);
+    const download = await this.naming.claim({ destDir, wanted, self: null }, (filename) => {
+      const now = this.clock.now();
+      const record: DownloadRecord = {
+        id: randomUUID(),
+        source,
+        filename,
+        // A name the user or the catalog chose is kept over whatever the server suggests.
+        filename_from_user: input.filename !== undefined || 'content_id' in input,
+        dest_dir: destDir,
+        status: 'queued',
+        total_bytes: null,
+        downloaded_bytes: 0,
+        failed_count: 0,
+        max_attempts: this.settings.current.max_attempts,
+        next_retry_at: null,
+        error_code: null,
+        error_message: null,
+        notice: null,
+        etag: null,
+        last_modified: null,
+        expected_sha256: input.sha256 ?? null,
+        created_at: now,
+        updated_at: now,
+        completed_at: null,
+        speed_limit: input.speed_limit ?? null,
+        one_connection: false,
+      };
+      this.store.insertDownload(record);
+      const created = new DownloadRuntime(record, this.clock);
+      this.downloads.set(record.id, created);
+      return created;
+    });
+    this.batcher.mark(download.id);
     this.pump();
-    return this.snapshot(record.id);
+    return this.snapshot(download);
   }
 
   async pause(id: string): Promise<DownloadSnapshot> {
-    const record = this.record(id);
-    if (record.status === 'paused') return this.snapshot(id);
-    this.requireStatus(record, ACTIVE, 'pause');
-    if (this.running.has(id)) await this.stopTask(id, 'pause');
-    else this.setStatus(id, 'paused');
-    return this.snapshot(id);
+    const download = this.download(id);
+    if (requireAllowed(download.record.status, 'pause') === 'no-op') return this.snapshot(download);
+    if (download.attempt !== null) await download.stop('pause');
+    else this.setStatus(download, 'paused');
+    return this.snapshot(download);
   }
 
   async resume(id: string): Promise<DownloadSnapshot> {
+    const download = this.download(id);
     // Resume right after pause: let the pause finish, then resume, rather than drop the click.
-    if (this.running.get(id)?.stopReason === 'pause') await this.running.get(id)!.done;
-    const record = this.record(id);
-    if (record.status === 'queued' || record.status === 'downloading') return this.snapshot(id);
+    if (download.attempt?.stopReason === 'pause') await download.attempt.done;
     // Resuming a download that waits for its retry skips the rest of the countdown.
-    this.requireStatus(record, ['paused', 'retrying'], 'resume');
-    this.setStatus(id, 'queued');
+    if (requireAllowed(download.record.status, 'resume') === 'no-op') return this.snapshot(download);
+    this.setStatus(download, 'queued');
     this.pump();
-    return this.snapshot(id);
+    return this.snapshot(download);
   }
 
   async cancel(id: string): Promise<DownloadSnapshot> {
-    const record = this.record(id);
-    if (record.status === 'cancelled') return this.snapshot(id);
-    this.requireStatus(record, ['queued', 'downloading', 'retrying', 'paused', 'failed'], 'cancel');
-    if (this.running.has(id)) await this.stopTask(id, 'cancel');
-    else await this.markCancelled(id);
-    return this.snapshot(id);
+    const download = this.download(id);
+    if (requireAllowed(download.record.status, 'cancel') === 'no-op') return this.snapshot(download);
+    if (download.attempt !== null) await download.stop('cancel');
+    else await this.settle(download, stoppedOutcome(download.record, 'cancel', this.clock.now()), null);
+    return this.snapshot(download);
   }
 
   async restart(id: string): Promise<DownloadSnapshot> {
-    const record = this.record(id);
-    this.requireStatus(record, ['failed', 'cancelled'], 'restart');
-    this.update(id, {
+    const download = this.download(id);
+    requireAllowed(download.record.status, 'restart');
+    this.update(download, {
       // Bytes that failed their checksum are no partial worth resuming.
-      ...(record.error_code === 'CHECKSUM_MISMATCH' ? { downloaded_bytes: 0 } : {}),
+      ...(download.record.error_code === 'CHECKSUM_MISMATCH' ? { downloaded_bytes: 0 } : {}),
       status: 'queued',
       failed_count: 0,
-      max_attempts: this.settings.max_attempts,
+      max_attempts: this.settings.current.max_attempts,
       next_retry_at: null,
       error_code: null,
       error_message: null,
       notice: null,
     });
     this.pump();
-    return this.snapshot(id);
+    return this.snapshot(download);
   }
 
   async changeSource(id: string, url: string): Promise<DownloadSnapshot> {
-    const input = parseInput(changeSourceSchema, { url });
-    const record = this.record(id);
-    this.requireStatus(record, ['paused', 'failed'], 'change the link of');
-    const verifiable = record.etag !== null || record.last_modified !== null;
+    const download = this.download(id);
+    requireAllowed(download.record.status, 'changeSource');
+    const { record } = download;
     // Without a validator nothing proves the new link serves the same file, so the partial
     // cannot be trusted; with one, the next attempt's If-Range and size checks decide.
-    const restart = !verifiable && record.downloaded_bytes > 0;
-    this.update(id, {
-      source: sourceFromUrl(input.url),
+    const restart = record.etag === null && record.last_modified === null && record.downloaded_bytes > 0;
+    this.update(download, {
+      source: sourceFromUrl(url),
+      // Another server may serve ranges properly.
+      one_connection: false,
       ...(restart
         ? {
             downloaded_bytes: 0,
@@ -271,27 +231,27 @@ export class DownloadManager implements DownloadsApi {
           }
         : {}),
     });
-    return this.snapshot(id);
+    return this.snapshot(download);
   }
 
   async setSpeedLimit(id: string, limit: number | null): Promise<DownloadSnapshot> {
-    const { speed_limit } = parseInput(speedLimitSchema, { speed_limit: limit });
-    this.record(id);
-    this.update(id, { speed_limit });
-    this.limits.get(id)?.setRate(speed_limit);
-    return this.snapshot(id);
+    const download = this.download(id);
+    requireAllowed(download.record.status, 'setSpeedLimit');
+    this.update(download, { speed_limit: limit });
+    download.setSpeedLimit(limit);
+    return this.snapshot(download);
   }
 
-  async remove(id: string, options: RemoveOptions = {}): Promise<void> {
-    const { delete_file } = parseInput(removeOptionsSchema, options);
-    if (this.running.has(this.record(id).id)) await this.stopTask(id, 'remove');
-    const record = this.record(id);
-    this.cancelRetry(id);
+  async remove(id: string, options: { delete_file?: boolean } = {}): Promise<void> {
+    const download = this.download(id);
+    requireAllowed(download.record.status, 'remove');
+    await download.stop('remove');
+    download.cancelRetry();
+    const { record } = download;
     this.store.deleteDownload(id);
-    this.records.delete(id);
-    this.noRanges.delete(id);
+    this.downloads.delete(id);
     if (record.status === 'completed') {
-      if (delete_file) await rm(join(record.dest_dir, record.filename), { force: true });
+      if (options.delete_file === true) await rm(join(record.dest_dir, record.filename), { force: true });
     } else {
       await rm(partialPath(record.dest_dir, record.filename), { force: true });
     }
@@ -301,21 +261,11 @@ export class DownloadManager implements DownloadsApi {
   }
 
   async getSettings(): Promise<Settings> {
-    return { ...this.settings };
+    return { ...this.settings.current };
   }
 
-  async updateSettings(patch: SettingsPatch): Promise<Settings> {
-    const { s3_secret_access_key: secret, ...values } = parseInput(settingsPatchSchema, patch);
-    if (values.download_dir !== undefined) values.download_dir = resolve(values.download_dir);
-    if (secret !== undefined) this.secrets.set('s3_secret_access_key', secret);
-    this.store.writeSettings(values);
-    this.settings = {
-      ...this.settings,
-      ...values,
-      s3_secret_access_key_set: this.secrets.get('s3_secret_access_key') !== null,
-    };
-    this.globalLimit.setRate(this.settings.speed_limit);
-    this.pump();
+  async updateSettings(patch: ParsedSettingsPatch): Promise<Settings> {
+    this.settings.update(patch);
     return this.getSettings();
   }
 
@@ -325,115 +275,131 @@ export class DownloadManager implements DownloadsApi {
   }
 
   async attempts(id: string): Promise<AttemptRecord[]> {
-    return this.store.listAttempts(this.record(id).id).map(toAttemptRecord);
+    return this.store.listAttempts(this.download(id).id).map(toAttemptRecord);
+  }
+
+  /**
+   * What the operating system says of the network (the desktop app forwards it). While offline,
+   * due retries wait; back online, they start at once. Headless mode never calls this and keeps
+   * the plain schedule.
+   */
+  setOnline(online: boolean): void {
+    if (this.online === online) return;
+    this.online = online;
+    if (!online) return;
+    for (const download of this.downloads.values()) {
+      if (download.waitingForNetwork && download.record.status === 'retrying') this.setStatus(download, 'queued');
+    }
+    this.pump();
   }
 
   // ---- scheduling ---------------------------------------------------------------------------
 
-  private schedulable(id: string): boolean {
-    return this.only === null || this.only.has(id);
+  private schedulable(download: DownloadRuntime): boolean {
+    return this.only === null || this.only.has(download.id);
   }
 
   private pump(): void {
     if (!this.started) return;
-    for (const record of this.records.values()) {
-      if (this.running.size >= this.settings.max_concurrent) return;
-      if (record.status === 'queued' && !this.running.has(record.id) && this.schedulable(record.id)) this.launch(record);
+    let running = [...this.downloads.values()].filter((d) => d.attempt !== null).length;
+    for (const download of this.downloads.values()) {
+      if (running >= this.settings.current.max_concurrent) return;
+      if (download.record.status === 'queued' && download.attempt === null && this.schedulable(download)) {
+        this.launch(download);
+        running += 1;
+      }
     }
   }
 
-  private launch(record: DownloadRecord): void {
-    const id = record.id;
-    const task: RunningTask = {
-      abort: new AbortController(),
-      stopReason: null,
-      bytes: record.downloaded_bytes,
-      speed: new SpeedMeter(),
-      connections: 0,
-      done: Promise.resolve(),
-    };
-    this.running.set(id, task);
+  private launch(download: DownloadRuntime): void {
+    const live = download.beginAttempt();
+    const { record } = download;
     const attemptId = this.store.transaction(() => {
-      this.update(id, { status: 'downloading', next_retry_at: null });
+      this.update(download, { status: 'downloading', next_retry_at: null });
       return this.store.startAttempt({
-        download_id: id,
+        download_id: record.id,
         number: Math.min(record.failed_count + 1, record.max_attempts),
         started_at: this.clock.now(),
         offset_from: record.downloaded_bytes,
       });
     });
-    const current = this.records.get(id)!;
-    const ownLimit = new TokenBucket(current.speed_limit, () => this.clock.now());
-    this.limits.set(id, ownLimit);
-    task.done = runAttempt({
-      record: current,
-      source: this.createSource(current.source, this.settings),
-      stallTimeoutMs: this.settings.stall_timeout_seconds * 1000,
-      signal: task.abort.signal,
+    const settings = this.settings.current;
+    live.done = runAttempt({
+      record: download.record,
+      source: this.createSource(record.source, settings),
+      stallTimeoutMs: settings.stall_timeout_seconds * 1000,
+      signal: live.abort.signal,
       now: () => this.clock.now(),
-      onResponse: (facts) => this.recordResponse(id, facts),
+      onResponse: (facts) => this.recordResponse(download, facts),
       onBytes: (position, chunk) => {
-        task.bytes = position;
-        task.speed.add(chunk, this.clock.now());
-        this.batcher.mark(id);
+        download.addBytes(position, chunk);
+        this.batcher.mark(download.id);
       },
-      connections: this.noRanges.has(id) ? 1 : this.settings.connections,
+      connections: record.one_connection ? 1 : settings.connections,
       onConnections: (count) => {
-        task.connections = count;
-        this.batcher.mark(id);
+        live.connections = count;
+        this.batcher.mark(download.id);
       },
-      segments: this.store.listSegments(id),
-      onSegments: (segments) =>
-        this.store.transaction(() => {
-          this.update(id, { downloaded_bytes: durableBytes(segments) });
-          this.store.replaceSegments(id, segmentRows(segments));
-        }),
+      segments: this.store.listSegments(record.id),
+      onSegments: (segments) => this.saveSegments(download, segments),
       throttle: async (bytes, signal) => {
         await this.globalLimit.take(bytes, signal);
-        await ownLimit.take(bytes, signal);
+        await live.limit.take(bytes, signal);
       },
-      finalName: (filename) => this.freeName(current.dest_dir, filename, id, true),
+      finalName: (filename) =>
+        this.naming.claim({ destDir: record.dest_dir, wanted: filename, self: download.record, final: true }, (name) => name),
     })
       .then(
-        (result) => this.succeeded(id, attemptId, result),
-        (error: unknown) => this.attemptEnded(id, attemptId, task, error),
+        (result) => this.succeeded(download, attemptId, result),
+        (error: unknown) => this.attemptEnded(download, live, attemptId, error),
       )
-      .catch((error: unknown) => this.bookkeepingFailed(id, error))
+      .catch((error: unknown) => this.bookkeepingFailed(download, error))
       .finally(() => {
-        this.running.delete(id);
-        this.limits.delete(id);
+        download.endAttempt();
         this.pump();
       });
   }
 
-  private recordResponse(id: string, facts: ResponseFacts): string {
-    const record = this.records.get(id)!;
+  private async recordResponse(download: DownloadRuntime, facts: ResponseFacts): Promise<string> {
+    const { record } = download;
     let filename = record.filename;
     // Like a browser, a fresh download takes the server's name unless the user chose one.
     if (facts.start === 0 && record.downloaded_bytes === 0 && !record.filename_from_user && facts.suggestedName) {
-      filename = this.freeName(record.dest_dir, sanitizeFilename(facts.suggestedName), id);
+      const wanted = sanitizeFilename(facts.suggestedName);
+      filename = await this.naming.claim({ destDir: record.dest_dir, wanted, self: record }, (name) => {
+        this.update(download, { filename: name });
+        return name;
+      });
       // Nothing durable is in the old partial (downloaded_bytes is 0): do not leave it behind.
-      if (filename !== record.filename) rmSync(partialPath(record.dest_dir, record.filename), { force: true });
+      if (filename !== record.filename) await rm(partialPath(record.dest_dir, record.filename), { force: true });
     }
-    this.update(id, {
-      filename,
+    this.update(download, {
       total_bytes: facts.total,
       etag: facts.validator.etag,
       last_modified: facts.validator.lastModified,
       downloaded_bytes: facts.start,
       ...(facts.restart !== null ? { notice: restartNotice(facts.restart) } : {}),
+      // A server caught ignoring a range is asked for one range at a time from now on.
+      ...(facts.restart === 'RANGES_IGNORED' ? { one_connection: true } : {}),
     });
-    const task = this.running.get(id);
-    if (task) task.bytes = facts.start;
+    if (download.attempt) download.attempt.bytes = facts.start;
     return filename;
   }
 
-  private succeeded(id: string, attemptId: number, result: { filename: string; total: number }): void {
+  /** One checkpoint: the durable byte count and the ranges it comes from, in one transaction. */
+  private saveSegments(download: DownloadRuntime, segments: readonly Segment[]): void {
+    this.store.transaction(() => {
+      this.update(download, { downloaded_bytes: durableBytes(segments) });
+      this.store.replaceSegments(download.id, segmentRows(segments));
+    });
+  }
+
+  private succeeded(download: DownloadRuntime, attemptId: number, result: { filename: string; total: number }): void {
     const now = this.clock.now();
     this.store.transaction(() => {
       this.store.endAttempt(attemptId, { ended_at: now, offset_to: result.total, error_code: null, error_message: null });
-      this.store.replaceSegments(id, []);
-      this.update(id, {
+      this.store.replaceSegments(download.id, []);
+      this.update(download, {
         status: 'completed',
         filename: result.filename,
         total_bytes: result.total,
@@ -446,63 +412,26 @@ export class DownloadManager implements DownloadsApi {
     });
   }
 
-  private async attemptEnded(id: string, attemptId: number, task: RunningTask, thrown: unknown): Promise<void> {
+  private async attemptEnded(download: DownloadRuntime, live: LiveAttempt, attemptId: number, thrown: unknown): Promise<void> {
+    if (live.stopReason === 'remove' || !this.downloads.has(download.id)) return;
     const now = this.clock.now();
-    const record = this.records.get(id);
-    if (task.stopReason !== null) {
-      if (task.stopReason === 'remove' || record === undefined) return;
-      const words = { pause: 'Paused', cancel: 'Cancelled', shutdown: 'Stopped at shutdown' } as const;
-      this.store.endAttempt(attemptId, {
-        ended_at: now,
-        offset_to: record.downloaded_bytes,
-        error_code: null,
-        error_message: words[task.stopReason],
-      });
-      if (task.stopReason === 'cancel') await this.markCancelled(id);
-      else this.setStatus(id, task.stopReason === 'pause' ? 'paused' : 'queued');
-      return;
-    }
-    if (record === undefined) return;
-    if (thrown instanceof OneConnectionRestart) {
-      // Like a pause and resume: this attempt ends without failing, and the queue starts it again.
-      this.noRanges.add(id);
-      this.store.transaction(() => {
-        this.store.endAttempt(attemptId, { ended_at: now, offset_to: 0, error_code: null, error_message: thrown.message });
-        this.update(id, { status: 'queued', next_retry_at: null, notice: thrown.message });
-      });
-      return;
-    }
-    const error =
-      thrown instanceof DownloadError
-        ? thrown
-        : permanentError('INTERNAL_ERROR', `Internal error: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
-    const decision = decideAfterFailure(error, record.failed_count + 1, this.retryPolicy(record));
+    const outcome =
+      live.stopReason !== null
+        ? stoppedOutcome(download.record, live.stopReason, now)
+        : failedOutcome(download.record, thrown, this.retryPolicy(download.record), now);
+    await this.settle(download, outcome, attemptId);
+  }
+
+  /** Records an attempt's end and the download's next state; a cancelled download loses its partial. */
+  private async settle(download: DownloadRuntime, outcome: Outcome, attemptId: number | null): Promise<void> {
+    if (outcome.patch.status !== 'retrying') download.cancelRetry();
     this.store.transaction(() => {
-      this.store.endAttempt(attemptId, {
-        ended_at: now,
-        offset_to: record.downloaded_bytes,
-        error_code: error.code,
-        error_message: error.message,
-      });
-      if (decision.action === 'retry') {
-        this.update(id, {
-          status: 'retrying',
-          failed_count: record.failed_count + 1,
-          next_retry_at: now + decision.delayMs,
-          error_code: error.code,
-          error_message: error.message,
-        });
-      } else {
-        this.update(id, {
-          status: 'failed',
-          failed_count: decision.failedCount,
-          next_retry_at: null,
-          error_code: error.code,
-          error_message: decision.message,
-        });
-      }
+      if (attemptId !== null) this.store.endAttempt(attemptId, outcome.end);
+      this.update(download, outcome.patch);
     });
-    if (decision.action === 'retry') this.scheduleRetry(this.records.get(id)!);
+    if (outcome.retry) this.timeRetry(download);
+    // The status first: while the file is deleted, no free slot may start this download again.
+    if (outcome.patch.status === 'cancelled') await rm(partialPath(download.record.dest_dir, download.record.filename), { force: true });
   }
 
   /**
@@ -510,194 +439,72 @@ export class DownloadManager implements DownloadsApi {
    * download must not stay "downloading" with nothing running, so mark it failed, in memory at
    * least, with the reason.
    */
-  private bookkeepingFailed(id: string, error: unknown): void {
-    const record = this.records.get(id);
-    if (record === undefined) return;
+  private bookkeepingFailed(download: DownloadRuntime, error: unknown): void {
+    if (!this.downloads.has(download.id)) return;
     const message = `Could not record the download's state: ${error instanceof Error ? error.message : String(error)}`;
     const patch: DownloadPatch = { status: 'failed', next_retry_at: null, error_code: 'INTERNAL_ERROR', error_message: message };
     try {
-      this.update(id, patch);
+      this.update(download, patch);
     } catch {
-      this.records.set(id, { ...record, ...patch });
-      this.batcher.mark(id);
+      download.record = { ...download.record, ...patch };
+      this.batcher.mark(download.id);
     }
   }
 
   /** The download's own attempt count (what its "Attempt n of m" shows); delays as set now. */
   private retryPolicy(record: DownloadRecord): RetryPolicy {
-    return {
-      maxAttempts: record.max_attempts,
-      initialDelayMs: this.settings.initial_delay_seconds * 1000,
-      backoff: this.settings.backoff,
-    };
+    const settings = this.settings.current;
+    return { maxAttempts: record.max_attempts, initialDelayMs: settings.initial_delay_seconds * 1000, backoff: settings.backoff };
   }
 
-  private scheduleRetry(record: DownloadRecord): void {
+  private timeRetry(download: DownloadRuntime): void {
     if (!this.started) return;
-    this.cancelRetry(record.id);
-    const delay = Math.max(0, (record.next_retry_at ?? 0) - this.clock.now());
-    const cancel = this.clock.setTimeout(() => {
-      this.retryTimers.delete(record.id);
-      if (this.records.get(record.id)?.status !== 'retrying') return;
+    download.timeRetry(download.record.next_retry_at ?? 0, () => {
+      if (download.record.status !== 'retrying' || !this.downloads.has(download.id)) return;
       // With no network an attempt could only fail: wait for it instead of spending one.
       if (!this.online) {
-        this.waitingForNetwork.add(record.id);
-        this.batcher.mark(record.id);
+        download.waitingForNetwork = true;
+        this.batcher.mark(download.id);
         return;
       }
-      this.setStatus(record.id, 'queued');
+      this.setStatus(download, 'queued');
       this.pump();
-    }, delay);
-    this.retryTimers.set(record.id, cancel);
-  }
-
-  /**
-   * What the operating system says of the network (the desktop app forwards it). While offline,
-   * due retries wait; back online, they start at once. Headless mode never calls this and keeps
-   * the plain schedule.
-   */
-  setOnline(online: boolean): void {
-    if (this.online === online) return;
-    this.online = online;
-    if (!online) return;
-    for (const id of this.waitingForNetwork) {
-      if (this.records.get(id)?.status === 'retrying') this.setStatus(id, 'queued');
-    }
-    this.waitingForNetwork.clear();
-    this.pump();
-  }
-
-  private cancelRetry(id: string): void {
-    this.retryTimers.get(id)?.();
-    this.retryTimers.delete(id);
-  }
-
-  private async stopTask(id: string, reason: StopReason): Promise<void> {
-    const task = this.running.get(id);
-    if (!task) return;
-    if (task.stopReason === null || STOP_RANK[reason] > STOP_RANK[task.stopReason]) task.stopReason = reason;
-    task.abort.abort(new Error(`download ${reason}`));
-    await task.done;
-  }
-
-  private async markCancelled(id: string): Promise<void> {
-    const record = this.records.get(id)!;
-    this.cancelRetry(id);
-    // The status first: while the file is deleted, no free slot may start this download again.
-    this.update(id, { status: 'cancelled', downloaded_bytes: 0, next_retry_at: null });
-    await rm(partialPath(record.dest_dir, record.filename), { force: true });
-  }
-
-  /** DESIGN.md §2's recovery: an attempt cut off by a crash resumes from its durable offset. */
-  private recover(): void {
-    for (const record of this.records.values()) {
-      if (record.status === 'downloading') this.setStatus(record.id, 'queued');
-    }
-  }
-
-  // ---- records, names, settings ------------------------------------------------------------
-
-  private record(id: unknown): DownloadRecord {
-    const valid = parseInput(downloadIdSchema, id);
-    const record = this.records.get(valid);
-    if (!record) throw new ApiRequestError('NOT_FOUND', `No download with id ${valid}`);
-    return record;
-  }
-
-  private requireStatus(record: DownloadRecord, allowed: readonly DownloadStatus[], action: string): void {
-    if (!allowed.includes(record.status)) {
-      throw new ApiRequestError('INVALID_STATE', `Cannot ${action} a download that is ${record.status}`);
-    }
-  }
-
-  private setStatus(id: string, status: DownloadStatus): void {
-    if (status !== 'retrying') {
-      this.cancelRetry(id);
-      this.waitingForNetwork.delete(id);
-    }
-    this.update(id, { status, next_retry_at: null });
-  }
-
-  private update(id: string, patch: DownloadPatch): void {
-    const full = { ...patch, updated_at: this.clock.now() };
-    this.store.updateDownload(id, full);
-    // Starting again from 0 (cancel, a changed file, a bad checksum) forgets any byte ranges too.
-    if (patch.downloaded_bytes === 0) this.store.replaceSegments(id, []);
-    this.records.set(id, { ...this.records.get(id)!, ...full });
-    this.batcher.mark(id);
-  }
-
-  /**
-   * A name under which neither the file nor its partial exists and that no other unfinished
-   * download of the same folder uses; `final` checks only the finished file's name.
-   */
-  private freeName(destDir: string, wanted: string, self: string | null, final = false): string {
-    const claimed = new Set<string>();
-    const folder = sameFolderKey(destDir);
-    for (const other of this.records.values()) {
-      if (other.id !== self && sameFolderKey(other.dest_dir) === folder && other.status !== 'completed') {
-        claimed.add(other.filename.toLowerCase());
-      }
-    }
-    const own = self === null ? null : this.records.get(self)!.filename;
-    return uniqueFilename(wanted, (candidate) => {
-      if (existsSync(join(destDir, candidate))) return true;
-      if (final) return false;
-      if (candidate === own) return false;
-      return claimed.has(candidate.toLowerCase()) || existsSync(partialPath(destDir, candidate));
     });
   }
 
-  private loadSettings(defaultDownloadDir: string): Settings {
-    const stored = settingsPatchSchema.omit({ s3_secret_access_key: true }).safeParse(this.store.readSettings());
-    return {
-      ...DEFAULT_SETTINGS,
-      download_dir: defaultDownloadDir,
-      ...(stored.success ? stored.data : {}),
-      ...this.override,
-      s3_secret_access_key_set: this.secrets.get('s3_secret_access_key') !== null,
-    };
+  // ---- records ------------------------------------------------------------------------------
+
+  private download(id: string): DownloadRuntime {
+    const download = this.downloads.get(id);
+    if (!download) throw new ApiRequestError('NOT_FOUND', `No download with id ${id}`);
+    return download;
   }
 
-  /** What an add request downloads, and the name it suggests before any server answers. */
-  private resolveSource(input: ParsedAddRequest): { source: DownloadSource; name: string | null } {
-    if ('url' in input) {
-      const source = sourceFromUrl(input.url);
-      return { source, name: source.kind === 'http' ? filenameFromUrl(source.url) : lastSegment(source.key) };
-    }
-    if ('s3' in input) return { source: { kind: 's3', ...input.s3 }, name: lastSegment(input.s3.key) };
-    const catalog = this.settings.catalog;
-    if (catalog === null) {
-      throw new ApiRequestError('INVALID_ARGUMENT', 'No content catalog is configured: set "catalog" in the settings first');
-    }
-    if (!catalog.qualities.includes(input.quality)) {
-      throw new ApiRequestError(
-        'INVALID_ARGUMENT',
-        `quality must be one of ${catalog.qualities.join(', ')}, not "${input.quality}"`,
-      );
-    }
-    const fill = (template: string) =>
-      template.replaceAll('{content_id}', input.content_id).replaceAll('{quality}', input.quality);
-    return {
-      source: { kind: 's3', bucket: catalog.bucket, key: fill(catalog.key_template) },
-      name: fill(catalog.filename_template),
-    };
+  private setStatus(download: DownloadRuntime, status: DownloadStatus): void {
+    if (status !== 'retrying') download.cancelRetry();
+    this.update(download, { status, next_retry_at: null });
   }
 
-  private snapshot(id: string): DownloadSnapshot {
-    const record = this.records.get(id)!;
-    const task = this.running.get(id);
-    const now = this.clock.now();
-    return toSnapshot(
-      record,
-      task ? { bytes: task.bytes, speed: task.speed.bytesPerSecond(now), connections: task.connections } : null,
-      now,
-      this.waitingForNetwork.has(id),
-    );
+  private update(download: DownloadRuntime, patch: DownloadPatch): void {
+    const full = { ...patch, updated_at: this.clock.now() };
+    this.store.transaction(() => {
+      this.store.updateDownload(download.id, full);
+      // Starting again from 0 (cancel, a changed file, a bad checksum) forgets any byte ranges too.
+      if (patch.downloaded_bytes === 0) this.store.replaceSegments(download.id, []);
+    });
+    download.record = { ...download.record, ...full };
+    this.batcher.mark(download.id);
+  }
+
+  private snapshot(download: DownloadRuntime): DownloadSnapshot {
+    return toSnapshot(download.record, download.progress(), this.clock.now(), download.waitingForNetwork);
   }
 
   private emit(ids: string[]): void {
-    const snapshots = ids.filter((id) => this.records.has(id)).map((id) => this.snapshot(id));
+    const snapshots = ids.flatMap((id) => {
+      const download = this.downloads.get(id);
+      return download ? [this.snapshot(download)] : [];
+    });
     const removed = ids.filter((id) => this.removed.delete(id));
     for (const listener of this.listeners) listener({ snapshots, removed });
   }

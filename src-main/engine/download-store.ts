@@ -27,6 +27,11 @@ export interface DownloadRecord {
   completed_at: number | null;
   /** Bytes per second for this download alone, or null (the global limit still applies). */
   speed_limit: number | null;
+  /**
+   * Its server was caught mishandling byte ranges (ARCHITECTURE.md §5): it is fetched over one
+   * connection from then on, across restarts of the app.
+   */
+  one_connection: boolean;
 }
 
 export type DownloadPatch = Partial<Omit<DownloadRecord, 'id' | 'created_at'>>;

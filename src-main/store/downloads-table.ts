@@ -24,13 +24,14 @@ interface DownloadRow {
   updated_at: number;
   completed_at: number | null;
   speed_limit: number | null;
+  one_connection: number;
 }
 
 const COLUMNS = [
   'id', 'source', 'filename', 'filename_from_user', 'dest_dir', 'status', 'total_bytes',
   'downloaded_bytes', 'failed_count', 'max_attempts', 'next_retry_at', 'error_code',
   'error_message', 'notice', 'etag', 'last_modified', 'expected_sha256', 'created_at',
-  'updated_at', 'completed_at', 'speed_limit',
+  'updated_at', 'completed_at', 'speed_limit', 'one_connection',
 ] as const satisfies readonly (keyof DownloadRow)[];
 const UPDATABLE = new Set<string>(COLUMNS.filter((c) => c !== 'id' && c !== 'created_at'));
 
@@ -39,6 +40,7 @@ function rowToDownload(row: DownloadRow): DownloadRecord {
     ...row,
     source: JSON.parse(row.source) as DownloadSource,
     filename_from_user: row.filename_from_user === 1,
+    one_connection: row.one_connection === 1,
     status: row.status as DownloadStatus,
   };
 }
@@ -48,7 +50,7 @@ function toColumns(values: DownloadPatch): Record<string, unknown> {
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
     if (key === 'source') out[key] = JSON.stringify(value);
-    else if (key === 'filename_from_user') out[key] = value ? 1 : 0;
+    else if (key === 'filename_from_user' || key === 'one_connection') out[key] = value ? 1 : 0;
     else out[key] = value;
   }
   return out;

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { formatBytes, formatDuration } from '../../src-main/contract/format.js';
+import { type DownloadAction, offers } from '../../src-main/contract/transitions.js';
 import { useApi } from '../api/api-context.js';
 import { useAction } from '../hooks/use-action.js';
 import { sourceLabel, useDownloads } from '../state/downloads-store.js';
@@ -32,7 +33,7 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
   if (s === undefined) return null;
   const { status } = s;
   const attemptShown = s.failed_count > 0 || status === 'retrying' || status === 'failed';
-  const canPause = status === 'queued' || status === 'downloading' || status === 'retrying';
+  const offered = (action: DownloadAction) => offers(status, action);
   return (
     <div
       role="listitem"
@@ -76,20 +77,18 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
         </div>
       )}
       <div className="row__actions">
-        {canPause && <button onClick={() => run(() => api.pause(id))}>Pause</button>}
-        {status === 'paused' && <button onClick={() => run(() => api.resume(id))}>Resume</button>}
-        {(status === 'failed' || status === 'cancelled') && <button onClick={() => run(() => api.restart(id))}>Restart</button>}
-        {(status === 'paused' || status === 'failed') && (
-          <button onClick={() => openDialog({ kind: 'change-link', id })}>Change link</button>
-        )}
-        {status !== 'completed' && status !== 'cancelled' && <button onClick={() => run(() => api.cancel(id))}>Cancel</button>}
+        {offered('pause') && <button onClick={() => run(() => api.pause(id))}>Pause</button>}
+        {offered('resume') && <button onClick={() => run(() => api.resume(id))}>Resume</button>}
+        {offered('restart') && <button onClick={() => run(() => api.restart(id))}>Restart</button>}
+        {offered('changeSource') && <button onClick={() => openDialog({ kind: 'change-link', id })}>Change link</button>}
+        {offered('cancel') && <button onClick={() => run(() => api.cancel(id))}>Cancel</button>}
         {status === 'completed' && api.desktop !== null && (
           <>
             <button onClick={() => run(() => api.desktop!.openFile(id))}>Open</button>
             <button onClick={() => run(() => api.desktop!.showInFolder(id))}>Show in folder</button>
           </>
         )}
-        <button onClick={() => openDialog({ kind: 'remove', id })}>Remove</button>
+        {offered('remove') && <button onClick={() => openDialog({ kind: 'remove', id })}>Remove</button>}
         <button onClick={() => showDetails(id)}>Details</button>
       </div>
     </div>

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { DownloadsChange } from '../../src-main/contract/api.js';
-import type { DownloadSnapshot, DownloadStatus } from '../../src-main/contract/downloads.js';
+import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import type { Settings } from '../../src-main/contract/settings.js';
+import { isFinished } from '../../src-main/contract/transitions.js';
 
 export type Filter = 'all' | 'active' | 'completed' | 'failed';
 export type DialogState =
@@ -72,14 +73,13 @@ export const useDownloads = create<DownloadsState>()((set) => ({
   setNotice: (notice) => set({ notice }),
 }));
 
-const ACTIVE: readonly DownloadStatus[] = ['queued', 'downloading', 'retrying', 'paused'];
-
 export function matchesFilter(snapshot: DownloadSnapshot, filter: Filter): boolean {
   switch (filter) {
     case 'all':
       return true;
     case 'active':
-      return ACTIVE.includes(snapshot.status);
+      // Not only what the scheduler owns: a paused download is still to be finished.
+      return !isFinished(snapshot.status);
     case 'completed':
       return snapshot.status === 'completed';
     case 'failed':

@@ -58,6 +58,7 @@ function record(id: string): DownloadRecord {
     updated_at: 1_700_000_000_000,
     completed_at: 1_700_000_000_000,
     speed_limit: null,
+    one_connection: false,
   };
 }
 

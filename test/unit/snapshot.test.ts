@@ -32,6 +32,7 @@ function record(overrides: Partial<DownloadRecord> = {}): DownloadRecord {
     updated_at: NOW - 1000,
     completed_at: null,
     speed_limit: null,
+    one_connection: false,
     ...overrides,
   };
 }

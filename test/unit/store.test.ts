@@ -38,6 +38,7 @@ function record(overrides: Partial<DownloadRecord> = {}): DownloadRecord {
     updated_at: 1_700_000_000_000,
     completed_at: null,
     speed_limit: null,
+    one_connection: false,
     ...overrides,
   };
 }

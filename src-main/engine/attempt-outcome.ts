@@ -1,0 +1,72 @@
+import { OneConnectionRestart } from './attempt.js';
+import { DownloadError, permanentError } from './download-error.js';
+import type { StopReason } from './download-runtime.js';
+import type { AttemptEnd, DownloadPatch, DownloadRecord } from './download-store.js';
+import { decideAfterFailure, type RetryPolicy } from './retry-policy.js';
+
+/**
+ * How an attempt that did not complete is recorded (ARCHITECTURE.md §3 "What an attempt is"):
+ * the attempt row's end and the download's next state. Pure, so each rule is a test.
+ */
+export interface Outcome {
+  end: AttemptEnd;
+  patch: DownloadPatch;
+  /** The download now waits for `patch.next_retry_at`. */
+  retry: boolean;
+}
+
+const STOPPED: Record<Exclude<StopReason, 'remove'>, { words: string; status: 'paused' | 'cancelled' | 'queued' }> = {
+  pause: { words: 'Paused', status: 'paused' },
+  cancel: { words: 'Cancelled', status: 'cancelled' },
+  // Stopped by a shutdown: queued, so the next start resumes it.
+  shutdown: { words: 'Stopped at shutdown', status: 'queued' },
+};
+
+/** The user (or the engine's shutdown) stopped it: not a failure, no attempt spent. */
+export function stoppedOutcome(record: DownloadRecord, reason: Exclude<StopReason, 'remove'>, now: number): Outcome {
+  const { words, status } = STOPPED[reason];
+  return {
+    end: { ended_at: now, offset_to: record.downloaded_bytes, error_code: null, error_message: words },
+    // A cancelled download keeps no bytes: its partial is deleted next.
+    patch: { status, next_retry_at: null, ...(status === 'cancelled' ? { downloaded_bytes: 0 } : {}) },
+    retry: false,
+  };
+}
+
+/**
+ * The attempt threw. A server that mishandles ranges costs no attempt: it starts again at once
+ * over one connection. Anything else is a failed attempt, retried while the policy allows.
+ */
+export function failedOutcome(record: DownloadRecord, thrown: unknown, policy: RetryPolicy, now: number): Outcome {
+  if (thrown instanceof OneConnectionRestart) {
+    return {
+      end: { ended_at: now, offset_to: 0, error_code: null, error_message: thrown.message },
+      patch: { status: 'queued', next_retry_at: null, notice: thrown.message, one_connection: true },
+      retry: false,
+    };
+  }
+  const error =
+    thrown instanceof DownloadError
+      ? thrown
+      : permanentError('INTERNAL_ERROR', `Internal error: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+  const decision = decideAfterFailure(error, record.failed_count + 1, policy);
+  const end = { ended_at: now, offset_to: record.downloaded_bytes, error_code: error.code, error_message: error.message };
+  if (decision.action === 'retry') {
+    return {
+      end,
+      patch: {
+        status: 'retrying',
+        failed_count: record.failed_count + 1,
+        next_retry_at: now + decision.delayMs,
+        error_code: error.code,
+        error_message: error.message,
+      },
+      retry: true,
+    };
+  }
+  return {
+    end,
+    patch: { status: 'failed', failed_count: decision.failedCount, next_retry_at: null, error_code: error.code, error_message: decision.message },
+    retry: false,
+  };
+}

@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import type * as z from 'zod';
+import { type ParsedSettingsPatch, settingsPatchSchema } from '../contract/schemas.js';
+import { DEFAULT_SETTINGS, type Settings } from '../contract/settings.js';
+import type { DownloadStore } from './download-store.js';
+import type { SecretStore } from './secret-store.js';
+
+/** The settings table holds everything but the secret, which lives in the secret store. */
+const storedSettingsSchema = settingsPatchSchema.omit({ s3_secret_access_key: true });
+const FIELDS: Readonly<Record<string, z.ZodType>> = storedSettingsSchema.shape;
+
+export interface EngineSettingsOptions {
+  store: Pick<DownloadStore, 'readSettings' | 'writeSettings'>;
+  secrets: SecretStore;
+  /** Used until the user chooses a download folder. */
+  defaultDownloadDir: string;
+  /** Settings for this process only (CLI flags): applied over the stored ones, never saved. */
+  override?: Partial<Settings>;
+}
+
+/**
+ * The engine's settings: read from the store at start-up, changed through updateSettings, and
+ * announced to whoever must follow them (S3 clients, the global speed limit, the queue).
+ */
+export class EngineSettings {
+  private readonly store: EngineSettingsOptions['store'];
+  private readonly secrets: SecretStore;
+  private readonly listeners = new Set<(settings: Settings) => void>();
+  private settings: Settings;
+
+  constructor(options: EngineSettingsOptions) {
+    this.store = options.store;
+    this.secrets = options.secrets;
+    this.settings = {
+      ...DEFAULT_SETTINGS,
+      download_dir: options.defaultDownloadDir,
+      ...readStoredSettings(this.store.readSettings()),
+      ...options.override,
+      s3_secret_access_key_set: this.secretIsSet(),
+    };
+  }
+
+  get current(): Settings {
+    return this.settings;
+  }
+
+  /**
+   * Saves a patch (validated at the API's edge): the secret to the secret store, the rest to
+   * the store. Only the patched keys are written, so stored keys this version could not read
+   * stay as they are. Settings are replaced, never changed in place, so a new object means new
+   * settings to whoever holds the old one.
+   */
+  update(patch: ParsedSettingsPatch): Settings {
+    const { s3_secret_access_key: secret, ...values } = patch;
+    if (values.download_dir !== undefined) values.download_dir = resolve(values.download_dir);
+    if (secret !== undefined) this.secrets.set('s3_secret_access_key', secret);
+    this.store.writeSettings(values);
+    this.settings = { ...this.settings, ...values, s3_secret_access_key_set: this.secretIsSet() };
+    for (const listener of this.listeners) listener(this.settings);
+    return this.settings;
+  }
+
+  /** Called after every update with the new settings; returns the unsubscribe. */
+  onChange(listener: (settings: Settings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private secretIsSet(): boolean {
+    return this.secrets.get('s3_secret_access_key') !== null;
+  }
+}
+
+/**
+ * The stored settings this version can use, each checked on its own: a key from a newer
+ * version, or one value out of range, must not cost the user every other setting. Each one
+ * skipped gets one warning naming it and why, never its value (it may be a credential). Skipped
+ * keys stay in the database: a newer version may own them.
+ */
+function readStoredSettings(stored: Record<string, unknown>): Partial<Settings> {
+  const usable: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(stored)) {
+    const field = Object.hasOwn(FIELDS, key) ? FIELDS[key] : undefined;
+    if (field === undefined) {
+      warnSkipped(key, key === 's3_secret_access_key' ? 'a secret belongs in the secret store' : 'this version does not know it');
+      continue;
+    }
+    const result = field.safeParse(value);
+    if (result.success) usable[key] = value;
+    else warnSkipped(key, describeIssue(result.error));
+  }
+  // Every key passed its own check and no check spans keys, so this parse cannot fail; it types the result.
+  return storedSettingsSchema.parse(usable);
+}
+
+/** Zod's message and where in the value it applies: words about the value's shape, not the value. */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid value';
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
+
+function warnSkipped(key: string, why: string): void {
+  console.warn(`steadfast: ignoring the stored setting "${key}": ${why}. It is left in the database as it is.`);
+}
