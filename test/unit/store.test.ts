@@ -12,6 +12,7 @@ import { MIGRATIONS } from '../../src-main/store/migrations/index.js';
 import type { Migration } from '../../src-main/store/migrations/migration.js';
 import * as settingsTable from '../../src-main/store/settings-table.js';
 import { SqliteStore } from '../../src-main/store/sqlite-store.js';
+import { prepared } from '../../src-main/store/statements.js';
 
 const LATEST = MIGRATIONS.at(-1)!.version;
 
@@ -508,6 +509,40 @@ describe('SqliteStore', () => {
       }),
     ).toThrow('abort');
     expect(store.listDownloads()).toEqual([record({ id: 'kept' })]);
+  });
+});
+
+describe('prepared statements', () => {
+  it('are compiled once per connection and SQL text, each connection its own', () => {
+    const a = track(openDatabase(':memory:'));
+    const b = track(openDatabase(':memory:'));
+    const sql = 'SELECT COUNT(*) AS n FROM downloads';
+    expect(prepared(a, sql)).toBe(prepared(a, sql));
+    expect(prepared(b, sql)).not.toBe(prepared(a, sql));
+    expect(prepared(a, 'SELECT 1 AS n')).not.toBe(prepared(a, sql));
+  });
+
+  it('updates with different column sets each use their own statement, before and after a failure', () => {
+    const db = track(openDatabase(':memory:'));
+    downloadsTable.insertDownload(db, record());
+    for (let i = 1; i <= 3; i++) {
+      downloadsTable.updateDownload(db, 'd1', { downloaded_bytes: i, updated_at: i });
+      downloadsTable.updateDownload(db, 'd1', { status: 'paused', next_retry_at: null });
+      downloadsTable.updateDownload(db, 'd1', { updated_at: i * 10, downloaded_bytes: i * 2 });
+      expect(() => downloadsTable.updateDownload(db, 'nope', { downloaded_bytes: i, updated_at: i })).toThrow();
+      expect(() => downloadsTable.insertDownload(db, record())).toThrow(/UNIQUE/);
+    }
+    expect(downloadsTable.getDownload(db, 'd1')).toEqual(record({ status: 'paused', downloaded_bytes: 6, updated_at: 30 }));
+  });
+
+  it('keep working on a connection re-opened on the same file', () => {
+    const file = path.join(dir, 'steadfast.db');
+    const first = openDatabase(file);
+    downloadsTable.insertDownload(first, record());
+    first.close();
+    const second = track(openDatabase(file));
+    downloadsTable.updateDownload(second, 'd1', { status: 'paused' });
+    expect(downloadsTable.listDownloads(second).map((r) => r.status)).toEqual(['paused']);
   });
 });
 
