@@ -611,9 +611,8 @@ export class DownloadManager implements DownloadsApi {
 
   private update(id: string, patch: DownloadPatch): void {
     const full = { ...patch, updated_at: this.clock.now() };
-    this.store.updateDownload(id, full);
     // Starting again from 0 (cancel, a changed file, a bad checksum) forgets any byte ranges too.
-    if (patch.downloaded_bytes === 0) this.store.replaceSegments(id, []);
+    this.store.saveDownload(id, full, patch.downloaded_bytes === 0 ? [] : undefined);
     this.records.set(id, { ...this.records.get(id)!, ...full });
     this.batcher.mark(id);
   }

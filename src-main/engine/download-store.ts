@@ -51,6 +51,11 @@ export interface DownloadStore {
   listDownloads(): DownloadRecord[];
   insertDownload(record: DownloadRecord): void;
   updateDownload(id: string, patch: DownloadPatch): void;
+  /**
+   * The patch and, when `segments` is given, the download's whole list of byte ranges, written
+   * together or not at all: after a crash the durable offset and the ranges still agree.
+   */
+  saveDownload(id: string, patch: DownloadPatch, segments?: readonly Segment[]): void;
   deleteDownload(id: string): void;
   startAttempt(attempt: Omit<AttemptRow, 'id' | 'ended_at' | 'offset_to' | 'error_code' | 'error_message'>): number;
   endAttempt(attemptId: number, end: AttemptEnd): void;

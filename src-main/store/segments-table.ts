@@ -8,7 +8,9 @@ export function listSegments(db: Db, downloadId: string): Segment[] {
 
 /** All of a download's ranges at once: a split changes two rows, and both must land together. */
 export function replaceSegments(db: Db, downloadId: string, segments: readonly Segment[]): void {
-  prepared(db, 'DELETE FROM segments WHERE download_id = ?').run(downloadId);
   const insert = prepared(db, 'INSERT INTO segments (download_id, start, "end", done) VALUES (?, ?, ?, ?)');
-  for (const s of segments) insert.run(downloadId, s.start, s.end, s.done);
+  db.transaction(() => {
+    prepared(db, 'DELETE FROM segments WHERE download_id = ?').run(downloadId);
+    for (const s of segments) insert.run(downloadId, s.start, s.end, s.done);
+  })();
 }
