@@ -1,33 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ApiRequestError } from '../contract/api-error.js';
 import type { DownloadsChange } from '../contract/api.js';
-import type { AttemptRecord, DownloadSnapshot, DownloadSource, DownloadStatus } from '../contract/downloads.js';
+import type { AttemptRecord, DownloadSnapshot, DownloadStatus } from '../contract/downloads.js';
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
 import type { ParsedAddRequest, ParsedSettingsPatch } from '../contract/schemas.js';
 import type { Settings } from '../contract/settings.js';
 import { requireAllowed } from '../contract/transitions.js';
-import { partialPath, type ResponseFacts, runAttempt } from './attempt.js';
-import { failedOutcome, type Outcome, stoppedOutcome } from './attempt-outcome.js';
-import type { ByteSource } from './byte-source.js';
-import { ChangeBatcher } from './change-batcher.js';
+import { partialPath } from './attempt.js';
+import { AttemptLauncher, type SourceFactory } from './attempt-launcher.js';
+import { stoppedOutcome } from './attempt-outcome.js';
 import { type Clock, systemClock } from './clock.js';
-import { DownloadRuntime, type LiveAttempt } from './download-runtime.js';
-import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-store.js';
+import { DownloadRegistry } from './download-registry.js';
+import type { DownloadRuntime } from './download-runtime.js';
+import { type DownloadStore, newDownloadRecord } from './download-store.js';
 import { EngineSettings } from './engine-settings.js';
 import { sanitizeFilename } from './file-names.js';
 import { FileNaming } from './file-naming.js';
-import type { RetryPolicy } from './retry-policy.js';
-import { restartNotice } from './resume-rules.js';
 import { MemorySecretStore, type SecretStore } from './secret-store.js';
-import { durableBytes, type Segment, segmentRows } from './segments.js';
-import { toAttemptRecord, toSnapshot } from './snapshot.js';
+import { toAttemptRecord } from './snapshot.js';
 import { resolveSource, sourceFromUrl } from './source-resolution.js';
 import { TokenBucket } from './token-bucket.js';
 
-/** Makes the transport for a source, with the settings of the moment (credentials, endpoints). */
-export type SourceFactory = (source: DownloadSource, settings: Settings) => ByteSource;
+export type { SourceFactory } from './attempt-launcher.js';
 
 export interface ManagerOptions {
   store: DownloadStore;
@@ -56,15 +51,10 @@ export interface ManagerOptions {
 export class DownloadManager {
   private readonly store: DownloadStore;
   private readonly clock: Clock;
-  private readonly createSource: SourceFactory;
-  private readonly downloads = new Map<string, DownloadRuntime>();
-  private readonly listeners = new Set<(change: DownloadsChange) => void>();
-  private readonly removed = new Set<string>();
-  private readonly batcher: ChangeBatcher;
+  private readonly downloads: DownloadRegistry;
   private readonly settings: EngineSettings;
   private readonly naming: FileNaming;
-  /** The global speed limit, shared by every running download. */
-  private readonly globalLimit: TokenBucket;
+  private readonly launcher: AttemptLauncher;
   private started = false;
   private online = true;
   private only: ReadonlySet<string> | null = null;
@@ -72,23 +62,32 @@ export class DownloadManager {
   constructor(options: ManagerOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
-    this.createSource = options.createSource;
     this.settings = new EngineSettings({
       store: this.store,
       secrets: options.secrets ?? new MemorySecretStore(),
       defaultDownloadDir: options.defaultDownloadDir,
       override: options.settingsOverride,
     });
-    this.globalLimit = new TokenBucket(this.settings.current.speed_limit, () => this.clock.now());
+    const globalLimit = new TokenBucket(this.settings.current.speed_limit, () => this.clock.now());
     this.settings.onChange((settings) => {
-      this.globalLimit.setRate(settings.speed_limit);
+      globalLimit.setRate(settings.speed_limit);
       this.pump();
     });
-    this.naming = new FileNaming(() => [...this.downloads.values()].map((d) => d.record));
-    this.batcher = new ChangeBatcher((ids) => this.emit(ids), this.clock, options.changeIntervalMs);
-    for (const record of this.store.listDownloads()) this.downloads.set(record.id, new DownloadRuntime(record, this.clock));
+    this.downloads = new DownloadRegistry(this.store, this.clock, options.changeIntervalMs);
+    this.naming = new FileNaming(() => this.downloads.records());
+    this.launcher = new AttemptLauncher({
+      store: this.store,
+      registry: this.downloads,
+      naming: this.naming,
+      clock: this.clock,
+      createSource: options.createSource,
+      settings: () => this.settings.current,
+      globalLimit,
+      onRetry: (download) => this.timeRetry(download),
+      onSettled: () => this.pump(),
+    });
     // An attempt cut off by a crash resumes from its durable offset.
-    for (const download of this.downloads.values()) if (download.record.status === 'downloading') this.setStatus(download, 'queued');
+    for (const download of this.downloads.all()) if (download.record.status === 'downloading') this.setStatus(download, 'queued');
   }
 
   /**
@@ -98,7 +97,7 @@ export class DownloadManager {
   start(options: { only?: readonly string[] } = {}): void {
     this.started = true;
     this.only = options.only ? new Set(options.only) : null;
-    for (const download of this.downloads.values()) {
+    for (const download of this.downloads.all()) {
       if (download.record.status === 'retrying' && this.schedulable(download)) this.timeRetry(download);
     }
     this.pump();
@@ -107,15 +106,15 @@ export class DownloadManager {
   /** Stops every attempt with its bytes checkpointed; they resume at the next start. */
   async shutdown(): Promise<void> {
     this.started = false;
-    for (const download of this.downloads.values()) download.cancelRetry();
-    await Promise.all([...this.downloads.values()].map((download) => download.stop('shutdown')));
-    this.batcher.flushNow();
+    for (const download of this.downloads.all()) download.cancelRetry();
+    await Promise.all([...this.downloads.all()].map((download) => download.stop('shutdown')));
+    this.downloads.flush();
   }
 
   // ---- the API -----------------------------------------------------------------------------
 
   async list(): Promise<DownloadSnapshot[]> {
-    return [...this.downloads.values()].map((download) => this.snapshot(download));
+    return [...this.downloads.all()].map((download) => this.snapshot(download));
   }
 
   async get(id: string): Promise<DownloadSnapshot> {
@@ -130,39 +129,22 @@ export class DownloadManager {
     const { source, name } = resolveSource(input, this.settings.current.catalog);
     const destDir = resolve(input.dest_dir ?? this.settings.current.download_dir);
     const wanted = sanitizeFilename(input.filename ?? name ?? '');
-    const download = await this.naming.claim({ destDir, wanted, self: null }, (filename) => {
-      const now = this.clock.now();
-      const record: DownloadRecord = {
-        id: randomUUID(),
-        source,
-        filename,
-        // A name the user or the catalog chose is kept over whatever the server suggests.
-        filename_from_user: input.filename !== undefined || 'content_id' in input,
-        dest_dir: destDir,
-        status: 'queued',
-        total_bytes: null,
-        downloaded_bytes: 0,
-        failed_count: 0,
-        max_attempts: this.settings.current.max_attempts,
-        next_retry_at: null,
-        error_code: null,
-        error_message: null,
-        notice: null,
-        etag: null,
-        last_modified: null,
-        expected_sha256: input.sha256 ?? null,
-        created_at: now,
-        updated_at: now,
-        completed_at: null,
-        speed_limit: input.speed_limit ?? null,
-        one_connection: false,
-      };
-      this.store.insertDownload(record);
-      const created = new DownloadRuntime(record, this.clock);
-      this.downloads.set(record.id, created);
-      return created;
-    });
-    this.batcher.mark(download.id);
+    const download = await this.naming.claim({ destDir, wanted, self: null }, (filename) =>
+      this.downloads.insert(
+        newDownloadRecord({
+          id: randomUUID(),
+          source,
+          filename,
+          // A name the user or the catalog chose is kept over whatever the server suggests.
+          filenameFromUser: input.filename !== undefined || 'content_id' in input,
+          destDir,
+          maxAttempts: this.settings.current.max_attempts,
+          sha256: input.sha256 ?? null,
+          speedLimit: input.speed_limit ?? null,
+          now: this.clock.now(),
+        }),
+      ),
+    );
     this.pump();
     return this.snapshot(download);
   }
@@ -190,14 +172,14 @@ export class DownloadManager {
     const download = this.download(id);
     if (requireAllowed(download.record.status, 'cancel') === 'no-op') return this.snapshot(download);
     if (download.attempt !== null) await download.stop('cancel');
-    else await this.settle(download, stoppedOutcome(download.record, 'cancel', this.clock.now()), null);
+    else await this.launcher.settle(download, stoppedOutcome(download.record, 'cancel', this.clock.now()), null);
     return this.snapshot(download);
   }
 
   async restart(id: string): Promise<DownloadSnapshot> {
     const download = this.download(id);
     requireAllowed(download.record.status, 'restart');
-    this.update(download, {
+    this.downloads.update(download, {
       // Bytes that failed their checksum are no partial worth resuming.
       ...(download.record.error_code === 'CHECKSUM_MISMATCH' ? { downloaded_bytes: 0 } : {}),
       status: 'queued',
@@ -219,7 +201,7 @@ export class DownloadManager {
     // Without a validator nothing proves the new link serves the same file, so the partial
     // cannot be trusted; with one, the next attempt's If-Range and size checks decide.
     const restart = record.etag === null && record.last_modified === null && record.downloaded_bytes > 0;
-    this.update(download, {
+    this.downloads.update(download, {
       source: sourceFromUrl(url),
       // Another server may serve ranges properly.
       one_connection: false,
@@ -237,7 +219,7 @@ export class DownloadManager {
   async setSpeedLimit(id: string, limit: number | null): Promise<DownloadSnapshot> {
     const download = this.download(id);
     requireAllowed(download.record.status, 'setSpeedLimit');
-    this.update(download, { speed_limit: limit });
+    this.downloads.update(download, { speed_limit: limit });
     download.setSpeedLimit(limit);
     return this.snapshot(download);
   }
@@ -248,15 +230,12 @@ export class DownloadManager {
     await download.stop('remove');
     download.cancelRetry();
     const { record } = download;
-    this.store.deleteDownload(id);
-    this.downloads.delete(id);
+    this.downloads.delete(download);
     if (record.status === 'completed') {
       if (options.delete_file === true) await rm(join(record.dest_dir, record.filename), { force: true });
     } else {
       await rm(partialPath(record.dest_dir, record.filename), { force: true });
     }
-    this.removed.add(id);
-    this.batcher.mark(id);
     this.pump();
   }
 
@@ -270,8 +249,7 @@ export class DownloadManager {
   }
 
   onChanged(listener: (change: DownloadsChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.downloads.onChanged(listener);
   }
 
   async attempts(id: string): Promise<AttemptRecord[]> {
@@ -287,7 +265,7 @@ export class DownloadManager {
     if (this.online === online) return;
     this.online = online;
     if (!online) return;
-    for (const download of this.downloads.values()) {
+    for (const download of this.downloads.all()) {
       if (download.waitingForNetwork && download.record.status === 'retrying') this.setStatus(download, 'queued');
     }
     this.pump();
@@ -301,170 +279,24 @@ export class DownloadManager {
 
   private pump(): void {
     if (!this.started) return;
-    let running = [...this.downloads.values()].filter((d) => d.attempt !== null).length;
-    for (const download of this.downloads.values()) {
+    let running = [...this.downloads.all()].filter((d) => d.attempt !== null).length;
+    for (const download of this.downloads.all()) {
       if (running >= this.settings.current.max_concurrent) return;
       if (download.record.status === 'queued' && download.attempt === null && this.schedulable(download)) {
-        this.launch(download);
+        this.launcher.launch(download);
         running += 1;
       }
     }
   }
 
-  private launch(download: DownloadRuntime): void {
-    const live = download.beginAttempt();
-    const { record } = download;
-    const attemptId = this.store.transaction(() => {
-      this.update(download, { status: 'downloading', next_retry_at: null });
-      return this.store.startAttempt({
-        download_id: record.id,
-        number: Math.min(record.failed_count + 1, record.max_attempts),
-        started_at: this.clock.now(),
-        offset_from: record.downloaded_bytes,
-      });
-    });
-    const settings = this.settings.current;
-    live.done = runAttempt({
-      record: download.record,
-      source: this.createSource(record.source, settings),
-      stallTimeoutMs: settings.stall_timeout_seconds * 1000,
-      signal: live.abort.signal,
-      now: () => this.clock.now(),
-      onResponse: (facts) => this.recordResponse(download, facts),
-      onBytes: (position, chunk) => {
-        download.addBytes(position, chunk);
-        this.batcher.mark(download.id);
-      },
-      connections: record.one_connection ? 1 : settings.connections,
-      onConnections: (count) => {
-        live.connections = count;
-        this.batcher.mark(download.id);
-      },
-      segments: this.store.listSegments(record.id),
-      onSegments: (segments) => this.saveSegments(download, segments),
-      throttle: async (bytes, signal) => {
-        await this.globalLimit.take(bytes, signal);
-        await live.limit.take(bytes, signal);
-      },
-      finalName: (filename) =>
-        this.naming.claim({ destDir: record.dest_dir, wanted: filename, self: download.record, final: true }, (name) => name),
-    })
-      .then(
-        (result) => this.succeeded(download, attemptId, result),
-        (error: unknown) => this.attemptEnded(download, live, attemptId, error),
-      )
-      .catch((error: unknown) => this.bookkeepingFailed(download, error))
-      .finally(() => {
-        download.endAttempt();
-        this.pump();
-      });
-  }
-
-  private async recordResponse(download: DownloadRuntime, facts: ResponseFacts): Promise<string> {
-    const { record } = download;
-    let filename = record.filename;
-    // Like a browser, a fresh download takes the server's name unless the user chose one.
-    if (facts.start === 0 && record.downloaded_bytes === 0 && !record.filename_from_user && facts.suggestedName) {
-      const wanted = sanitizeFilename(facts.suggestedName);
-      filename = await this.naming.claim({ destDir: record.dest_dir, wanted, self: record }, (name) => {
-        this.update(download, { filename: name });
-        return name;
-      });
-      // Nothing durable is in the old partial (downloaded_bytes is 0): do not leave it behind.
-      if (filename !== record.filename) await rm(partialPath(record.dest_dir, record.filename), { force: true });
-    }
-    this.update(download, {
-      total_bytes: facts.total,
-      etag: facts.validator.etag,
-      last_modified: facts.validator.lastModified,
-      downloaded_bytes: facts.start,
-      ...(facts.restart !== null ? { notice: restartNotice(facts.restart) } : {}),
-      // A server caught ignoring a range is asked for one range at a time from now on.
-      ...(facts.restart === 'RANGES_IGNORED' ? { one_connection: true } : {}),
-    });
-    if (download.attempt) download.attempt.bytes = facts.start;
-    return filename;
-  }
-
-  /** One checkpoint: the durable byte count and the ranges it comes from, in one transaction. */
-  private saveSegments(download: DownloadRuntime, segments: readonly Segment[]): void {
-    this.store.transaction(() => {
-      this.update(download, { downloaded_bytes: durableBytes(segments) });
-      this.store.replaceSegments(download.id, segmentRows(segments));
-    });
-  }
-
-  private succeeded(download: DownloadRuntime, attemptId: number, result: { filename: string; total: number }): void {
-    const now = this.clock.now();
-    this.store.transaction(() => {
-      this.store.endAttempt(attemptId, { ended_at: now, offset_to: result.total, error_code: null, error_message: null });
-      this.store.replaceSegments(download.id, []);
-      this.update(download, {
-        status: 'completed',
-        filename: result.filename,
-        total_bytes: result.total,
-        downloaded_bytes: result.total,
-        next_retry_at: null,
-        error_code: null,
-        error_message: null,
-        completed_at: now,
-      });
-    });
-  }
-
-  private async attemptEnded(download: DownloadRuntime, live: LiveAttempt, attemptId: number, thrown: unknown): Promise<void> {
-    if (live.stopReason === 'remove' || !this.downloads.has(download.id)) return;
-    const now = this.clock.now();
-    const outcome =
-      live.stopReason !== null
-        ? stoppedOutcome(download.record, live.stopReason, now)
-        : failedOutcome(download.record, thrown, this.retryPolicy(download.record), now);
-    await this.settle(download, outcome, attemptId);
-  }
-
-  /** Records an attempt's end and the download's next state; a cancelled download loses its partial. */
-  private async settle(download: DownloadRuntime, outcome: Outcome, attemptId: number | null): Promise<void> {
-    if (outcome.patch.status !== 'retrying') download.cancelRetry();
-    this.store.transaction(() => {
-      if (attemptId !== null) this.store.endAttempt(attemptId, outcome.end);
-      this.update(download, outcome.patch);
-    });
-    if (outcome.retry) this.timeRetry(download);
-    // The status first: while the file is deleted, no free slot may start this download again.
-    if (outcome.patch.status === 'cancelled') await rm(partialPath(download.record.dest_dir, download.record.filename), { force: true });
-  }
-
-  /**
-   * Recording an attempt's end failed (the database's disk is full, a file is locked): the
-   * download must not stay "downloading" with nothing running, so mark it failed, in memory at
-   * least, with the reason.
-   */
-  private bookkeepingFailed(download: DownloadRuntime, error: unknown): void {
-    if (!this.downloads.has(download.id)) return;
-    const message = `Could not record the download's state: ${error instanceof Error ? error.message : String(error)}`;
-    const patch: DownloadPatch = { status: 'failed', next_retry_at: null, error_code: 'INTERNAL_ERROR', error_message: message };
-    try {
-      this.update(download, patch);
-    } catch {
-      download.record = { ...download.record, ...patch };
-      this.batcher.mark(download.id);
-    }
-  }
-
-  /** The download's own attempt count (what its "Attempt n of m" shows); delays as set now. */
-  private retryPolicy(record: DownloadRecord): RetryPolicy {
-    const settings = this.settings.current;
-    return { maxAttempts: record.max_attempts, initialDelayMs: settings.initial_delay_seconds * 1000, backoff: settings.backoff };
-  }
-
   private timeRetry(download: DownloadRuntime): void {
     if (!this.started) return;
     download.timeRetry(download.record.next_retry_at ?? 0, () => {
-      if (download.record.status !== 'retrying' || !this.downloads.has(download.id)) return;
+      if (download.record.status !== 'retrying' || !this.downloads.has(download)) return;
       // With no network an attempt could only fail: wait for it instead of spending one.
       if (!this.online) {
         download.waitingForNetwork = true;
-        this.batcher.mark(download.id);
+        this.downloads.changed(download);
         return;
       }
       this.setStatus(download, 'queued');
@@ -475,37 +307,15 @@ export class DownloadManager {
   // ---- records ------------------------------------------------------------------------------
 
   private download(id: string): DownloadRuntime {
-    const download = this.downloads.get(id);
-    if (!download) throw new ApiRequestError('NOT_FOUND', `No download with id ${id}`);
-    return download;
+    return this.downloads.get(id);
   }
 
   private setStatus(download: DownloadRuntime, status: DownloadStatus): void {
     if (status !== 'retrying') download.cancelRetry();
-    this.update(download, { status, next_retry_at: null });
-  }
-
-  private update(download: DownloadRuntime, patch: DownloadPatch): void {
-    const full = { ...patch, updated_at: this.clock.now() };
-    this.store.transaction(() => {
-      this.store.updateDownload(download.id, full);
-      // Starting again from 0 (cancel, a changed file, a bad checksum) forgets any byte ranges too.
-      if (patch.downloaded_bytes === 0) this.store.replaceSegments(download.id, []);
-    });
-    download.record = { ...download.record, ...full };
-    this.batcher.mark(download.id);
+    this.downloads.update(download, { status, next_retry_at: null });
   }
 
   private snapshot(download: DownloadRuntime): DownloadSnapshot {
-    return toSnapshot(download.record, download.progress(), this.clock.now(), download.waitingForNetwork);
-  }
-
-  private emit(ids: string[]): void {
-    const snapshots = ids.flatMap((id) => {
-      const download = this.downloads.get(id);
-      return download ? [this.snapshot(download)] : [];
-    });
-    const removed = ids.filter((id) => this.removed.delete(id));
-    for (const listener of this.listeners) listener({ snapshots, removed });
+    return this.downloads.snapshot(download);
   }
 }

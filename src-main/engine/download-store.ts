@@ -34,6 +34,44 @@ export interface DownloadRecord {
   one_connection: boolean;
 }
 
+/** A new download as `add` creates it: queued, nothing known of the server yet. */
+export function newDownloadRecord(fields: {
+  id: string;
+  source: DownloadSource;
+  filename: string;
+  filenameFromUser: boolean;
+  destDir: string;
+  maxAttempts: number;
+  sha256: string | null;
+  speedLimit: number | null;
+  now: number;
+}): DownloadRecord {
+  return {
+    id: fields.id,
+    source: fields.source,
+    filename: fields.filename,
+    filename_from_user: fields.filenameFromUser,
+    dest_dir: fields.destDir,
+    status: 'queued',
+    total_bytes: null,
+    downloaded_bytes: 0,
+    failed_count: 0,
+    max_attempts: fields.maxAttempts,
+    next_retry_at: null,
+    error_code: null,
+    error_message: null,
+    notice: null,
+    etag: null,
+    last_modified: null,
+    expected_sha256: fields.sha256,
+    created_at: fields.now,
+    updated_at: fields.now,
+    completed_at: null,
+    speed_limit: fields.speedLimit,
+    one_connection: false,
+  };
+}
+
 export type DownloadPatch = Partial<Omit<DownloadRecord, 'id' | 'created_at'>>;
 
 export interface AttemptRow {
@@ -56,6 +94,11 @@ export interface DownloadStore {
   listDownloads(): DownloadRecord[];
   insertDownload(record: DownloadRecord): void;
   updateDownload(id: string, patch: DownloadPatch): void;
+  /**
+   * The patch and, when `segments` is given, the download's whole list of byte ranges, written
+   * together or not at all: after a crash the durable offset and the ranges still agree.
+   */
+  saveDownload(id: string, patch: DownloadPatch, segments?: readonly Segment[]): void;
   deleteDownload(id: string): void;
   startAttempt(attempt: Omit<AttemptRow, 'id' | 'ended_at' | 'offset_to' | 'error_code' | 'error_message'>): number;
   endAttempt(attemptId: number, end: AttemptEnd): void;

@@ -1,6 +1,7 @@
 import type { DownloadSource, DownloadStatus } from '../contract/downloads.js';
 import type { DownloadPatch, DownloadRecord } from '../engine/download-store.js';
 import type { Db } from './database.js';
+import { prepared } from './statements.js';
 
 interface DownloadRow {
   id: string;
@@ -34,6 +35,7 @@ const COLUMNS = [
   'updated_at', 'completed_at', 'speed_limit', 'one_connection',
 ] as const satisfies readonly (keyof DownloadRow)[];
 const UPDATABLE = new Set<string>(COLUMNS.filter((c) => c !== 'id' && c !== 'created_at'));
+const INSERT_DOWNLOAD = `INSERT INTO downloads (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`;
 
 function rowToDownload(row: DownloadRow): DownloadRecord {
   return {
@@ -57,20 +59,17 @@ function toColumns(values: DownloadPatch): Record<string, unknown> {
 }
 
 export function listDownloads(db: Db): DownloadRecord[] {
-  const rows = db.prepare('SELECT * FROM downloads ORDER BY created_at, rowid').all() as DownloadRow[];
+  const rows = prepared(db, 'SELECT * FROM downloads ORDER BY created_at, rowid').all() as DownloadRow[];
   return rows.map(rowToDownload);
 }
 
 export function getDownload(db: Db, id: string): DownloadRecord | undefined {
-  const row = db.prepare('SELECT * FROM downloads WHERE id = ?').get(id) as DownloadRow | undefined;
+  const row = prepared(db, 'SELECT * FROM downloads WHERE id = ?').get(id) as DownloadRow | undefined;
   return row && rowToDownload(row);
 }
 
 export function insertDownload(db: Db, record: DownloadRecord): void {
-  const values = toColumns(record);
-  db.prepare(
-    `INSERT INTO downloads (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
-  ).run(values);
+  prepared(db, INSERT_DOWNLOAD).run(toColumns(record));
 }
 
 export function updateDownload(db: Db, id: string, patch: DownloadPatch): void {
@@ -80,12 +79,14 @@ export function updateDownload(db: Db, id: string, patch: DownloadPatch): void {
     if (!UPDATABLE.has(key)) throw new Error(`downloads.${key} cannot be updated`);
   }
   if (keys.length === 0) return;
-  const result = db
-    .prepare(`UPDATE downloads SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`)
-    .run({ ...values, id });
+  // One cached statement per set of columns, so the SQL is built (cheap) but compiled once.
+  const result = prepared(db, `UPDATE downloads SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({
+    ...values,
+    id,
+  });
   if (result.changes !== 1) throw new Error(`Download ${id} does not exist`);
 }
 
 export function deleteDownload(db: Db, id: string): void {
-  db.prepare('DELETE FROM downloads WHERE id = ?').run(id);
+  prepared(db, 'DELETE FROM downloads WHERE id = ?').run(id);
 }

@@ -21,6 +21,14 @@ export class SqliteStore implements DownloadStore {
   listDownloads = () => downloads.listDownloads(this.db);
   insertDownload: DownloadStore['insertDownload'] = (record) => downloads.insertDownload(this.db, record);
   updateDownload: DownloadStore['updateDownload'] = (id, patch) => downloads.updateDownload(this.db, id, patch);
+  saveDownload: DownloadStore['saveDownload'] = (id, patch, list) => {
+    // One UPDATE is atomic by itself: a transaction is only needed (and paid for) with ranges.
+    if (list === undefined) return downloads.updateDownload(this.db, id, patch);
+    this.transaction(() => {
+      downloads.updateDownload(this.db, id, patch);
+      segments.replaceSegments(this.db, id, list);
+    });
+  };
   deleteDownload: DownloadStore['deleteDownload'] = (id) => downloads.deleteDownload(this.db, id);
   startAttempt: DownloadStore['startAttempt'] = (attempt) => attempts.startAttempt(this.db, attempt);
   endAttempt: DownloadStore['endAttempt'] = (id, end) => attempts.endAttempt(this.db, id, end);

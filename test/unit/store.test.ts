@@ -12,6 +12,7 @@ import { MIGRATIONS } from '../../src-main/store/migrations/index.js';
 import type { Migration } from '../../src-main/store/migrations/migration.js';
 import * as settingsTable from '../../src-main/store/settings-table.js';
 import { SqliteStore } from '../../src-main/store/sqlite-store.js';
+import { prepared } from '../../src-main/store/statements.js';
 
 const LATEST = MIGRATIONS.at(-1)!.version;
 
@@ -512,6 +513,95 @@ describe('SqliteStore', () => {
   });
 });
 
+describe('SqliteStore.saveDownload', () => {
+  const ranges = [
+    { start: 0, end: 100, done: 40 },
+    { start: 100, end: 200, done: 10 },
+  ];
+
+  it('writes the patch and the ranges together; without ranges it leaves them alone', () => {
+    const store = track(SqliteStore.open(path.join(dir, 'steadfast.db')));
+    store.insertDownload(record({ total_bytes: 200 }));
+    store.saveDownload('d1', { status: 'downloading', downloaded_bytes: 50, updated_at: 2 }, ranges);
+    expect(store.listDownloads()).toEqual([record({ total_bytes: 200, status: 'downloading', downloaded_bytes: 50, updated_at: 2 })]);
+    expect(store.listSegments('d1')).toEqual(ranges);
+    store.saveDownload('d1', { status: 'paused', updated_at: 3 });
+    expect(store.listDownloads()[0]).toMatchObject({ status: 'paused', downloaded_bytes: 50 });
+    expect(store.listSegments('d1')).toEqual(ranges);
+    store.saveDownload('d1', { downloaded_bytes: 0, updated_at: 4 }, []);
+    expect(store.listSegments('d1')).toEqual([]);
+  });
+
+  it('is atomic: a range the table refuses rolls back the row update as well', () => {
+    const store = track(SqliteStore.open(path.join(dir, 'steadfast.db')));
+    store.insertDownload(record({ total_bytes: 200 }));
+    store.saveDownload('d1', { downloaded_bytes: 50 }, ranges);
+    const before = store.listDownloads();
+    // The second range claims more done bytes than it holds: its INSERT fails after the UPDATE ran.
+    expect(() =>
+      store.saveDownload('d1', { status: 'paused', downloaded_bytes: 150, updated_at: 9 }, [
+        { start: 0, end: 100, done: 100 },
+        { start: 100, end: 200, done: 500 },
+      ]),
+    ).toThrow(/CHECK constraint/);
+    expect(store.listDownloads()).toEqual(before);
+    expect(store.listSegments('d1')).toEqual(ranges);
+  });
+
+  it('inside a larger transaction, rolls back with it', () => {
+    const store = track(SqliteStore.open(path.join(dir, 'steadfast.db')));
+    store.insertDownload(record({ total_bytes: 200 }));
+    expect(() =>
+      store.transaction(() => {
+        store.saveDownload('d1', { downloaded_bytes: 50 }, ranges);
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    expect(store.listDownloads()).toEqual([record({ total_bytes: 200 })]);
+    expect(store.listSegments('d1')).toEqual([]);
+  });
+
+  it('of an unknown download throws and writes no range', () => {
+    const store = track(SqliteStore.open(path.join(dir, 'steadfast.db')));
+    expect(() => store.saveDownload('nope', { downloaded_bytes: 1 }, ranges)).toThrow('Download nope does not exist');
+    expect(store.listSegments('nope')).toEqual([]);
+  });
+});
+
+describe('prepared statements', () => {
+  it('are compiled once per connection and SQL text, each connection its own', () => {
+    const a = track(openDatabase(':memory:'));
+    const b = track(openDatabase(':memory:'));
+    const sql = 'SELECT COUNT(*) AS n FROM downloads';
+    expect(prepared(a, sql)).toBe(prepared(a, sql));
+    expect(prepared(b, sql)).not.toBe(prepared(a, sql));
+    expect(prepared(a, 'SELECT 1 AS n')).not.toBe(prepared(a, sql));
+  });
+
+  it('updates with different column sets each use their own statement, before and after a failure', () => {
+    const db = track(openDatabase(':memory:'));
+    downloadsTable.insertDownload(db, record());
+    for (let i = 1; i <= 3; i++) {
+      downloadsTable.updateDownload(db, 'd1', { downloaded_bytes: i, updated_at: i });
+      downloadsTable.updateDownload(db, 'd1', { status: 'paused', next_retry_at: null });
+      downloadsTable.updateDownload(db, 'd1', { updated_at: i * 10, downloaded_bytes: i * 2 });
+      expect(() => downloadsTable.updateDownload(db, 'nope', { downloaded_bytes: i, updated_at: i })).toThrow();
+      expect(() => downloadsTable.insertDownload(db, record())).toThrow(/UNIQUE/);
+    }
+    expect(downloadsTable.getDownload(db, 'd1')).toEqual(record({ status: 'paused', downloaded_bytes: 6, updated_at: 30 }));
+  });
+
+  it('keep working on a connection re-opened on the same file', () => {
+    const file = path.join(dir, 'steadfast.db');
+    const first = openDatabase(file);
+    downloadsTable.insertDownload(first, record());
+    first.close();
+    const second = track(openDatabase(file));
+    downloadsTable.updateDownload(second, 'd1', { status: 'paused' });
+    expect(downloadsTable.listDownloads(second).map((r) => r.status)).toEqual(['paused']);
+  });
+});
+
 describe('migration 2: per-download speed limit', () => {
   it('adds speed_limit to an existing version-1 database, keeping its rows', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steadfast-m2-'));
@@ -556,6 +646,8 @@ describe('segments table', () => {
         { start: 150, end: 200, done: 5 },
       ]);
       expect(() => segmentsTable.replaceSegments(db, 'd', [{ start: 0, end: 10, done: 11 }])).toThrow(/CHECK constraint/);
+      // A refused list leaves the ranges that were there: never half of either list.
+      expect(segmentsTable.listSegments(db, 'd')).toHaveLength(3);
       db.prepare("DELETE FROM downloads WHERE id = 'd'").run();
       expect(segmentsTable.listSegments(db, 'd')).toEqual([]);
     } finally {

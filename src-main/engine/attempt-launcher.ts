@@ -1,0 +1,184 @@
+import { rm } from 'node:fs/promises';
+import type { DownloadSource } from '../contract/downloads.js';
+import type { Settings } from '../contract/settings.js';
+import { partialPath, type ResponseFacts, runAttempt } from './attempt.js';
+import { failedOutcome, type Outcome, stoppedOutcome } from './attempt-outcome.js';
+import type { ByteSource } from './byte-source.js';
+import type { Clock } from './clock.js';
+import type { DownloadRegistry } from './download-registry.js';
+import type { DownloadRuntime, LiveAttempt } from './download-runtime.js';
+import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-store.js';
+import { sanitizeFilename } from './file-names.js';
+import type { FileNaming } from './file-naming.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { restartNotice } from './resume-rules.js';
+import { durableBytes, segmentRows } from './segments.js';
+import type { TokenBucket } from './token-bucket.js';
+
+/** Makes the transport for a source, with the settings of the moment (credentials, endpoints). */
+export type SourceFactory = (source: DownloadSource, settings: Settings) => ByteSource;
+
+export interface LauncherDeps {
+  store: DownloadStore;
+  registry: DownloadRegistry;
+  naming: FileNaming;
+  clock: Clock;
+  createSource: SourceFactory;
+  settings: () => Settings;
+  /** The global speed limit, shared by every running download. */
+  globalLimit: TokenBucket;
+  /** The download now waits for its retry: time it. */
+  onRetry(download: DownloadRuntime): void;
+  /** The attempt is over and recorded: a slot is free. */
+  onSettled(): void;
+}
+
+/**
+ * Runs one attempt of a download and records everything it reports (ARCHITECTURE.md §3): the
+ * attempt row, the server's facts, checkpoints, and how it ended.
+ */
+export class AttemptLauncher {
+  constructor(private readonly deps: LauncherDeps) {}
+
+  launch(download: DownloadRuntime): void {
+    const { store, registry, clock } = this.deps;
+    const live = download.beginAttempt();
+    const { record } = download;
+    const attemptId = store.transaction(() => {
+      registry.update(download, { status: 'downloading', next_retry_at: null });
+      return store.startAttempt({
+        download_id: record.id,
+        number: Math.min(record.failed_count + 1, record.max_attempts),
+        started_at: clock.now(),
+        offset_from: record.downloaded_bytes,
+      });
+    });
+    const settings = this.deps.settings();
+    live.done = runAttempt({
+      record: download.record,
+      source: this.deps.createSource(record.source, settings),
+      stallTimeoutMs: settings.stall_timeout_seconds * 1000,
+      signal: live.abort.signal,
+      now: () => clock.now(),
+      onResponse: (facts) => this.recordResponse(download, facts),
+      onBytes: (position, chunk) => {
+        download.addBytes(position, chunk);
+        registry.changed(download);
+      },
+      connections: record.one_connection ? 1 : settings.connections,
+      onConnections: (count) => {
+        live.connections = count;
+        registry.changed(download);
+      },
+      segments: store.listSegments(record.id),
+      // One checkpoint: the durable byte count and the ranges it comes from, in one transaction.
+      onSegments: (segments) => registry.update(download, { downloaded_bytes: durableBytes(segments) }, segmentRows(segments)),
+      throttle: async (bytes, signal) => {
+        await this.deps.globalLimit.take(bytes, signal);
+        await live.limit.take(bytes, signal);
+      },
+      finalName: (filename) =>
+        this.deps.naming.claim({ destDir: record.dest_dir, wanted: filename, self: download.record, final: true }, (name) => name),
+    })
+      .then(
+        (result) => this.succeeded(download, attemptId, result),
+        (error: unknown) => this.ended(download, live, attemptId, error),
+      )
+      .catch((error: unknown) => this.bookkeepingFailed(download, error))
+      .finally(() => {
+        download.endAttempt();
+        this.deps.onSettled();
+      });
+  }
+
+  /** Records an attempt's end (if one ran) and the download's next state; a cancelled download loses its partial. */
+  async settle(download: DownloadRuntime, outcome: Outcome, attemptId: number | null): Promise<void> {
+    if (outcome.patch.status !== 'retrying') download.cancelRetry();
+    this.deps.store.transaction(() => {
+      if (attemptId !== null) this.deps.store.endAttempt(attemptId, outcome.end);
+      this.deps.registry.update(download, outcome.patch);
+    });
+    if (outcome.retry) this.deps.onRetry(download);
+    // The status first: while the file is deleted, no free slot may start this download again.
+    if (outcome.patch.status === 'cancelled') await rm(partialPath(download.record.dest_dir, download.record.filename), { force: true });
+  }
+
+  private async recordResponse(download: DownloadRuntime, facts: ResponseFacts): Promise<string> {
+    const { record } = download;
+    const { registry } = this.deps;
+    let filename = record.filename;
+    // Like a browser, a fresh download takes the server's name unless the user chose one.
+    if (facts.start === 0 && record.downloaded_bytes === 0 && !record.filename_from_user && facts.suggestedName) {
+      const wanted = sanitizeFilename(facts.suggestedName);
+      filename = await this.deps.naming.claim({ destDir: record.dest_dir, wanted, self: record }, (name) => {
+        registry.update(download, { filename: name });
+        return name;
+      });
+      // Nothing durable is in the old partial (downloaded_bytes is 0): do not leave it behind.
+      if (filename !== record.filename) await rm(partialPath(record.dest_dir, record.filename), { force: true });
+    }
+    // The validator and the durable offset together: a new validator must never sit beside old bytes.
+    registry.update(download, {
+      total_bytes: facts.total,
+      etag: facts.validator.etag,
+      last_modified: facts.validator.lastModified,
+      downloaded_bytes: facts.start,
+      ...(facts.restart !== null ? { notice: restartNotice(facts.restart) } : {}),
+      // A server caught ignoring a range is asked for one range at a time from now on.
+      ...(facts.restart === 'RANGES_IGNORED' ? { one_connection: true } : {}),
+    });
+    if (download.attempt) download.attempt.bytes = facts.start;
+    return filename;
+  }
+
+  private succeeded(download: DownloadRuntime, attemptId: number, result: { filename: string; total: number }): void {
+    const now = this.deps.clock.now();
+    this.deps.store.transaction(() => {
+      this.deps.store.endAttempt(attemptId, { ended_at: now, offset_to: result.total, error_code: null, error_message: null });
+      const done: DownloadPatch = {
+        status: 'completed',
+        filename: result.filename,
+        total_bytes: result.total,
+        downloaded_bytes: result.total,
+        next_retry_at: null,
+        error_code: null,
+        error_message: null,
+        completed_at: now,
+      };
+      this.deps.registry.update(download, done, []);
+    });
+  }
+
+  private async ended(download: DownloadRuntime, live: LiveAttempt, attemptId: number, thrown: unknown): Promise<void> {
+    if (live.stopReason === 'remove' || !this.deps.registry.has(download)) return;
+    const now = this.deps.clock.now();
+    const outcome =
+      live.stopReason !== null
+        ? stoppedOutcome(download.record, live.stopReason, now)
+        : failedOutcome(download.record, thrown, this.retryPolicy(download.record), now);
+    await this.settle(download, outcome, attemptId);
+  }
+
+  /**
+   * Recording an attempt's end failed (the database's disk is full, a file is locked): the
+   * download must not stay "downloading" with nothing running, so mark it failed, in memory at
+   * least, with the reason.
+   */
+  private bookkeepingFailed(download: DownloadRuntime, error: unknown): void {
+    if (!this.deps.registry.has(download)) return;
+    const message = `Could not record the download's state: ${error instanceof Error ? error.message : String(error)}`;
+    const patch: DownloadPatch = { status: 'failed', next_retry_at: null, error_code: 'INTERNAL_ERROR', error_message: message };
+    try {
+      this.deps.registry.update(download, patch);
+    } catch {
+      download.record = { ...download.record, ...patch };
+      this.deps.registry.changed(download);
+    }
+  }
+
+  /** The download's own attempt count (what its "Attempt n of m" shows); delays as set now. */
+  private retryPolicy(record: DownloadRecord): RetryPolicy {
+    const settings = this.deps.settings();
+    return { maxAttempts: record.max_attempts, initialDelayMs: settings.initial_delay_seconds * 1000, backoff: settings.backoff };
+  }
+}
