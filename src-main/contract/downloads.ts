@@ -1,4 +1,4 @@
-/** The states of DESIGN.md §2. */
+/** The states of ARCHITECTURE.md §2. */
 export const DOWNLOAD_STATUSES = [
   'queued',
   'downloading',
@@ -44,7 +44,7 @@ export interface RetryInfo {
 
 /**
  * Everything a front end shows about one download. Byte counts are decimal strings so that
- * 64-bit sizes survive JSON on every transport (DESIGN.md §6).
+ * 64-bit sizes survive JSON on every transport (ARCHITECTURE.md §6).
  */
 export interface DownloadSnapshot {
   id: string;

@@ -17,7 +17,7 @@ export function formatBytes(bytes: number): string {
   return `${Number(value.toFixed(digitsFor(unit, value)))} ${UNITS[unit]}`;
 }
 
-/** "1 second", "4 seconds": RETRY-RESUME-SPEC.md's wording for next_retry_in. */
+/** "1 second", "4 seconds": the progress API's wording for next_retry_in. */
 export function formatSeconds(seconds: number): string {
   return seconds === 1 ? '1 second' : `${seconds} seconds`;
 }

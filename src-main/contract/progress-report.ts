@@ -1,7 +1,7 @@
 import type { DownloadSnapshot, DownloadStatus } from './downloads.js';
 import { formatSeconds } from './format.js';
 
-/** The exact shape of RETRY-RESUME-SPEC.md's `GET /api/downloads/:id/progress`. */
+/** The exact shape of `GET /api/downloads/:id/progress` (ARCHITECTURE.md §7). */
 export interface ProgressReport {
   id: string;
   status: DownloadStatus;

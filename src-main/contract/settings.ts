@@ -1,7 +1,7 @@
 export const BACKOFF_KINDS = ['exponential', 'fixed'] as const;
 export type BackoffKind = (typeof BACKOFF_KINDS)[number];
 
-/** User settings (DESIGN.md §3); every number has a range enforced by the settings schema. */
+/** User settings (ARCHITECTURE.md §3 and §6); every number has a range enforced by the settings schema. */
 export interface Settings {
   /** Attempts in all, the first one included. */
   max_attempts: number;
@@ -29,7 +29,7 @@ export interface Settings {
   s3_secret_access_key_set: boolean;
   /** A named profile of the shared AWS config files; null for the default chain. */
   s3_profile: string | null;
-  /** Maps {content_id, quality} to an S3 object, as RETRY-RESUME-SPEC.md's downloads do. */
+  /** Maps {content_id, quality} to an S3 object, as the headless API's {content_id, quality} downloads do. */
   catalog: Catalog | null;
 }
 
@@ -44,7 +44,7 @@ export interface Catalog {
 
 export const DEFAULT_QUALITIES = ['360p', '480p', '720p', '1080p'];
 
-/** RETRY-RESUME-SPEC.md's numbers: 5 attempts, 2 s doubling (2, 4, 8, 16 s). */
+/** The retry policy of ARCHITECTURE.md §3: 5 attempts, 2 s doubling (2, 4, 8, 16 s). */
 export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   max_attempts: 5,
   initial_delay_seconds: 2,

@@ -2,7 +2,7 @@ import { DownloadError, permanentError, transientError } from './download-error.
 import { parseRetryAfter } from './retry-policy.js';
 
 /**
- * Error classification (DESIGN.md §3) as pure functions of what an error carries, so the
+ * Error classification (ARCHITECTURE.md §3) as pure functions of what an error carries, so the
  * rules are unit-tested without sockets and every source (got, the S3 SDK, fs) shares them.
  */
 

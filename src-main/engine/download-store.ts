@@ -1,7 +1,7 @@
 import type { DownloadSource, DownloadStatus } from '../contract/downloads.js';
 import type { Segment } from './segments.js';
 
-/** One row of `downloads` (DESIGN.md §6) as the engine sees it; times are epoch milliseconds. */
+/** One row of `downloads` (ARCHITECTURE.md §6) as the engine sees it; times are epoch milliseconds. */
 export interface DownloadRecord {
   id: string;
   source: DownloadSource;
@@ -11,7 +11,7 @@ export interface DownloadRecord {
   dest_dir: string;
   status: DownloadStatus;
   total_bytes: number | null;
-  /** The durable offset: bytes fsync'ed to the partial file (DESIGN.md §5). */
+  /** The durable offset: bytes fsync'ed to the partial file (ARCHITECTURE.md §5). */
   downloaded_bytes: number;
   failed_count: number;
   max_attempts: number;

@@ -1,6 +1,6 @@
 import type { PartialFile } from './partial-file.js';
 
-/** DESIGN.md §5: the durable offset trails the received bytes by at most a second or 16 MiB. */
+/** ARCHITECTURE.md §5: the durable offset trails the received bytes by at most a second or 16 MiB. */
 export const CHECKPOINT_INTERVAL_MS = 1000;
 export const CHECKPOINT_BYTES = 16 * 1024 * 1024;
 /**

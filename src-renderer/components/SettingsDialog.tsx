@@ -9,7 +9,7 @@ import { FormFooter } from './FormFooter.js';
 const text = (value: string | null) => value ?? '';
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
 
-/** The settings of DESIGN.md §3 and the S3 ones; the secret key can be replaced, never read. */
+/** The retry and transfer settings and the S3 ones; the secret key can be replaced, never read. */
 export function SettingsDialog() {
   const api = useApi();
   const current = useDownloads((s) => s.settings);

@@ -1,5 +1,5 @@
 /**
- * The downloads window, end to end (DESIGN.md §8 "UI"): Chromium drives the built UI served by a
+ * The downloads window, end to end (ARCHITECTURE.md §9 "Tests"): Chromium drives the built UI served by a
  * real `steadfast serve`, which downloads from a real fault origin on 127.0.0.1.
  *
  * Every user action goes through the UI. The REST API only configures settings and reads state

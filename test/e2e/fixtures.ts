@@ -1,5 +1,5 @@
 /**
- * Playwright fixtures for the browser end-to-end tests (DESIGN.md §8, "UI").
+ * Playwright fixtures for the browser end-to-end tests (ARCHITECTURE.md §9 "Tests").
  *
  * Every test gets real parts only: a fault origin on 127.0.0.1 (test/support/fault-origin.ts),
  * the real headless server as a child process (`steadfast serve`, which serves the built UI

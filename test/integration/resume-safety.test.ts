@@ -9,7 +9,7 @@ const SIZE = 2 * 1024 * 1024;
 const v1 = randomBytesSeeded(SIZE, 11);
 const v2 = randomBytesSeeded(SIZE, 12);
 
-/** DESIGN.md §4: whatever a server does, the final file is what it last served, byte for byte. */
+/** ARCHITECTURE.md §4: whatever a server does, the final file is what it last served, byte for byte. */
 describe('resume safety', () => {
   let origin: FaultOrigin;
   let engine: EngineHarness;

@@ -7,7 +7,7 @@ import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../suppor
 const MiB = 1024 * 1024;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-describe("RETRY-RESUME-SPEC.md's timeline", () => {
+describe("the retry/resume timeline (ARCHITECTURE.md §3)", () => {
   let origin: FaultOrigin;
   let engine: EngineHarness;
   afterEach(async () => {

@@ -53,7 +53,7 @@ describe('retry exhaustion', () => {
     }
   });
 
-  // The one slow test: the real default schedule of RETRY-RESUME-SPEC.md, about 30 s.
+  // The one slow test: the real default schedule (ARCHITECTURE.md §3: 2, 4, 8, 16 s), about 30 s.
   it('the default schedule is 2, 4, 8 and 16 seconds', async () => {
     origin = await startFaultOrigin({ '/f.bin': { content } });
     origin.script('/f.bin', ...always503);

@@ -12,7 +12,7 @@ import { type LocalS3, S3RVER_KEY, startLocalS3 } from '../support/s3-fixtures.j
 // distinctive one lets the tests look for it everywhere it must not be.
 const SECRET = 'sEcReT-7f3a9c2e1b-DoNotLeak';
 
-describe("the content catalog (RETRY-RESUME-SPEC.md's {content_id, quality})", () => {
+describe("the content catalog ({content_id, quality} mapped to S3 keys)", () => {
   let s3: LocalS3;
   let engine: EngineHarness;
   beforeEach(async () => {

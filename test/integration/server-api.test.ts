@@ -26,7 +26,7 @@ describe('REST API', () => {
     throw new Error(`${id} never became ${status}`);
   };
 
-  it("RETRY-RESUME-SPEC.md's own flow: start, poll progress through a pending retry, completed", async () => {
+  it("the original retry/resume brief's own flow: start, poll progress through a pending retry, completed", async () => {
     origin = await startFaultOrigin({ '/video.mp4': { content } });
     origin.script('/video.mp4', { kind: 'drop-after', bytes: SIZE / 2 });
     server = await startApi({ initial_delay_seconds: 3 });

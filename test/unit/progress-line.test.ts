@@ -182,7 +182,7 @@ describe('formatBytes', () => {
 });
 
 describe('formatSeconds', () => {
-  it('matches RETRY-RESUME-SPEC’s wording', () => {
+  it('matches the API’s wording for next_retry_in', () => {
     expect(formatSeconds(1)).toBe('1 second');
     expect(formatSeconds(4)).toBe('4 seconds');
     expect(formatSeconds(0)).toBe('0 seconds');

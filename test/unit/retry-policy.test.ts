@@ -34,7 +34,7 @@ describe('retryDelayMs', () => {
     expect([1, 2, 3, 4, 9].map((n) => retryDelayMs(n, fixed))).toEqual([3000, 3000, 3000, 3000, 3000]);
   });
 
-  it('sums to 30 s over the default settings ("about 30 s" in RETRY-RESUME-SPEC)', () => {
+  it('sums to 30 s over the default settings ("about 30 s", ARCHITECTURE.md §3)', () => {
     const policy: RetryPolicy = {
       maxAttempts: DEFAULT_SETTINGS.max_attempts,
       initialDelayMs: DEFAULT_SETTINGS.initial_delay_seconds * 1000,

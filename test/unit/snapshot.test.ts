@@ -201,7 +201,7 @@ describe('toSnapshot', () => {
   });
 });
 
-describe('toProgressReport (RETRY-RESUME-SPEC’s progress response)', () => {
+describe('toProgressReport (the REST progress response, ARCHITECTURE.md §7)', () => {
   it('has the spec’s exact shape with next_retry_in in words', () => {
     const snapshot = toSnapshot(
       record({
