@@ -1,5 +1,5 @@
 import type { DownloadsBridge } from '../../src-main/contract/bridge.js';
-import { BridgeDownloadsApi } from './bridge-api.js';
+import { bridgeDownloadsApi } from './bridge-api.js';
 import { HttpDownloadsApi } from './http-api.js';
 import type { UiApi } from './ui-api.js';
 
@@ -12,7 +12,7 @@ const TOKEN_KEY = 'steadfast-token';
  */
 export function connect(): UiApi | null {
   const bridge = (window as { steadfast?: DownloadsBridge }).steadfast;
-  if (bridge !== undefined) return new BridgeDownloadsApi(bridge);
+  if (bridge !== undefined) return bridgeDownloadsApi(bridge);
   const fromAddress = new URLSearchParams(window.location.hash.slice(1)).get('token');
   if (fromAddress !== null) {
     sessionStorage.setItem(TOKEN_KEY, fromAddress);
