@@ -1,6 +1,6 @@
 import type { DownloadsBridge } from '../../src-main/contract/bridge.js';
 import { bridgeDownloadsApi } from './bridge-api.js';
-import { HttpDownloadsApi } from './http-api.js';
+import { httpDownloadsApi } from './http-api.js';
 import type { UiApi } from './ui-api.js';
 
 const TOKEN_KEY = 'steadfast-token';
@@ -19,5 +19,5 @@ export function connect(): UiApi | null {
     history.replaceState(null, '', window.location.pathname + window.location.search);
   }
   const token = fromAddress ?? sessionStorage.getItem(TOKEN_KEY);
-  return token === null ? null : new HttpDownloadsApi(token);
+  return token === null ? null : httpDownloadsApi(token);
 }
