@@ -101,8 +101,8 @@ describe('user actions', () => {
     await expect(engine.manager.pause(id)).rejects.toBeInstanceOf(ApiRequestError);
     await expect(engine.manager.cancel(id)).rejects.toMatchObject({ code: 'INVALID_STATE' });
     await expect(engine.manager.get('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(engine.manager.get('../etc')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(engine.manager.add({ url: 'ftp://127.0.0.1/x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.api.get('../etc')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.api.add({ url: 'ftp://127.0.0.1/x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(await engine.manager.list()).toHaveLength(1);
   });
 

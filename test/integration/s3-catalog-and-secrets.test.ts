@@ -52,9 +52,9 @@ describe("the content catalog (RETRY-RESUME-SPEC.md's {content_id, quality})", (
       code: 'INVALID_ARGUMENT',
       message: 'quality must be one of 720p, 4k, not "1080p"',
     });
-    await expect(engine.manager.add({ content_id: '../other', quality: '720p' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.api.add({ content_id: '../other', quality: '720p' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(
-      engine.manager.updateSettings({ catalog: { bucket: 'b', key_template: '{user}/{content_id}', filename_template: 'x' } }),
+      engine.api.updateSettings({ catalog: { bucket: 'b', key_template: '{user}/{content_id}', filename_template: 'x' } }),
     ).rejects.toMatchObject({ message: 'catalog.key_template: key_template may only use {content_id} and {quality}' });
     expect(await engine.manager.list()).toEqual([]);
   });
