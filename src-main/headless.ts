@@ -25,7 +25,7 @@ export async function serve(command: ServeCommand): Promise<number> {
   );
   const token = command.token ?? loadOrCreateToken(dataDir);
   const app = await createHttpServer({
-    api: manager,
+    engine: manager,
     token,
     allowedHosts: new Set([command.host.toLowerCase(), ...LOCAL_NAMES, ...command.allowedHosts]),
     rendererDir: RENDERER_DIR,

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHANGED_CHANNEL } from './contract/bridge.js';
 import type { DownloadSnapshot } from './contract/downloads.js';
+import { validatingApi } from './contract/validating-api.js';
 import { DownloadManager } from './engine/download-manager.js';
 import { createSourceFactory } from './sources/source-factory.js';
 import { pauseAll, resumeAll } from './electron/bulk-actions.js';
@@ -44,7 +45,10 @@ async function start(): Promise<void> {
     createSource: createSourceFactory({ secrets }),
     defaultDownloadDir: app.getPath('downloads'),
   });
-  registerIpcHandlers(ipcMain, manager, createFileActions(manager, shell), trustedSender(pageUrl));
+  // What the app asks itself (the menu, the file actions, the notices) passes the same edge as
+  // the page's calls; the manager is kept for its lifecycle. registerIpcHandlers has its own edge.
+  const api = validatingApi(manager);
+  registerIpcHandlers(ipcMain, manager, createFileActions(api, shell), trustedSender(pageUrl));
 
   let window: BrowserWindow | null = createMainWindow(pageUrl, preloadPath, join(dataDir, 'window.json'));
   window.on('closed', () => (window = null));
@@ -54,9 +58,9 @@ async function start(): Promise<void> {
     window.focus();
   });
 
-  const latest = new Map<string, DownloadSnapshot>((await manager.list()).map((s) => [s.id, s]));
+  const latest = new Map<string, DownloadSnapshot>((await api.list()).map((s) => [s.id, s]));
   const notices = createNoticeWatcher([...latest.values()]);
-  manager.onChanged((change) => {
+  api.onChanged((change) => {
     for (const id of change.removed) latest.delete(id);
     for (const s of change.snapshots) latest.set(s.id, s);
     window?.webContents.send(CHANGED_CHANNEL, change);
@@ -72,8 +76,8 @@ async function start(): Promise<void> {
       {
         label: 'Downloads',
         submenu: [
-          { label: 'Pause all', accelerator: 'CmdOrCtrl+Shift+P', click: () => void pauseAll(manager) },
-          { label: 'Resume all', accelerator: 'CmdOrCtrl+Shift+R', click: () => void resumeAll(manager) },
+          { label: 'Pause all', accelerator: 'CmdOrCtrl+Shift+P', click: () => void pauseAll(api) },
+          { label: 'Resume all', accelerator: 'CmdOrCtrl+Shift+R', click: () => void resumeAll(api) },
           { type: 'separator' },
           { role: 'quit' },
         ],

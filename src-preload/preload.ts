@@ -1,4 +1,4 @@
-// The sandboxed preload: exposes exactly the contract to the page (DESIGN.md §7).
+// The sandboxed preload: exposes exactly the contract to the page (docs/ARCHITECTURE.md §7).
 import { contextBridge, ipcRenderer } from 'electron';
 import { createBridge } from './bridge.js';
 

@@ -2,14 +2,15 @@
 // the same engine and store as the app, in the foreground.
 import { resolve } from 'node:path';
 import { ApiRequestError } from '../contract/api-error.js';
+import type { DownloadsApi } from '../contract/api.js';
 import { describeSource, type DownloadSnapshot } from '../contract/downloads.js';
 import { parseInput, settingsPatchSchema } from '../contract/schemas.js';
 import { changes, isActive } from '../contract/transitions.js';
 import type { Settings } from '../contract/settings.js';
+import { validatingApi } from '../contract/validating-api.js';
 import { type GetCommand, parseCliArgs, UsageError, USAGE } from './args.js';
 import { openLocalEngine } from './local-engine.js';
 import { outcomeLine, progressLine } from './progress-line.js';
-import { DownloadManager } from '../engine/download-manager.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -27,13 +28,13 @@ function overrides(command: GetCommand): Partial<Settings> {
 }
 
 /** The same URL into the same folder, not finished yet: running the command again resumes it. */
-async function findOrAdd(manager: DownloadManager, url: string, dir: string): Promise<DownloadSnapshot> {
-  const earlier = (await manager.list()).find(
+async function findOrAdd(api: DownloadsApi, url: string, dir: string): Promise<DownloadSnapshot> {
+  const earlier = (await api.list()).find(
     (s) => describeSource(s.source) === url && s.dest_dir === dir && s.status !== 'completed',
   );
-  if (earlier === undefined) return manager.add({ url, dest_dir: dir });
-  if (changes(earlier.status, 'resume')) return manager.resume(earlier.id);
-  if (changes(earlier.status, 'restart')) return manager.restart(earlier.id);
+  if (earlier === undefined) return api.add({ url, dest_dir: dir });
+  if (changes(earlier.status, 'resume')) return api.resume(earlier.id);
+  if (changes(earlier.status, 'restart')) return api.restart(earlier.id);
   return earlier;
 }
 
@@ -46,6 +47,8 @@ async function get(command: GetCommand): Promise<number> {
     // on average for it. Every 10 ms costs one snapshot each time, nothing more.
     { changeIntervalMs: 10 },
   );
+  // The URL on the command line is untrusted input like any other: it passes the API's edge.
+  const api = validatingApi(manager);
   const tty = process.stderr.isTTY === true;
   let last: DownloadSnapshot | null = null;
   let lastState = '';
@@ -63,12 +66,12 @@ async function get(command: GetCommand): Promise<number> {
   };
 
   try {
-    const dir = resolve(command.dir ?? (await manager.getSettings()).download_dir);
-    const first = await findOrAdd(manager, command.url, dir);
+    const dir = resolve(command.dir ?? (await api.getSettings()).download_dir);
+    const first = await findOrAdd(api, command.url, dir);
     const id = first.id;
     last = first;
     const finished = new Promise<DownloadSnapshot>((done) => {
-      manager.onChanged(({ snapshots }) => {
+      api.onChanged(({ snapshots }) => {
         const mine = snapshots.find((s) => s.id === id);
         if (mine === undefined) return;
         last = mine;
@@ -81,7 +84,7 @@ async function get(command: GetCommand): Promise<number> {
     const onSigint = () => {
       interrupted = true;
       // It may have finished a moment ago; then there is nothing to pause.
-      manager.pause(id).catch(() => undefined);
+      api.pause(id).catch(() => undefined);
     };
     process.once('SIGINT', onSigint);
     process.once('SIGTERM', onSigint);

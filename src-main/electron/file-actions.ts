@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ApiRequestError } from '../contract/api-error.js';
-import type { DownloadsApi } from '../contract/api.js';
-import type { DesktopFileActions } from './ipc-handlers.js';
+import type { DesktopFileActions, DownloadsApi } from '../contract/api.js';
 
 /** The part of Electron's shell used: opening a file and revealing it, both by path. */
 export interface ShellLike {
@@ -14,8 +13,8 @@ export interface ShellLike {
  * id, never a path, and nothing goes to openExternal.
  */
 export function createFileActions(api: Pick<DownloadsApi, 'get'>, shell: ShellLike): DesktopFileActions {
-  const completedPath = async (id: unknown): Promise<string> => {
-    const snapshot = await api.get(id as string);
+  const completedPath = async (id: string): Promise<string> => {
+    const snapshot = await api.get(id);
     if (snapshot.status !== 'completed') {
       throw new ApiRequestError('INVALID_STATE', 'Only a completed download can be opened');
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { DownloadsChange } from '../contract/api.js';
+import type { DownloadsChange, EngineApi } from '../contract/api.js';
 import type { AttemptRecord, DownloadSnapshot, DownloadStatus } from '../contract/downloads.js';
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
 import type { ParsedAddRequest, ParsedSettingsPatch } from '../contract/schemas.js';
@@ -48,7 +48,7 @@ export interface ManagerOptions {
  * batched change events. Arguments arrive validated (the contract's edge does that). Every state
  * change is written to the store first, then mirrored in memory, then announced.
  */
-export class DownloadManager {
+export class DownloadManager implements EngineApi {
   private readonly store: DownloadStore;
   private readonly clock: Clock;
   private readonly downloads: DownloadRegistry;

@@ -2,12 +2,16 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import type { DownloadsApi } from '../contract/api.js';
+import type { EngineApi } from '../contract/api.js';
+import type { UntypedMethod } from '../contract/methods.js';
+import { fromRestRequest, restRoutes, toRestReply } from '../contract/rest-mapping.js';
+import { validatingApi } from '../contract/validating-api.js';
 import { apiError, toApiError } from './api-errors.js';
 import { hasToken, isAllowedHost, isSameOrigin } from './request-guards.js';
 
 export interface HttpServerOptions {
-  api: DownloadsApi;
+  /** Called only through validatingApi: the routes hand it arguments exactly as sent. */
+  engine: EngineApi;
   token: string;
   /** Host names (no ports) that requests may address us by. */
   allowedHosts: ReadonlySet<string>;
@@ -28,15 +32,14 @@ const PAGE_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-type IdParams = { Params: { id: string } };
-
 /**
- * The headless REST API of DESIGN.md §7 and RETRY-RESUME-SPEC.md over one DownloadsApi, the
- * event stream, and the UI's static files. The API validates every argument itself (the
- * contract's schemas); this layer guards the door: Host, Origin, token, body size.
+ * The headless REST API (docs/ARCHITECTURE.md §7): the method table's routes over the engine,
+ * the event stream, and the UI's static files. validatingApi checks every argument with the
+ * table's schemas; this layer guards the door: Host, Origin, token, body size.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const { api, token, allowedHosts } = options;
+  const { token, allowedHosts } = options;
+  const api = validatingApi(options.engine);
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     logger: false,
@@ -92,33 +95,21 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     }
   });
 
-  app.post('/api/downloads/start', async (request, reply) => {
-    return reply.code(201).send(await api.add(request.body as never));
-  });
-  app.get('/api/downloads', async () => ({ downloads: await api.list() }));
-  app.get<IdParams>('/api/downloads/:id', async (request) => api.get(request.params.id));
-  app.get<IdParams>('/api/downloads/:id/progress', async (request) => api.progress(request.params.id));
-  app.get<IdParams>('/api/downloads/:id/attempts', async (request) => ({ attempts: await api.attempts(request.params.id) }));
-  for (const action of ['pause', 'resume', 'cancel', 'restart'] as const) {
-    app.post<IdParams>(`/api/downloads/:id/${action}`, async (request) => api[action](request.params.id));
+  for (const { route, methods } of restRoutes()) {
+    app.route({
+      method: route.verb,
+      url: route.path,
+      handler: async (request, reply) => {
+        const { method, values } = fromRestRequest(methods, {
+          params: request.params as Record<string, string>,
+          query: request.query as Record<string, unknown>,
+          body: request.body,
+        });
+        const { status, body } = toRestReply(route, await (api[method] as UntypedMethod)(...values));
+        return reply.code(status).send(body);
+      },
+    });
   }
-  app.patch<IdParams>('/api/downloads/:id', async (request) => {
-    const body = request.body as Record<string, unknown> | null;
-    const keys = typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.keys(body) : [];
-    if (keys.length === 1 && keys[0] === 'url') return api.changeSource(request.params.id, body!.url as string);
-    if (keys.length === 1 && keys[0] === 'speed_limit') return api.setSpeedLimit(request.params.id, body!.speed_limit as number | null);
-    throw apiError('INVALID_ARGUMENT', 'Send {"url": "<new link>"} to change the source, or {"speed_limit": <bytes per second | null>}');
-  });
-  app.delete<IdParams & { Querystring: Record<string, string> }>('/api/downloads/:id', async (request, reply) => {
-    const { delete_file: deleteFile, ...rest } = request.query;
-    if (Object.keys(rest).length > 0 || (deleteFile !== undefined && deleteFile !== 'true' && deleteFile !== 'false')) {
-      throw apiError('INVALID_ARGUMENT', 'The only query parameter is delete_file=true|false');
-    }
-    await api.remove(request.params.id, { delete_file: deleteFile === 'true' });
-    return reply.code(204).send();
-  });
-  app.get('/api/settings', async () => api.getSettings());
-  app.patch('/api/settings', async (request) => api.updateSettings(request.body as never));
 
   app.get('/api/events', async (request, reply) => {
     reply.hijack();

@@ -1,7 +1,13 @@
 import { ApiRequestError } from '../../src-main/contract/api-error.js';
-import type { DownloadsChange } from '../../src-main/contract/api.js';
+import type { Calls, DesktopActions } from '../../src-main/contract/api.js';
 import type { DownloadsBridge, Envelope } from '../../src-main/contract/bridge.js';
-import type { AddRequest, RemoveOptions, SettingsPatch } from '../../src-main/contract/schemas.js';
+import {
+  API_METHOD_NAMES,
+  type ApiMethod,
+  DESKTOP_METHOD_NAMES,
+  generateMethods,
+  type MethodName,
+} from '../../src-main/contract/methods.js';
 import type { UiApi } from './ui-api.js';
 
 const unwrap = async <T,>(result: Promise<Envelope<T>>): Promise<T> => {
@@ -11,36 +17,13 @@ const unwrap = async <T,>(result: Promise<Envelope<T>>): Promise<T> => {
 };
 
 /** The contract over the desktop preload's bridge (Electron IPC). The engine is always in reach. */
-export class BridgeDownloadsApi implements UiApi {
-  readonly desktop: UiApi['desktop'];
-
-  constructor(private readonly bridge: DownloadsBridge) {
-    this.desktop = {
-      openFile: (id) => unwrap(bridge.openFile(id)),
-      showInFolder: (id) => unwrap(bridge.showInFolder(id)),
-    };
-  }
-
-  list = () => unwrap(this.bridge.list());
-  get = (id: string) => unwrap(this.bridge.get(id));
-  progress = (id: string) => unwrap(this.bridge.progress(id));
-  attempts = (id: string) => unwrap(this.bridge.attempts(id));
-  add = (request: AddRequest) => unwrap(this.bridge.add(request));
-  pause = (id: string) => unwrap(this.bridge.pause(id));
-  resume = (id: string) => unwrap(this.bridge.resume(id));
-  cancel = (id: string) => unwrap(this.bridge.cancel(id));
-  restart = (id: string) => unwrap(this.bridge.restart(id));
-  changeSource = (id: string, url: string) => unwrap(this.bridge.changeSource(id, url));
-  setSpeedLimit = (id: string, limit: number | null) => unwrap(this.bridge.setSpeedLimit(id, limit));
-  remove = (id: string, options?: RemoveOptions) => unwrap(this.bridge.remove(id, options));
-  getSettings = () => unwrap(this.bridge.getSettings());
-  updateSettings = (patch: SettingsPatch) => unwrap(this.bridge.updateSettings(patch));
-
-  onChanged(listener: (change: DownloadsChange) => void): () => void {
-    return this.bridge.onChanged(listener);
-  }
-
-  onConnection(): () => void {
-    return () => undefined;
-  }
+export function bridgeDownloadsApi(bridge: DownloadsBridge): UiApi {
+  const unwrapped = <M extends MethodName>(names: readonly M[]) =>
+    generateMethods(names, (method) => (...args) => unwrap((bridge[method] as (...values: unknown[]) => Promise<Envelope<unknown>>)(...args)));
+  return {
+    ...(unwrapped(API_METHOD_NAMES) as Calls<ApiMethod>),
+    onChanged: (listener) => bridge.onChanged(listener),
+    onConnection: () => () => undefined,
+    desktop: unwrapped(DESKTOP_METHOD_NAMES) as DesktopActions,
+  };
 }

@@ -1,6 +1,6 @@
 import type { DownloadsBridge } from '../../src-main/contract/bridge.js';
-import { BridgeDownloadsApi } from './bridge-api.js';
-import { HttpDownloadsApi } from './http-api.js';
+import { bridgeDownloadsApi } from './bridge-api.js';
+import { httpDownloadsApi } from './http-api.js';
 import type { UiApi } from './ui-api.js';
 
 const TOKEN_KEY = 'steadfast-token';
@@ -12,12 +12,12 @@ const TOKEN_KEY = 'steadfast-token';
  */
 export function connect(): UiApi | null {
   const bridge = (window as { steadfast?: DownloadsBridge }).steadfast;
-  if (bridge !== undefined) return new BridgeDownloadsApi(bridge);
+  if (bridge !== undefined) return bridgeDownloadsApi(bridge);
   const fromAddress = new URLSearchParams(window.location.hash.slice(1)).get('token');
   if (fromAddress !== null) {
     sessionStorage.setItem(TOKEN_KEY, fromAddress);
     history.replaceState(null, '', window.location.pathname + window.location.search);
   }
   const token = fromAddress ?? sessionStorage.getItem(TOKEN_KEY);
-  return token === null ? null : new HttpDownloadsApi(token);
+  return token === null ? null : httpDownloadsApi(token);
 }

@@ -1,10 +1,9 @@
 import { ApiRequestError } from '../../src-main/contract/api-error.js';
-import type { DownloadsChange } from '../../src-main/contract/api.js';
-import type { AttemptRecord, DownloadSnapshot } from '../../src-main/contract/downloads.js';
+import type { Calls, DownloadsChange } from '../../src-main/contract/api.js';
+import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { API_ERROR_CODES, type ApiError } from '../../src-main/contract/error-codes.js';
-import type { ProgressReport } from '../../src-main/contract/progress-report.js';
-import type { AddRequest, RemoveOptions, SettingsPatch } from '../../src-main/contract/schemas.js';
-import type { Settings } from '../../src-main/contract/settings.js';
+import { API_METHOD_NAMES, type ApiMethod, generateMethods, routeOf } from '../../src-main/contract/methods.js';
+import { fromRestReply, type RestRequest, toRestRequest } from '../../src-main/contract/rest-mapping.js';
 import { readEventStream } from './event-stream.js';
 import type { UiApi } from './ui-api.js';
 
@@ -19,34 +18,35 @@ const isApiError = (value: unknown): value is { error: ApiError } => {
   );
 };
 
-/** The contract over the headless server's REST API and event stream (browser mode). */
-export class HttpDownloadsApi implements UiApi {
-  readonly desktop = null;
+async function send(token: string, { verb, path, body }: RestRequest): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: verb,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiRequestError('INTERNAL_ERROR', 'Cannot reach the Steadfast engine');
+  }
+  if (response.status === 204) return undefined;
+  const payload: unknown = await response.json().catch(() => null);
+  if (response.ok) return payload;
+  if (isApiError(payload)) throw new ApiRequestError(payload.error.code, payload.error.message);
+  throw new ApiRequestError('INTERNAL_ERROR', `The engine answered HTTP ${response.status}`);
+}
+
+/** The server's event stream, open while anyone listens, reconnecting when it drops. */
+class ChangeStream {
   private readonly changeListeners = new Set<(change: DownloadsChange) => void>();
   private readonly connectionListeners = new Set<(connected: boolean) => void>();
   private readonly known = new Set<string>();
   private streaming: AbortController | null = null;
 
   constructor(private readonly token: string) {}
-
-  list = async () => (await this.call<{ downloads: DownloadSnapshot[] }>('GET', '/api/downloads')).downloads;
-  get = (id: string) => this.call<DownloadSnapshot>('GET', `/api/downloads/${encodeURIComponent(id)}`);
-  progress = (id: string) => this.call<ProgressReport>('GET', `/api/downloads/${encodeURIComponent(id)}/progress`);
-  attempts = async (id: string) =>
-    (await this.call<{ attempts: AttemptRecord[] }>('GET', `/api/downloads/${encodeURIComponent(id)}/attempts`)).attempts;
-  add = (request: AddRequest) => this.call<DownloadSnapshot>('POST', '/api/downloads/start', request);
-  pause = (id: string) => this.action(id, 'pause');
-  resume = (id: string) => this.action(id, 'resume');
-  cancel = (id: string) => this.action(id, 'cancel');
-  restart = (id: string) => this.action(id, 'restart');
-  changeSource = (id: string, url: string) => this.call<DownloadSnapshot>('PATCH', `/api/downloads/${encodeURIComponent(id)}`, { url });
-  setSpeedLimit = (id: string, limit: number | null) =>
-    this.call<DownloadSnapshot>('PATCH', `/api/downloads/${encodeURIComponent(id)}`, { speed_limit: limit });
-  remove = async (id: string, options: RemoveOptions = {}) => {
-    await this.call<void>('DELETE', `/api/downloads/${encodeURIComponent(id)}?delete_file=${options.delete_file === true}`);
-  };
-  getSettings = () => this.call<Settings>('GET', '/api/settings');
-  updateSettings = (patch: SettingsPatch) => this.call<Settings>('PATCH', '/api/settings', patch);
 
   onChanged(listener: (change: DownloadsChange) => void): () => void {
     this.changeListeners.add(listener);
@@ -63,31 +63,6 @@ export class HttpDownloadsApi implements UiApi {
   onConnection(listener: (connected: boolean) => void): () => void {
     this.connectionListeners.add(listener);
     return () => this.connectionListeners.delete(listener);
-  }
-
-  private action(id: string, name: 'pause' | 'resume' | 'cancel' | 'restart') {
-    return this.call<DownloadSnapshot>('POST', `/api/downloads/${encodeURIComponent(id)}/${name}`);
-  }
-
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(path, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch {
-      throw new ApiRequestError('INTERNAL_ERROR', 'Cannot reach the Steadfast engine');
-    }
-    if (response.status === 204) return undefined as T;
-    const payload: unknown = await response.json().catch(() => null);
-    if (response.ok) return payload as T;
-    if (isApiError(payload)) throw new ApiRequestError(payload.error.code, payload.error.message);
-    throw new ApiRequestError('INTERNAL_ERROR', `The engine answered HTTP ${response.status}`);
   }
 
   private setConnected(connected: boolean): void {
@@ -152,4 +127,18 @@ export class HttpDownloadsApi implements UiApi {
       }
     })();
   }
+}
+
+/** The contract over the headless server's REST API and event stream (browser mode). */
+export function httpDownloadsApi(token: string): UiApi {
+  const calls = generateMethods(API_METHOD_NAMES, (method) => async (...values) =>
+    fromRestReply(routeOf(method), await send(token, toRestRequest(method, values))),
+  ) as Calls<ApiMethod>;
+  const events = new ChangeStream(token);
+  return {
+    ...calls,
+    onChanged: (listener) => events.onChanged(listener),
+    onConnection: (listener) => events.onConnection(listener),
+    desktop: null,
+  };
 }

@@ -1,9 +1,9 @@
-import type { DownloadsApi } from '../../src-main/contract/api.js';
+import type { DesktopActions, DownloadsApi } from '../../src-main/contract/api.js';
 
 /** What the UI needs beyond the contract: whether the engine is reachable, and desktop file actions. */
 export interface UiApi extends DownloadsApi {
   /** Called with false when the engine cannot be reached and true when it is back. */
   onConnection(listener: (connected: boolean) => void): () => void;
   /** Present only in the desktop app. */
-  desktop: { openFile(id: string): Promise<void>; showInFolder(id: string): Promise<void> } | null;
+  desktop: DesktopActions | null;
 }

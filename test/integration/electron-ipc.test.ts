@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadsChange } from '../../src-main/contract/api.js';
-import { API_METHODS, CHANGED_CHANNEL, type DownloadsBridge } from '../../src-main/contract/bridge.js';
+import { CHANGED_CHANNEL, type DownloadsBridge } from '../../src-main/contract/bridge.js';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
+import { METHOD_NAMES } from '../../src-main/contract/methods.js';
 import { createFileActions } from '../../src-main/electron/file-actions.js';
 import { registerIpcHandlers } from '../../src-main/electron/ipc-handlers.js';
 import { trustedSender } from '../../src-main/electron/sender-check.js';
@@ -42,9 +43,7 @@ describe('IPC: preload bridge ⇄ main handlers, in plain Node', () => {
     origin = await startFaultOrigin({ '/a.bin': { content }, '/b.bin': { content } });
     engine = startEngine();
     const { pair, bridge, opened, shown, unregister } = wire();
-    expect(pair.channels().sort()).toEqual(
-      [...API_METHODS, 'openFile', 'showInFolder'].map((m) => `downloads:${m}`).sort(),
-    );
+    expect(pair.channels().sort()).toEqual(METHOD_NAMES.map((m) => `downloads:${m}`).sort());
     const changes: DownloadsChange[] = [];
     const unsubscribe = bridge.onChanged((change) => changes.push(change));
 
@@ -112,7 +111,7 @@ describe('IPC: preload bridge ⇄ main handlers, in plain Node', () => {
 
   it('the bridge exposes exactly the contract and nothing raw', () => {
     const bridge: DownloadsBridge = createBridge(ipcPair(PAGE).ipcRenderer);
-    expect(Object.keys(bridge).sort()).toEqual([...API_METHODS, 'onChanged', 'openFile', 'showInFolder'].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...METHOD_NAMES, 'onChanged'].sort());
     expect(Object.values(bridge).every((f) => typeof f === 'function')).toBe(true);
   });
 });

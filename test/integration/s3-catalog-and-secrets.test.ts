@@ -27,7 +27,8 @@ describe("the content catalog ({content_id, quality} mapped to S3 keys)", () => 
     const content = randomBytesSeeded(512 * 1024, 51);
     await s3.put('catalog', 'videos/abc123/720p.mp4', content);
     engine = startEngine({ settings: { s3_endpoint: s3.endpoint, s3_access_key_id: S3RVER_KEY.accessKeyId } });
-    await engine.manager.updateSettings({
+    // Through the API's edge, which fills in the catalog's default qualities.
+    await engine.api.updateSettings({
       s3_secret_access_key: S3RVER_KEY.secretAccessKey,
       catalog: { bucket: 'catalog', key_template: 'videos/{content_id}/{quality}.mp4', filename_template: '{content_id}_{quality}.mp4' },
     });
@@ -52,9 +53,9 @@ describe("the content catalog ({content_id, quality} mapped to S3 keys)", () => 
       code: 'INVALID_ARGUMENT',
       message: 'quality must be one of 720p, 4k, not "1080p"',
     });
-    await expect(engine.manager.add({ content_id: '../other', quality: '720p' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.api.add({ content_id: '../other', quality: '720p' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(
-      engine.manager.updateSettings({ catalog: { bucket: 'b', key_template: '{user}/{content_id}', filename_template: 'x' } }),
+      engine.api.updateSettings({ catalog: { bucket: 'b', key_template: '{user}/{content_id}', filename_template: 'x' } }),
     ).rejects.toMatchObject({ message: 'catalog.key_template: key_template may only use {content_id} and {quality}' });
     expect(await engine.manager.list()).toEqual([]);
   });

@@ -59,7 +59,7 @@ describe('speed limits', () => {
     expect(slow).toBeLessThan(size / 4);
     expect((await engine.manager.setSpeedLimit(id, null)).speed_limit).toBeNull();
     await engine.waitForStatus(id, 'completed', 5000);
-    await expect(engine.manager.setSpeedLimit(id, 10)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(engine.api.setSpeedLimit(id, 10)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('waiting on our own limit is not a stall: a limit far below the stall window completes untouched', async () => {

@@ -23,7 +23,7 @@ export async function startApi(settings: Partial<Settings> = {}, heartbeatMs?: n
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Steadfast</title>');
   const app = await createHttpServer({
-    api: engine.manager,
+    engine: engine.manager,
     token: TEST_TOKEN,
     allowedHosts: new Set(['127.0.0.1', 'localhost', '::1']),
     rendererDir,

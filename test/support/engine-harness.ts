@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DownloadsApi } from '../../src-main/contract/api.js';
 import type { DownloadSnapshot, DownloadStatus } from '../../src-main/contract/downloads.js';
 import type { Settings } from '../../src-main/contract/settings.js';
+import { validatingApi } from '../../src-main/contract/validating-api.js';
 import { DownloadManager, type SourceFactory } from '../../src-main/engine/download-manager.js';
 import { MemorySecretStore, type SecretStore } from '../../src-main/engine/secret-store.js';
 import { createSourceFactory } from '../../src-main/sources/source-factory.js';
@@ -22,6 +24,8 @@ export interface EngineHarness {
   dbPath: string;
   store: SqliteStore;
   manager: DownloadManager;
+  /** The manager behind the API's edge, as every transport calls it: arguments are checked first. */
+  api: DownloadsApi;
   waitFor(id: string, until: (s: DownloadSnapshot) => boolean, timeoutMs?: number): Promise<DownloadSnapshot>;
   waitForStatus(id: string, status: DownloadStatus, timeoutMs?: number): Promise<DownloadSnapshot>;
   /** Stops the engine and closes the store; `keepFiles` leaves the folder for a second engine. */
@@ -87,6 +91,7 @@ export function startEngine(
     dbPath,
     store,
     manager,
+    api: validatingApi(manager),
     waitFor,
     waitForStatus: (id, status, timeoutMs) => waitFor(id, (s) => s.status === status, timeoutMs),
     async close({ keepFiles = false } = {}) {

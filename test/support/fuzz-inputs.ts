@@ -10,7 +10,7 @@
  * URLs inside bodies point at 127.0.0.1:9 (discard): should a request ever be accepted by
  * mistake, nothing outside this machine is contacted.
  */
-import { IPC_ARITY } from '../../src-main/electron/ipc-handlers.js';
+import { arityOf, METHOD_NAMES } from '../../src-main/contract/methods.js';
 
 // ---- the generator ------------------------------------------------------------------------------
 
@@ -1039,8 +1039,8 @@ export interface IpcContext {
 }
 
 const ID_METHODS = ['get', 'progress', 'pause', 'resume', 'cancel', 'restart', 'attempts', 'openFile', 'showInFolder'] as const;
-const ARITY: Record<string, [number, number]> = IPC_ARITY;
-export const IPC_METHODS = Object.keys(ARITY);
+export const IPC_METHODS: readonly string[] = METHOD_NAMES;
+const ARITY: Record<string, [number, number]> = Object.fromEntries(METHOD_NAMES.map((method) => [method, arityOf(method)]));
 
 /**
  * A value that survives structured cloning (as Electron's IPC does) and is no valid argument:
