@@ -144,6 +144,8 @@ describe('segmented downloads', () => {
     ]);
     // The second attempt asked for no range at all.
     expect(origin.requests.at(-1)!.headers.range).toBeUndefined();
+    // Remembered in the database, so a restart of the app does not split it again.
+    expect(engine.store.listDownloads().find((d) => d.id === id)!.one_connection).toBe(true);
   });
 
   it('a resume trusts no more of the ranges than the partial holds: a deleted partial is fetched again', async () => {
