@@ -126,9 +126,11 @@ export type Result<M extends MethodName> = Spec<M>['result'] extends Returns<inf
 
 const specOf = (method: MethodName): MethodSpec => METHODS[method];
 
-export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
-export const API_METHOD_NAMES = METHOD_NAMES.filter((method): method is ApiMethod => specOf(method).http !== null);
-export const DESKTOP_METHOD_NAMES = METHOD_NAMES.filter((method): method is DesktopMethod => specOf(method).http === null);
+export const METHOD_NAMES: readonly MethodName[] = Object.keys(METHODS) as MethodName[];
+export const API_METHOD_NAMES: readonly ApiMethod[] = METHOD_NAMES.filter((method): method is ApiMethod => specOf(method).http !== null);
+export const DESKTOP_METHOD_NAMES: readonly DesktopMethod[] = METHOD_NAMES.filter(
+  (method): method is DesktopMethod => specOf(method).http === null,
+);
 
 export const argumentsOf = (method: MethodName): readonly Argument[] => specOf(method).args;
 export const routeOf = (method: ApiMethod): Route => specOf(method).http!;

@@ -19,7 +19,7 @@ function parseArgument(arg: Argument, value: unknown): unknown {
 }
 
 /** A call's arguments checked against its row of the table, in order: what the implementation receives. */
-export function parseArguments(method: MethodName, values: readonly unknown[]): unknown[] {
+function parseArguments(method: MethodName, values: readonly unknown[]): unknown[] {
   return argumentsOf(method).map((arg, index) => parseArgument(arg, values[index]));
 }
 
