@@ -193,7 +193,9 @@ export class Transfer {
     const { ctx } = this;
     const offset = segment.start + segment.done;
     const body = open?.body ?? (await this.request(segment));
-    const sizeAnnounced = open?.openEnded === true && ctx.total !== null;
+    // Asked for everything to the end of a file of announced size: every byte past it is the
+    // server's error, so the body is read to its end rather than cut off where the file ends.
+    const exact = () => open?.openEnded === true && ctx.total !== null && segment.end === ctx.total;
     const worker: Worker = {
       segment,
       writer: new SequentialWriter(
@@ -221,10 +223,10 @@ export class Transfer {
           ctx.onBytes(this.received, data.byteLength);
           await ctx.throttle(data.byteLength, ctx.signal);
         }
-        if (data !== chunk && sizeAnnounced && segment.end === ctx.total) {
-          throw transientError('BODY_TOO_LONG', `${ctx.source.displayHost} sent more bytes than the ${formatBytes(ctx.total)} it announced`);
+        if (data !== chunk && exact()) {
+          throw transientError('BODY_TOO_LONG', `${ctx.source.displayHost} sent more bytes than the ${formatBytes(segment.end)} it announced`);
         }
-        if (worker.writer.position >= segment.end) break;
+        if (worker.writer.position >= segment.end && !exact()) break;
       }
       // A body of unknown size ends where the file does.
       if (segment.end === OPEN_END && !ctx.signal.aborted) segment.end = worker.writer.position;
