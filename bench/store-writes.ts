@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { newDownloadRecord } from '../src-main/engine/download-store.js';
 import { SqliteStore } from '../src-main/store/sqlite-store.js';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
@@ -35,28 +36,18 @@ const dir = mkdtempSync(join(tmpdir(), 'steadfast-bench-store-'));
 try {
   const store = SqliteStore.open(join(dir, 'steadfast.db'));
   store.insertDownload({
-    id: 'bench',
-    source: { kind: 'http', url: 'http://127.0.0.1/bench.bin' },
-    filename: 'bench.bin',
-    filename_from_user: false,
-    dest_dir: dir,
+    ...newDownloadRecord({
+      id: 'bench',
+      source: { kind: 'http', url: 'http://127.0.0.1/bench.bin' },
+      filename: 'bench.bin',
+      filenameFromUser: false,
+      destDir: dir,
+      maxAttempts: 5,
+      sha256: null,
+      speedLimit: null,
+      now: 1,
+    }),
     status: 'downloading',
-    total_bytes: null,
-    downloaded_bytes: 0,
-    failed_count: 0,
-    max_attempts: 5,
-    next_retry_at: null,
-    error_code: null,
-    error_message: null,
-    notice: null,
-    etag: null,
-    last_modified: null,
-    expected_sha256: null,
-    created_at: 1,
-    updated_at: 1,
-    completed_at: null,
-    speed_limit: null,
-    one_connection: false,
   });
   const total = calls + Math.ceil(calls / 10);
   for (const inOneTransaction of [false, true]) {

@@ -3,7 +3,7 @@ import { DOWNLOAD_STATUSES, type DownloadStatus } from '../../src-main/contract/
 import { DOWNLOAD_ACTIONS, type DownloadAction, ruleFor } from '../../src-main/contract/transitions.js';
 import type { ByteSource } from '../../src-main/engine/byte-source.js';
 import type { DownloadManager } from '../../src-main/engine/download-manager.js';
-import type { DownloadRecord } from '../../src-main/engine/download-store.js';
+import { type DownloadRecord, newDownloadRecord } from '../../src-main/engine/download-store.js';
 import { SqliteStore } from '../../src-main/store/sqlite-store.js';
 import { type EngineHarness, startEngine, tempDir } from '../support/engine-harness.js';
 
@@ -24,29 +24,26 @@ function seeded(status: DownloadStatus, action: DownloadAction, dir: string): Do
   const id = idOf(status, action);
   const failedOnce = status === 'retrying' || status === 'failed';
   return {
-    id,
-    source: { kind: 'http', url: `http://silent.invalid/${id}.bin` },
-    filename: `${id}.bin`,
-    filename_from_user: false,
-    dest_dir: dir,
+    ...newDownloadRecord({
+      id,
+      source: { kind: 'http', url: `http://silent.invalid/${id}.bin` },
+      filename: `${id}.bin`,
+      filenameFromUser: false,
+      destDir: dir,
+      maxAttempts: 5,
+      sha256: null,
+      speedLimit: null,
+      now: 1,
+    }),
     // A downloading one is queued for the engine to start.
     status: status === 'downloading' ? 'queued' : status,
     total_bytes: status === 'completed' ? 10 : null,
     downloaded_bytes: status === 'completed' ? 10 : 0,
     failed_count: failedOnce ? 1 : 0,
-    max_attempts: 5,
     next_retry_at: status === 'retrying' ? Date.now() + 3_600_000 : null,
     error_code: failedOnce ? 'HTTP_503' : null,
     error_message: failedOnce ? 'The server answered 503' : null,
-    notice: null,
-    etag: null,
-    last_modified: null,
-    expected_sha256: null,
-    created_at: 1,
-    updated_at: 1,
     completed_at: status === 'completed' ? 1 : null,
-    speed_limit: null,
-    one_connection: false,
   };
 }
 
