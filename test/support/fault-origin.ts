@@ -8,209 +8,22 @@
  * real sockets, with real partial writes, FINs, RSTs and stalls. A mocked
  * fetch cannot fail in those ways. The server only ever binds 127.0.0.1,
  * so tests never touch the network.
+ *
+ * The types a test scripts it with are in fault-origin-types.ts, the response it plans before
+ * any fault in fault-origin-plan.ts, and randomBytesSeeded in seeded-bytes.ts: this module
+ * re-exports them, so tests import only this one.
  */
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
+import { defaultEtag, EMPTY, type Entry, flattenHeaders, type Plan, planNormal } from './fault-origin-plan.js';
+import type { Fault, FaultOrigin, RequestRecord, ServedFile } from './fault-origin-types.js';
 
-export interface ServedFile {
-  content: Buffer;
-  /** Omit this for a strong ETag made from the content hash. `null` makes a validator-less server, which the client must treat as unsafe to resume. */
-  etag?: string | null;
-  /** Sent as-is. It is also the only validator an HTTP-date `If-Range` can match. */
-  lastModified?: string | null;
-  contentDisposition?: string | null;
-  /** More response headers, for example the Content-Encoding an S3 object was stored with. */
-  headers?: Record<string, string>;
-}
-
-export type Fault =
-  /** Served normally: holds a later fault back for a later request (e.g. past a download's first request). */
-  | { kind: 'pass' }
-  /** Headers and the first `bytes` body bytes are sent, then the socket is destroyed (FIN after the flushed data). This is a cut connection mid-body. */
-  | { kind: 'drop-after'; bytes: number }
-  /** After `bytes` body bytes the server goes silent and keeps the socket open. Only the client's own timeout (or close()) ends it. */
-  | { kind: 'stall-after'; bytes: number }
-  /** A canned response such as 503 + Retry-After, 404 or 429. It needs no file at the path. */
-  | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
-  /** An RST as soon as the request arrives, with no response at all. */
-  | { kind: 'reset' }
-  /** A server that does not do ranges: 200 with the whole file even when Range was asked for. */
-  | { kind: 'ignore-range' }
-  /** The normal Content-Length is announced but only `bytes` are written, then the socket is ended cleanly. A clean FIN must not pass for a finished file. */
-  | { kind: 'short-body'; bytes: number }
-  /** A 206 whose Content-Range starts at `claimedStart` (its length still matches the body) while the body starts at the offset that was asked for. A client that trusts it would write data at the wrong position. */
-  | { kind: 'lying-content-range'; claimedStart: number }
-  /** Correct status and Content-Range but no Content-Length (chunked), with `bytes` junk bytes after the real data. A client must stop at the range end or reject the response. */
-  | { kind: 'extra-bytes'; bytes: number }
-  /** The whole file gzip-compressed, sent as a 200 with Content-Encoding: gzip (Range ignored), like a misconfigured server that ignores Accept-Encoding: identity. */
-  | { kind: 'gzip' }
-  /**
-   * An RST once the response has sent the file's byte `offset` (an absolute position, so it
-   * hits whichever connection of a segmented download carries that byte). A response that does
-   * not cover the byte, or dies before reaching it, leaves the fault armed for the next request.
-   */
-  | { kind: 'reset-at'; offset: number }
-  /** After `bytes` body bytes, one more byte each second: never silent long enough to look stalled by silence alone. */
-  | { kind: 'drip-after'; bytes: number }
-  /** After `bytes` body bytes the whole origin goes down: every socket dies and nothing listens for `downMs`, then it serves again on the same port. */
-  | { kind: 'restart-after'; bytes: number; downMs: number }
-  /** After `bytes` body bytes the file is replaced by a new version (its own ETag) and the connection is dropped. */
-  | { kind: 'replace-after'; bytes: number; file: ServedFile };
-
-export interface RequestRecord {
-  /** Path without the query string, the same key that script() and bytesSent() use. */
-  path: string;
-  method: string;
-  /** Lower-case names. Repeated headers are joined with ", ". */
-  headers: Record<string, string | undefined>;
-  /** `null` while no status has been chosen, and for `reset`. */
-  status: number | null;
-  /** Updated while the body is written, so a test can watch one response's progress. */
-  bytesSent: number;
-  fault: Fault['kind'] | null;
-}
-
-export interface FaultOrigin {
-  readonly port: number;
-  /** `http://127.0.0.1:<port><path>`. The path defaults to `/file.bin`. */
-  url(path?: string): string;
-  /** Replaces what a path serves, for example a file that changes between attempts. */
-  setFile(path: string, file: ServedFile): void;
-  /** Queues faults for the next GET/HEAD requests to `path`, one per request. Once the queue is empty, requests are served normally. */
-  script(path: string, ...faults: Fault[]): void;
-  /** Paces body bytes across all connections together, like one slow link, so a UI test can watch progress move. `null` means full speed. */
-  throttle(bytesPerSecond: number | null, options?: { perConnection?: boolean }): void;
-  /** Every request, in arrival order. */
-  readonly requests: readonly RequestRecord[];
-  /** Takes the origin down now (every connection dies, new ones are refused) and back up after `downMs`. */
-  down(downMs: number): Promise<void>;
-  /** Body bytes the kernel accepted, over all paths or for one. Framing and headers are not counted. Bytes written before a drop are counted. */
-  bytesSent(path?: string): number;
-  /** Destroys every socket, stalled ones included, then closes the server. */
-  close(): Promise<void>;
-}
+export type { Fault, FaultOrigin, RequestRecord, ServedFile } from './fault-origin-types.js';
+export { randomBytesSeeded } from './seeded-bytes.js';
 
 const CHUNK = 64 * 1024;
-const EMPTY = Buffer.alloc(0);
-
-/**
- * A fast, deterministic pseudo-random buffer. Random content means a
- * misplaced or duplicated range shows up as a hash mismatch. Repeated
- * patterns could hide one. xorshift32 over a Uint32Array keeps 64 MiB far
- * below a second.
- * Note: the words are in platform byte order, which is little-endian on
- * every platform we run tests on.
- */
-export function randomBytesSeeded(size: number, seed: number): Buffer {
-  if (!Number.isInteger(size) || size < 0) throw new RangeError(`invalid size ${size}`);
-  const words = new Uint32Array(Math.ceil(size / 4));
-  // Scramble the seed, so nearby seeds (1, 2, 3…) give different streams at once,
-  // and never let it be 0, where xorshift would stay at 0 forever.
-  let x = Math.imul((seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) >>> 0;
-  x ^= x >>> 13;
-  if (x === 0) x = 0x6d2b79f5;
-  for (let i = 0; i < words.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    words[i] = x;
-  }
-  return Buffer.from(words.buffer, 0, size);
-}
-
-interface Entry {
-  file: ServedFile;
-  etag: string | null;
-  gzipped?: Buffer;
-}
-
-/** The response that would be sent without a fault. The faults are changes made to it. */
-interface Plan {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-function defaultEtag(content: Buffer): string {
-  return `"${createHash('sha1').update(content).digest('hex').slice(0, 16)}"`;
-}
-
-function flattenHeaders(h: http.IncomingHttpHeaders): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(h)) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
-}
-
-/**
- * Reads a single `bytes=` range. Returns null when the header is to be
- * ignored: bad syntax, several ranges, or a wrong unit. RFC 9110 lets a
- * server ignore those, and treating them as a 200 is what real servers do.
- */
-function parseRange(header: string, total: number): { start: number; end: number } | 'unsatisfiable' | null {
-  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
-  if (!m) return null;
-  const [, a = '', b = ''] = m;
-  if (a === '' && b === '') return null;
-  if (a === '') {
-    // Suffix range: the last `b` bytes.
-    const n = Number(b);
-    if (n === 0 || total === 0) return 'unsatisfiable';
-    return { start: Math.max(0, total - n), end: total - 1 };
-  }
-  const start = Number(a);
-  const end = b === '' ? total - 1 : Number(b);
-  if (b !== '' && end < start) return null;
-  if (start >= total) return 'unsatisfiable';
-  return { start, end: Math.min(end, total - 1) };
-}
-
-/** RFC 9110 §13.1.5: a range is only sent if the validator still matches. A weak tag never matches. */
-function ifRangeMatches(value: string, entry: Entry): boolean {
-  const v = value.trim();
-  if (v.startsWith('"') || v.startsWith('W/')) {
-    return !v.startsWith('W/') && entry.etag !== null && !entry.etag.startsWith('W/') && v === entry.etag;
-  }
-  const lm = entry.file.lastModified;
-  if (!lm) return false;
-  if (v === lm) return true;
-  const a = Date.parse(v);
-  const b = Date.parse(lm);
-  return !Number.isNaN(a) && a === b;
-}
-
-function planNormal(req: http.IncomingMessage, entry: Entry, honorRange: boolean): Plan {
-  const content = entry.file.content;
-  const total = content.length;
-  const headers: Record<string, string> = { 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
-  if (entry.etag !== null) headers['ETag'] = entry.etag;
-  if (entry.file.lastModified) headers['Last-Modified'] = entry.file.lastModified;
-  if (entry.file.contentDisposition) headers['Content-Disposition'] = entry.file.contentDisposition;
-  Object.assign(headers, entry.file.headers);
-
-  const rangeHeader = req.headers.range;
-  // RFC 9110 defines Range only for GET, and HEAD must ignore it.
-  const wantsRange = honorRange && req.method === 'GET' && typeof rangeHeader === 'string';
-  const rawIfRange = req.headers['if-range'];
-  const ifRange = Array.isArray(rawIfRange) ? rawIfRange.join(', ') : rawIfRange;
-  const range =
-    wantsRange && (ifRange === undefined || ifRangeMatches(ifRange, entry)) ? parseRange(rangeHeader, total) : null;
-
-  if (range === 'unsatisfiable') {
-    return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${total}`, 'Content-Length': '0' }, body: EMPTY };
-  }
-  if (range) {
-    const body = content.subarray(range.start, range.end + 1);
-    return {
-      status: 206,
-      headers: { ...headers, 'Content-Range': `bytes ${range.start}-${range.end}/${total}`, 'Content-Length': String(body.length) },
-      body,
-    };
-  }
-  return { status: 200, headers: { ...headers, 'Content-Length': String(total) }, body: content };
-}
 
 export async function startFaultOrigin(files: Record<string, ServedFile> = {}): Promise<FaultOrigin> {
   const entries = new Map<string, Entry>();

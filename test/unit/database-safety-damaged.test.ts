@@ -1,25 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DownloadRecord } from '../../src-main/engine/download-store.js';
-import {
-  DatabaseCorruptError,
-  DatabaseTooNewError,
-  DatabaseUnreadableError,
-  openDatabase,
-  schemaVersion,
-} from '../../src-main/store/database.js';
+import { DatabaseCorruptError, openDatabase, schemaVersion } from '../../src-main/store/database.js';
 import { MIGRATIONS } from '../../src-main/store/migrations/index.js';
 import { SqliteStore } from '../../src-main/store/sqlite-store.js';
-import { apiClient } from '../support/api-client.js';
-import { runCli } from '../support/cli-process.js';
+import { realDatabase, record, thrown } from '../support/database-safety-fixtures.js';
 
 const LATEST = MIGRATIONS.at(-1)!.version;
-const repo = fileURLToPath(new URL('../..', import.meta.url));
 /** `<name>.corrupt-<ISO time without colons>`, e.g. steadfast.db.corrupt-2025-01-31T235959.123Z */
 const CORRUPT_NAME = /^steadfast\.db\.corrupt-\d{4}-\d{2}-\d{2}T\d{6}\.\d{3}Z(-\d+)?$/;
 
@@ -34,44 +23,6 @@ beforeEach(() => {
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function record(id: string): DownloadRecord {
-  return {
-    id,
-    source: { kind: 'http', url: `https://example.com/files/${id}.bin?sig=${'s'.repeat(200)}` },
-    filename: `${id}.bin`,
-    filename_from_user: false,
-    dest_dir: '/home/u/Downloads',
-    status: 'completed',
-    total_bytes: 1000,
-    downloaded_bytes: 1000,
-    failed_count: 0,
-    max_attempts: 5,
-    next_retry_at: null,
-    error_code: null,
-    error_message: `an error message long enough to fill pages ${'x'.repeat(300)}`,
-    notice: null,
-    etag: '"abc"',
-    last_modified: null,
-    expected_sha256: null,
-    created_at: 1_700_000_000_000,
-    updated_at: 1_700_000_000_000,
-    completed_at: 1_700_000_000_000,
-    speed_limit: null,
-    one_connection: false,
-  };
-}
-
-/** A real Steadfast database of many pages (2,000 downloads), closed cleanly (WAL checkpointed). */
-function realDatabase(target: string, rows = 2000): Buffer {
-  const store = SqliteStore.open(target);
-  store.transaction(() => {
-    for (let i = 0; i < rows; i += 1) store.insertDownload(record(`d${String(i).padStart(5, '0')}`));
-  });
-  store.close();
-  for (const suffix of ['-wal', '-shm']) expect(fs.existsSync(target + suffix)).toBe(false);
-  return fs.readFileSync(target);
-}
 
 function pageSize(bytes: Buffer): number {
   const size = bytes.readUInt16BE(16);
@@ -102,15 +53,6 @@ function quickCheckOf(bytes: Buffer): string {
   } catch (error) {
     return (error as Error).message;
   }
-}
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 function corruptFiles(): string[] {
@@ -271,144 +213,5 @@ describe('openDatabase: a damaged database is set aside and reported, never sile
     fs.writeFileSync(file, 'garbage');
     expect(() => SqliteStore.open(file)).toThrow(DatabaseCorruptError);
     expect(corruptFiles()).toHaveLength(1);
-  });
-});
-
-describe('openDatabase: files that are fine, or not ours to move', () => {
-  it('an empty 0-byte file is a valid new database and opens normally', () => {
-    fs.writeFileSync(file, '');
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(LATEST);
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    db.close();
-    expect(corruptFiles()).toEqual([]);
-  });
-
-  it('a healthy database keeps its rows, and the check leaves no side files behind', () => {
-    realDatabase(file, 50);
-    const store = SqliteStore.open(file);
-    expect(store.listDownloads()).toHaveLength(50);
-    store.close();
-    expect(fs.readdirSync(dir)).toEqual(['steadfast.db']);
-  });
-
-  it('a healthy database with an uncheckpointed WAL (after a crash) opens with every committed row', () => {
-    realDatabase(file, 10);
-    // A crashed writer: its committed transaction lives only in the -wal file.
-    const writer = new Database(file);
-    writer.pragma('journal_mode = WAL');
-    writer.pragma('wal_autocheckpoint = 0');
-    writer.prepare("UPDATE downloads SET filename = 'renamed.bin' WHERE id = 'd00003'").run();
-    const crashed = { wal: fs.readFileSync(`${file}-wal`), shm: fs.readFileSync(`${file}-shm`), db: fs.readFileSync(file) };
-    writer.close();
-    fs.writeFileSync(file, crashed.db);
-    fs.writeFileSync(`${file}-wal`, crashed.wal);
-    fs.writeFileSync(`${file}-shm`, crashed.shm);
-
-    const store = SqliteStore.open(file);
-    expect(store.listDownloads().find((r) => r.id === 'd00003')?.filename).toBe('renamed.bin');
-    store.close();
-    expect(corruptFiles()).toEqual([]);
-  });
-
-  it('a newer database is still refused untouched, not taken for a damaged one', () => {
-    realDatabase(file, 5);
-    const raw = new Database(file);
-    raw.pragma(`user_version = ${LATEST + 5}`);
-    raw.close();
-    const before = fs.readFileSync(file);
-    const error = thrown(() => openDatabase(file));
-    expect(error).toBeInstanceOf(DatabaseTooNewError);
-    expect((error as DatabaseTooNewError).code).toBe('DATABASE_TOO_NEW');
-    expect(fs.readFileSync(file).equals(before)).toBe(true);
-    expect(fs.readdirSync(dir)).toEqual(['steadfast.db']);
-  });
-
-  it('a folder where the database file should be is reported, not moved', () => {
-    fs.mkdirSync(file);
-    const error = thrown(() => openDatabase(file));
-    expect(error).toBeInstanceOf(DatabaseUnreadableError);
-    expect((error as DatabaseUnreadableError).code).toBe('DATABASE_UNREADABLE');
-    expect(error.message).toContain(`Steadfast cannot open its database ${file}`);
-    expect(fs.statSync(file).isDirectory()).toBe(true);
-    expect(corruptFiles()).toEqual([]);
-  });
-
-  // As root, permissions only bite an unprivileged user, who must be able to run the repo's code:
-  // a checkout inside a private folder (mode 0700, as mktemp makes) cannot be, so it is skipped.
-  const asRoot = process.getuid?.() === 0;
-  const unprivilegedCanRun =
-    !asRoot || spawnSync(process.execPath, ['--import', 'tsx', '-e', ''], { cwd: repo, uid: 65534, gid: 65534, timeout: 20_000 }).status === 0;
-  if (!unprivilegedCanRun) console.log('Skipped "a file this user may not read": user nobody cannot read this checkout.');
-
-  it.skipIf(!unprivilegedCanRun)('a file this user may not read is reported with its path and left where it is', () => {
-    const bytes = realDatabase(file, 5);
-    fs.chmodSync(file, 0o000);
-    // Root reads anything: the check then runs as an unprivileged user ("nobody"), which the
-    // file (owned by root, mode 000) denies, in a folder where that user could rename it.
-    if (asRoot) fs.chmodSync(dir, 0o777);
-    const script = [
-      `import { openDatabase } from ${JSON.stringify(path.join(repo, 'src-main/store/database.ts'))};`,
-      'try { openDatabase(process.argv[1]); console.log(JSON.stringify({ opened: true })); }',
-      'catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }',
-    ].join('\n');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, file], {
-      cwd: repo,
-      encoding: 'utf8',
-      timeout: 20_000,
-      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    });
-    expect(run.status, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { name: string; code: string; message: string };
-    expect(result).toMatchObject({ name: 'DatabaseUnreadableError', code: 'DATABASE_UNREADABLE' });
-    expect(result.message).toContain(`Steadfast cannot open its database ${file}: `);
-    expect(result.message).toMatch(/permission denied|EACCES/i);
-    expect(result.message).toContain('The file was left as it is');
-    fs.chmodSync(file, 0o600);
-    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
-    expect(fs.readdirSync(dir)).toEqual(['steadfast.db']);
-  });
-});
-
-describe('at start: the first start fails loudly, only the second starts empty', () => {
-  it('`steadfast serve` on a damaged database exits 1 saying where the file went; the next start runs', async () => {
-    const dataDir = path.join(dir, 'data');
-    fs.mkdirSync(dataDir);
-    const garbage = Buffer.from('definitely not SQLite\n'.repeat(200));
-    fs.writeFileSync(path.join(dataDir, 'steadfast.db'), garbage);
-    const args = ['serve', '--port', '0', '--data-dir', dataDir, '--download-dir', path.join(dir, 'dl'), '--token', 't0123456789abcdef'];
-
-    const first = await runCli(args).exited;
-    expect(first.code).toBe(1);
-    expect(first.stdout).not.toContain('Steadfast is running');
-    const moved = fs.readdirSync(dataDir).filter((name) => name.startsWith('steadfast.db.corrupt-'));
-    expect(moved).toHaveLength(1);
-    expect(first.stderr).toContain(`steadfast: The database ${path.join(dataDir, 'steadfast.db')} is damaged (file is not a database`);
-    expect(first.stderr).toContain(`It was moved to ${path.join(dataDir, moved[0]!)}`);
-    expect(first.stderr).toContain('Starting Steadfast again begins with an empty download list');
-    expect(fs.readFileSync(path.join(dataDir, moved[0]!)).equals(garbage)).toBe(true);
-
-    const second = runCli(args);
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`the second start did not come up: ${out}`)), 20_000);
-      second.child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const listening = /API: http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-        if (listening) {
-          clearTimeout(timer);
-          resolve(Number(listening[1]));
-        }
-      });
-    });
-    // It serves, with an empty list.
-    const listed = await apiClient(port, 't0123456789abcdef').get('/api/downloads');
-    expect(listed.status).toBe(200);
-    expect(listed.json).toEqual({ downloads: [] });
-    second.child.kill('SIGTERM');
-    await second.exited;
-    const db = new Database(path.join(dataDir, 'steadfast.db'), { readonly: true });
-    expect((db.prepare('SELECT count(*) AS n FROM downloads').get() as { n: number }).n).toBe(0);
-    db.close();
   });
 });
