@@ -22,8 +22,8 @@ function median(samples: number[]): number {
 function timeCalls(store: SqliteStore, inOneTransaction: boolean): number {
   const work = () => {
     for (let i = 0; i < calls; i++) {
-      store.updateDownload('bench', { downloaded_bytes: i * 65_536, updated_at: 1_700_000_000_000 + i });
-      if (i % 10 === 0) store.updateDownload('bench', { status: 'downloading', next_retry_at: null, updated_at: i });
+      store.saveDownload('bench', { downloaded_bytes: i * 65_536, updated_at: 1_700_000_000_000 + i });
+      if (i % 10 === 0) store.saveDownload('bench', { status: 'downloading', next_retry_at: null, updated_at: i });
     }
   };
   const started = process.hrtime.bigint();
@@ -54,7 +54,7 @@ try {
     timeCalls(store, inOneTransaction); // warm-up: page cache, JIT
     const ms = median(Array.from({ length: runs }, () => timeCalls(store, inOneTransaction)));
     const label = inOneTransaction ? 'one transaction' : 'autocommit';
-    console.log(`${label.padEnd(16)} ${total} updateDownload calls: ${ms.toFixed(0)} ms, ${((ms * 1000) / total).toFixed(2)} µs each (median of ${runs})`);
+    console.log(`${label.padEnd(16)} ${total} saveDownload calls: ${ms.toFixed(0)} ms, ${((ms * 1000) / total).toFixed(2)} µs each (median of ${runs})`);
   }
   store.close();
 } finally {

@@ -11,7 +11,7 @@ import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-st
 import { sanitizeFilename } from './file-names.js';
 import type { FileNaming } from './file-naming.js';
 import type { RetryPolicy } from './retry-policy.js';
-import { restartNotice } from './resume-rules.js';
+import { breaksRanges, restartNotice } from './resume-rules.js';
 import { durableBytes, segmentRows } from './segments.js';
 import type { TokenBucket } from './token-bucket.js';
 
@@ -124,8 +124,8 @@ export class AttemptLauncher {
       last_modified: facts.validator.lastModified,
       downloaded_bytes: facts.start,
       ...(facts.restart !== null ? { notice: restartNotice(facts.restart) } : {}),
-      // A server caught ignoring a range is asked for one range at a time from now on.
-      ...(facts.restart === 'RANGES_IGNORED' ? { one_connection: true } : {}),
+      // A server caught mishandling a range is asked for one range at a time from now on.
+      ...(facts.restart !== null && breaksRanges(facts.restart) ? { one_connection: true } : {}),
     });
     if (download.attempt) download.attempt.bytes = facts.start;
     return filename;

@@ -118,11 +118,12 @@ function fromWhole(opened: Extract<OpenResult, { kind: 'whole' }>, restart: Rest
     kind: 'body',
     start: 0,
     total: opened.total,
-    validator: opened.validator,
+    // A decoded body is never resumed: recording no validator makes the next attempt start over.
+    validator: opened.decoded ? { etag: null, lastModified: null } : opened.validator,
     suggestedName: opened.suggestedName,
     restart,
-    // A server just caught ignoring a range is not asked for ranges again, whatever it claims.
-    acceptsRanges: restart === 'RANGES_IGNORED' ? false : opened.acceptsRanges,
+    // A server just caught mishandling a range is not asked for ranges again, whatever it claims.
+    acceptsRanges: restart !== null && breaksRanges(restart) ? false : opened.acceptsRanges,
     body: opened.body,
   };
 }
@@ -190,7 +191,8 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     let validator: Validator = { etag: record.etag, lastModified: record.last_modified };
     const resumed = segmentsToResume(ctx.segments, total, record.downloaded_bytes);
     let segments = clampToFile(resumed, await sizeOnDisk(path));
-    const shrunk = durableBytes(segments) < durableBytes(resumed);
+    // The database said more than the partial holds: record what is really there before anything else.
+    if (durableBytes(segments) < durableBytes(resumed)) ctx.onSegments(segments);
     if (total !== null) await ensureSpace(record.dest_dir, total - durableBytes(segments));
 
     let first: OpenBody | null = null;
@@ -218,7 +220,6 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     // After a crash the partial may hold bytes past the durable ones that were never synced: cut them.
     const cut = durableEnd(segments);
     if ((await onDisk(path, () => partial.size())) > cut) await onDisk(path, () => partial.truncate(cut));
-    if (shrunk && first === null) ctx.onSegments(segments);
 
     const transfer = new Transfer(
       {
@@ -263,6 +264,8 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     }
     if (controller.signal.aborted) throw controller.signal.reason;
     const finalName = await ctx.finalName(filename);
+    // Picking the name may wait behind other downloads' names: a stop that came meanwhile still counts.
+    if (controller.signal.aborted) throw controller.signal.reason;
     await onDisk(path, () => rename(path, join(record.dest_dir, finalName)));
     return { filename: finalName, total: size };
   } catch (error) {

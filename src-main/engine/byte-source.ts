@@ -36,8 +36,12 @@ interface ResponseHeaders {
 export type OpenResult =
   /** A byte range (206). `first` is where the server says it starts; null when that cannot be read. */
   | (ResponseHeaders & { kind: 'partial'; first: number | null; encoded: boolean })
-  /** The whole file (200). A body the server encoded is handed over decoded, with no size and no validator. */
-  | (ResponseHeaders & { kind: 'whole'; acceptsRanges: boolean })
+  /**
+   * The whole file (200). A body the server encoded is handed over `decoded`, with no size: its
+   * `validator` is still the response's, to tell whether the file changed, but no resume may
+   * rely on it, since offsets into a decoded body mean nothing to the server.
+   */
+  | (ResponseHeaders & { kind: 'whole'; acceptsRanges: boolean; decoded: boolean })
   /** 416: the server has no byte at `offset`; `total` is what it says the size is, if it says. */
   | { kind: 'unsatisfiable'; total: number | null }
   /** The server refused the validator (S3's 412 on IfMatch): the file changed. */

@@ -93,7 +93,6 @@ export interface DownloadStore {
   transaction<T>(work: () => T): T;
   listDownloads(): DownloadRecord[];
   insertDownload(record: DownloadRecord): void;
-  updateDownload(id: string, patch: DownloadPatch): void;
   /**
    * The patch and, when `segments` is given, the download's whole list of byte ranges, written
    * together or not at all: after a crash the durable offset and the ranges still agree.
@@ -105,7 +104,6 @@ export interface DownloadStore {
   listAttempts(downloadId: string): AttemptRow[];
   /** The byte ranges of a segmented download (none for a single-connection one). */
   listSegments(downloadId: string): Segment[];
-  replaceSegments(downloadId: string, segments: readonly Segment[]): void;
   /** Stored settings as key → parsed JSON; the engine validates and applies defaults. */
   readSettings(): Record<string, unknown>;
   writeSettings(values: Record<string, unknown>): void;

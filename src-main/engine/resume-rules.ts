@@ -15,7 +15,7 @@ export type RestartReason =
   | 'SIZE_CHANGED'
   /** A range came back, but not the one asked for (or one that cannot be read). */
   | 'WRONG_RANGE'
-  /** 416 below the known end: the server no longer has the bytes already downloaded. */
+  /** 416 below the known end of a file of the same size: the server refuses bytes it has. */
   | 'RANGE_GONE';
 
 /** What a ranged request asked for: the byte the partial continues from, and what is recorded of the file. */
@@ -58,10 +58,11 @@ export function judgeResponse(ask: Ask, response: OpenResult): Verdict {
       return { action: 'restart', reason: sameVersion(ask.validator, response.validator) ? 'RANGES_IGNORED' : 'FILE_CHANGED', useBody: true };
     case 'changed':
       return { action: 'restart', reason: 'FILE_CHANGED', useBody: false };
-    case 'unsatisfiable': {
-      const atTheEnd = ask.total !== null && ask.offset === ask.total && (response.total === null || response.total === ask.total);
-      return atTheEnd ? { action: 'complete' } : { action: 'restart', reason: 'RANGE_GONE', useBody: false };
-    }
+    case 'unsatisfiable':
+      if (ask.total !== null && response.total !== null && response.total !== ask.total) {
+        return { action: 'restart', reason: 'SIZE_CHANGED', useBody: false };
+      }
+      return ask.total !== null && ask.offset === ask.total ? { action: 'complete' } : { action: 'restart', reason: 'RANGE_GONE', useBody: false };
     case 'partial': {
       const reason: RestartReason | null = response.encoded
         ? 'ENCODED'
@@ -91,11 +92,11 @@ const WHY: Record<RestartReason, string> = {
 export const restartNotice = (reason: RestartReason): string => `${WHY[reason]}; downloading again from the start.`;
 
 /**
- * Reasons that say the server cannot serve byte ranges properly, whatever it claims: a split
- * download goes on over one connection instead. The others say the file itself changed.
+ * Reasons that say the server cannot serve byte ranges properly, whatever it claims: the
+ * download goes on over one connection, never split again. The others say the file changed.
  */
 export const breaksRanges = (reason: RestartReason): boolean =>
-  reason === 'RANGES_IGNORED' || reason === 'WRONG_RANGE' || reason === 'ENCODED';
+  reason === 'RANGES_IGNORED' || reason === 'WRONG_RANGE' || reason === 'ENCODED' || reason === 'RANGE_GONE';
 
 /** The notice shown when a split download starts again over one connection. */
 export function oneConnectionNotice(reason: RestartReason, host: string): string {
@@ -104,6 +105,8 @@ export function oneConnectionNotice(reason: RestartReason, host: string): string
       ? 'answered a byte-range request with the wrong range'
       : reason === 'ENCODED'
         ? 'sent a byte range encoded'
-        : 'ignored a byte-range request';
+        : reason === 'RANGE_GONE'
+          ? 'refused a byte range of the file'
+          : 'ignored a byte-range request';
   return `${host} ${what}; downloading again over one connection from the start.`;
 }

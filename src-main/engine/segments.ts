@@ -17,7 +17,7 @@ export const OPEN_END = Number.POSITIVE_INFINITY;
 export const MIN_SPLIT = 1024 * 1024;
 
 export const remaining = (s: Segment): number => s.end - s.start - s.done;
-export const isFinished = (s: Segment): boolean => remaining(s) <= 0;
+export const isDone = (s: Segment): boolean => remaining(s) <= 0;
 export const durableBytes = (segments: readonly Segment[]): number => segments.reduce((sum, s) => sum + s.done, 0);
 
 /**
@@ -30,11 +30,12 @@ export function segmentsToResume(recorded: readonly Segment[], total: number | n
 }
 
 /**
- * What is recorded in the `segments` table: nothing for one range from byte 0, whose progress
- * `downloaded_bytes` alone says, so a single-connection download writes one row, not two.
+ * What a checkpoint writes to the `segments` table: the ranges of a split download, or none
+ * (undefined: the table is left alone) for one range from byte 0, whose progress
+ * `downloaded_bytes` alone says, so a single-connection checkpoint is one row update.
  */
-export const segmentRows = (segments: readonly Segment[]): readonly Segment[] =>
-  segments.length === 1 && segments[0]!.start === 0 ? [] : segments;
+export const segmentRows = (segments: readonly Segment[]): readonly Segment[] | undefined =>
+  segments.length === 1 && segments[0]!.start === 0 ? undefined : segments;
 
 /**
  * Trusts no more than the partial really holds: a partial that was deleted, truncated or
@@ -60,7 +61,7 @@ export const durableEnd = (segments: readonly Segment[]): number =>
  * and returns the ranges to start, one per connection.
  */
 export function spread(all: Segment[], connections: number): Segment[] {
-  const pending = all.filter((s) => !isFinished(s));
+  const pending = all.filter((s) => !isDone(s));
   const shares = new Map(pending.map((s) => [s, 1]));
   for (let extra = connections - pending.length; extra > 0; extra--) {
     let best: Segment | null = null;

@@ -5,7 +5,7 @@ import { classifyDiskError, classifyNetworkError } from './classify-error.js';
 import { DownloadError, transientError } from './download-error.js';
 import type { PartialFile } from './partial-file.js';
 import { judgeResponse, type RestartReason } from './resume-rules.js';
-import { isFinished, MIN_SPLIT, OPEN_END, type Segment, spread } from './segments.js';
+import { isDone, MIN_SPLIT, OPEN_END, type Segment, spread } from './segments.js';
 import { SequentialWriter } from './sequential-writer.js';
 
 export interface TransferContext {
@@ -87,7 +87,7 @@ export class Transfer {
   /** Runs to the end and returns the file's size. */
   async run(first: OpenBody | null): Promise<number> {
     const count = this.segments.length;
-    const pending = this.ctx.connections > 1 ? spread(this.segments, this.ctx.connections) : this.segments.filter((s) => !isFinished(s));
+    const pending = this.ctx.connections > 1 ? spread(this.segments, this.ctx.connections) : this.segments.filter((s) => !isDone(s));
     if (this.segments.length > count) this.ctx.onSegments(this.segments);
     this.width = Math.min(this.ctx.connections, pending.length);
     const starters: (() => Promise<void>)[] = [];
@@ -101,7 +101,7 @@ export class Transfer {
     await this.syncFinished();
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
-    if (this.segments.some((s) => !isFinished(s))) {
+    if (this.segments.some((s) => !isDone(s))) {
       throw transientError('SHORT_BODY', `Some byte ranges of the file were not received from ${this.ctx.source.displayHost}`);
     }
     return this.segments.reduce((end, s) => Math.max(end, s.end), 0);
@@ -151,7 +151,7 @@ export class Transfer {
 
   private nextUnstarted(): Segment | null {
     const written = new Set(this.unsynced.map((u) => u.segment));
-    return this.segments.find((s) => !this.claimed.has(s) && !written.has(s) && !isFinished(s)) ?? null;
+    return this.segments.find((s) => !this.claimed.has(s) && !written.has(s) && !isDone(s)) ?? null;
   }
 
   /** Half of the largest range still being fetched, or null when every range is too small to split. */

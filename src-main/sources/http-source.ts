@@ -121,6 +121,7 @@ export class HttpSource implements ByteSource {
       validator: validatorOf(headers),
       suggestedName,
       acceptsRanges: headers['accept-ranges'] === 'bytes',
+      decoded: false,
       body: opened.request,
     } as const;
     const encoding = contentEncoding(headers);
@@ -130,10 +131,9 @@ export class HttpSource implements ByteSource {
       opened.request.destroy();
       throw permanentError('BAD_RESPONSE', `${this.displayHost} sent the file encoded as '${encoding}', which Steadfast cannot decode`);
     }
-    // The decoded size is unknown and offsets into it mean nothing to the server: no ranges, and
-    // no validator, so a retry starts from 0 again.
+    // The decoded size is unknown and offsets into it mean nothing to the server: no size and no ranges.
     const decoded = pipeline(opened.request, decoder(), () => undefined);
-    return { ...result, total: null, validator: { etag: null, lastModified: null }, acceptsRanges: false, body: decoded };
+    return { ...result, total: null, acceptsRanges: false, decoded: true, body: decoded };
   }
 
   private failure(opened: Opened): Error {

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import type { S3Source as S3SourceSpec } from '../contract/downloads.js';
 import type { Settings } from '../contract/settings.js';
@@ -12,6 +13,8 @@ import type { SecretStore } from '../engine/secret-store.js';
 export class S3Clients {
   private readonly clients = new Map<string, Promise<S3Client>>();
   private settings: Settings | null = null;
+  /** What the clients were made from; the secret only as a hash. */
+  private madeFrom = '';
 
   constructor(
     private readonly secrets: SecretStore,
@@ -20,14 +23,26 @@ export class S3Clients {
   ) {}
 
   /**
-   * The settings the next clients are made with. Settings are replaced, never changed in place,
-   * so a new object means new credentials or endpoints: the old clients are dropped.
+   * The settings the next clients are made with. Clients are dropped only when what they were
+   * made from changed (credentials, endpoint, timeouts): dropping one cuts its requests, and a
+   * new speed limit must not fail a running S3 download.
    */
   use(settings: Settings): void {
-    if (settings === this.settings) return;
+    this.settings = settings;
+    const secret = this.secrets.get('s3_secret_access_key');
+    const madeFrom = JSON.stringify([
+      settings.s3_region,
+      settings.s3_endpoint,
+      settings.s3_force_path_style,
+      settings.s3_access_key_id,
+      settings.s3_profile,
+      settings.stall_timeout_seconds,
+      secret === null ? null : createHash('sha256').update(secret).digest('hex'),
+    ]);
+    if (madeFrom === this.madeFrom) return;
+    this.madeFrom = madeFrom;
     for (const client of this.clients.values()) void client.then((c) => c.destroy(), () => undefined);
     this.clients.clear();
-    this.settings = settings;
   }
 
   /** For messages: the custom endpoint's host, or the bucket's AWS host. */

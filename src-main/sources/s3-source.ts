@@ -56,13 +56,15 @@ export class S3Source implements ByteSource {
     }
     if (response.Body === undefined) throw transientError('BAD_RESPONSE', `S3 sent no body for s3://${this.bucket}/${this.key}`);
     const facts = {
-      validator: { etag: response.ETag ?? null, lastModified: response.LastModified?.toUTCString() ?? null },
+      // The ETag alone: Last-Modified has a resolution of a second, too coarse to prove an object
+      // was not rewritten, so an object without an ETag is never resumed.
+      validator: { etag: response.ETag ?? null, lastModified: null },
       suggestedName: filenameFromContentDisposition(response.ContentDisposition),
       body: response.Body as Readable,
     };
     // No Content-Range: the store sent the whole object, whatever was asked.
     if (!ranged || response.ContentRange === undefined) {
-      return { kind: 'whole', total: response.ContentLength ?? null, acceptsRanges: true, ...facts };
+      return { kind: 'whole', total: response.ContentLength ?? null, acceptsRanges: true, decoded: false, ...facts };
     }
     const range = parseContentRange(response.ContentRange);
     // An object stored encoded is saved as stored, so its ranges are the file's own bytes.

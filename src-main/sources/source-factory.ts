@@ -13,6 +13,7 @@ export interface SourceOptions {
   secrets: SecretStore;
   /** DNS hook: tests inject failures here instead of making real DNS queries. */
   lookup?: LookupFunction;
+  /** The engine's clock, for the dates in Retry-After. */
   now?: () => number;
 }
 

@@ -20,7 +20,6 @@ export class SqliteStore implements DownloadStore {
 
   listDownloads = () => downloads.listDownloads(this.db);
   insertDownload: DownloadStore['insertDownload'] = (record) => downloads.insertDownload(this.db, record);
-  updateDownload: DownloadStore['updateDownload'] = (id, patch) => downloads.updateDownload(this.db, id, patch);
   saveDownload: DownloadStore['saveDownload'] = (id, patch, list) => {
     // One UPDATE is atomic by itself: a transaction is only needed (and paid for) with ranges.
     if (list === undefined) return downloads.updateDownload(this.db, id, patch);
@@ -34,7 +33,6 @@ export class SqliteStore implements DownloadStore {
   endAttempt: DownloadStore['endAttempt'] = (id, end) => attempts.endAttempt(this.db, id, end);
   listAttempts: DownloadStore['listAttempts'] = (id) => attempts.listAttempts(this.db, id);
   listSegments: DownloadStore['listSegments'] = (id) => segments.listSegments(this.db, id);
-  replaceSegments: DownloadStore['replaceSegments'] = (id, list) => segments.replaceSegments(this.db, id, list);
   readSettings = () => settings.readSettings(this.db);
   writeSettings: DownloadStore['writeSettings'] = (values) => settings.writeSettings(this.db, values);
 

@@ -47,6 +47,23 @@ describe('resume safety', () => {
     expect(done.notice).toBe('The file changed on the server; downloading again from the start.');
   });
 
+  it('the file changed and comes back gzip-encoded: judged by its own headers, saved decoded, the server not blamed', async () => {
+    const before = 'Mon, 01 Jun 2026 10:00:00 GMT';
+    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: null, lastModified: before } });
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
+    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitForStatus(id, 'retrying');
+    origin.setFile('/f.bin', { content: v2, etag: null, lastModified: 'Tue, 02 Jun 2026 10:00:00 GMT' });
+    origin.script('/f.bin', { kind: 'gzip' });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(readFileSync(done.path).equals(v2)).toBe(true);
+    expect(origin.requests[1]!.headers['if-range']).toBe(before);
+    expect(done.notice).toBe('The file changed on the server; downloading again from the start.');
+    // A changed file says nothing about the server's ranges: it may still be split next time.
+    expect(engine.store.listDownloads().find((d) => d.id === id)!.one_connection).toBe(false);
+  });
+
   it('the file changed, judged by Last-Modified when there is no ETag', async () => {
     origin = await startFaultOrigin({
       '/f.bin': { content: v1, etag: null, lastModified: 'Mon, 02 Nov 2026 10:00:00 GMT' },

@@ -25,7 +25,15 @@ const partial = (over: Partial<Extract<OpenResult, { kind: 'partial' }>> = {}): 
   body: body(),
   ...over,
 });
-const whole = (validator = V1): OpenResult => ({ kind: 'whole', total: 5000, validator, suggestedName: null, acceptsRanges: true, body: body() });
+const whole = (validator = V1, decoded = false): OpenResult => ({
+  kind: 'whole',
+  total: decoded ? null : 5000,
+  validator,
+  suggestedName: null,
+  acceptsRanges: !decoded,
+  decoded,
+  body: body(),
+});
 
 describe('judgeResponse: what a response to a ranged request means for the partial', () => {
   it.each([
@@ -39,8 +47,10 @@ describe('judgeResponse: what a response to a ranged request means for the parti
     ['an encoded range', partial({ encoded: true }), { action: 'restart', reason: 'ENCODED', useBody: false }],
     ['the whole unchanged file (Range ignored)', whole(), { action: 'restart', reason: 'RANGES_IGNORED', useBody: true }],
     ['the whole new file (If-Range did its job)', whole(V2), { action: 'restart', reason: 'FILE_CHANGED', useBody: true }],
+    ['the whole new file, gzip-encoded (judged by its own headers)', whole(V2, true), { action: 'restart', reason: 'FILE_CHANGED', useBody: true }],
     ['S3 412: IfMatch refused', { kind: 'changed' }, { action: 'restart', reason: 'FILE_CHANGED', useBody: false }],
     ['416 below the known end', { kind: 'unsatisfiable', total: 5000 }, { action: 'restart', reason: 'RANGE_GONE', useBody: false }],
+    ['416 naming another size', { kind: 'unsatisfiable', total: 800 }, { action: 'restart', reason: 'SIZE_CHANGED', useBody: false }],
   ] as const)('%s', (_name, response, verdict) => {
     expect(judgeResponse(ask, response as OpenResult)).toEqual(verdict);
   });
@@ -49,7 +59,7 @@ describe('judgeResponse: what a response to a ranged request means for the parti
     const atEnd = { ...ask, offset: 5000 };
     expect(judgeResponse(atEnd, { kind: 'unsatisfiable', total: 5000 })).toEqual({ action: 'complete' });
     expect(judgeResponse(atEnd, { kind: 'unsatisfiable', total: null })).toEqual({ action: 'complete' });
-    expect(judgeResponse(atEnd, { kind: 'unsatisfiable', total: 4000 })).toEqual({ action: 'restart', reason: 'RANGE_GONE', useBody: false });
+    expect(judgeResponse(atEnd, { kind: 'unsatisfiable', total: 4000 })).toEqual({ action: 'restart', reason: 'SIZE_CHANGED', useBody: false });
     expect(judgeResponse({ ...atEnd, total: null }, { kind: 'unsatisfiable', total: 5000 })).toMatchObject({ action: 'restart' });
   });
 });
@@ -75,7 +85,8 @@ describe('the rest of the rules', () => {
   });
 
   it('only a server that mishandles ranges sends a split download back to one connection', () => {
-    expect(['RANGES_IGNORED', 'WRONG_RANGE', 'ENCODED'].every((r) => breaksRanges(r as never))).toBe(true);
-    expect(['FILE_CHANGED', 'SIZE_CHANGED', 'RANGE_GONE', 'NO_VALIDATOR'].some((r) => breaksRanges(r as never))).toBe(false);
+    expect(['RANGES_IGNORED', 'WRONG_RANGE', 'ENCODED', 'RANGE_GONE'].every((r) => breaksRanges(r as never))).toBe(true);
+    expect(['FILE_CHANGED', 'SIZE_CHANGED', 'NO_VALIDATOR'].some((r) => breaksRanges(r as never))).toBe(false);
+    expect(oneConnectionNotice('RANGE_GONE', 'h:1')).toBe('h:1 refused a byte range of the file; downloading again over one connection from the start.');
   });
 });

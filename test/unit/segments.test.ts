@@ -10,7 +10,9 @@ describe('segments', () => {
   });
 
   it('one range from byte 0 is recorded as downloaded_bytes alone; split ranges as rows', () => {
-    expect(segmentRows([{ start: 0, end: 100, done: 40 }])).toEqual([]);
+    expect(segmentRows([{ start: 0, end: 100, done: 40 }])).toBeUndefined();
+    // Forgetting every range clears the table.
+    expect(segmentRows([])).toEqual([]);
     const split = [
       { start: 0, end: 50, done: 10 },
       { start: 50, end: 100, done: 0 },

@@ -23,7 +23,7 @@ describe('SqliteStore', () => {
     store.insertDownload(record({ total_bytes: 5_000_000_000 }));
     const attempt = store.startAttempt({ download_id: 'd1', number: 1, started_at: 10, offset_from: 0 });
     store.endAttempt(attempt, { ended_at: 20, offset_to: 1234, error_code: 'STALLED', error_message: 'No data' });
-    store.updateDownload('d1', { status: 'retrying', downloaded_bytes: 1234, failed_count: 1 });
+    store.saveDownload('d1', { status: 'retrying', downloaded_bytes: 1234, failed_count: 1 });
     store.writeSettings({ max_concurrent: 2 });
     store.close();
 
@@ -58,7 +58,7 @@ describe('SqliteStore', () => {
     expect(() =>
       store.transaction(() => {
         store.insertDownload(record({ id: 'lost', created_at: 5 }));
-        store.updateDownload('kept', { status: 'failed' });
+        store.saveDownload('kept', { status: 'failed' });
         throw new Error('abort');
       }),
     ).toThrow('abort');
