@@ -74,9 +74,16 @@ export interface DownloadSnapshot {
   waiting_for_network: boolean;
   /**
    * Connections fetching right now: several when the file is split into byte ranges, 1 for a
-   * single stream, 0 when not downloading. An error on any one of them ends the attempt.
+   * single stream, 0 when not downloading.
    */
   connections: number;
+  /**
+   * Times one connection of the running attempt failed and reconnected while the others went
+   * on: connection retries, which are not attempts.
+   */
+  connection_retries: number;
+  /** The most connections its server allows, when that was learned (a 503 to an extra one), else null. */
+  connection_limit: number | null;
   retry_info: RetryInfo;
   created_at: string;
   updated_at: string;
@@ -92,4 +99,6 @@ export interface AttemptRecord {
   offset_to: string | null;
   error_code: string | null;
   error_message: string | null;
+  /** Times one of its connections failed and reconnected while the others went on. */
+  connection_retries: number;
 }

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { DownloadSource } from '../contract/downloads.js';
 import type { Settings } from '../contract/settings.js';
-import { partialPath, type ResponseFacts, runAttempt } from './attempt.js';
+import { OneConnectionRestart, partialPath, type ResponseFacts, runAttempt } from './attempt.js';
 import { failedOutcome, type Outcome, stoppedOutcome } from './attempt-outcome.js';
 import type { ByteSource } from './byte-source.js';
 import type { Clock } from './clock.js';
@@ -14,6 +14,12 @@ import type { RetryPolicy } from './retry-policy.js';
 import { breaksRanges, restartNotice } from './resume-rules.js';
 import { durableBytes, segmentRows } from './segments.js';
 import type { TokenBucket } from './token-bucket.js';
+
+/**
+ * How long a host's connection limit is remembered: hosts change their limits, and a limit learned
+ * in a busy hour should not slow its downloads for good.
+ */
+export const HOST_LIMIT_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 /** Makes the transport for a source, with the settings of the moment (credentials, endpoints). */
 export type SourceFactory = (source: DownloadSource, settings: Settings) => ByteSource;
@@ -54,18 +60,31 @@ export class AttemptLauncher {
       });
     });
     const settings = this.deps.settings();
+    const source = this.deps.createSource(record.source, settings);
+    const learned = store.hostLimit(source.displayHost);
+    download.connectionLimit = learned !== null && learned.learned_at > clock.now() - HOST_LIMIT_MEMORY_MS ? learned.max_connections : null;
+    const connections = record.one_connection ? 1 : Math.min(settings.connections, download.connectionLimit ?? Number.POSITIVE_INFINITY);
+    const hostLimit = (max: number) => {
+      store.saveHostLimit(source.displayHost, { max_connections: Math.max(1, max), learned_at: clock.now() });
+      download.connectionLimit = Math.max(1, max);
+      registry.changed(download);
+    };
     live.done = runAttempt({
       record: download.record,
-      source: this.deps.createSource(record.source, settings),
+      source,
       stallTimeoutMs: settings.stall_timeout_seconds * 1000,
       signal: live.abort.signal,
       now: () => clock.now(),
-      onResponse: (facts) => this.recordResponse(download, facts),
+      onResponse: async (facts) => {
+        const filename = await this.recordResponse(download, facts);
+        if (facts.restart !== null && breaksRanges(facts.restart)) hostLimit(1);
+        return filename;
+      },
       onBytes: (position, chunk) => {
         download.addBytes(position, chunk);
         registry.changed(download);
       },
-      connections: record.one_connection ? 1 : settings.connections,
+      connections,
       onConnections: (count) => {
         live.connections = count;
         registry.changed(download);
@@ -77,12 +96,21 @@ export class AttemptLauncher {
         await this.deps.globalLimit.take(bytes, signal);
         await live.limit.take(bytes, signal);
       },
+      onConnectionRetry: () => {
+        live.connectionRetries += 1;
+        registry.changed(download);
+      },
+      onHostLimit: hostLimit,
       finalName: (filename) =>
         this.deps.naming.claim({ destDir: record.dest_dir, wanted: filename, self: download.record, final: true }, (name) => name),
     })
       .then(
-        (result) => this.succeeded(download, attemptId, result),
-        (error: unknown) => this.ended(download, live, attemptId, error),
+        (result) => this.succeeded(download, { id: attemptId, live }, result),
+        (error: unknown) => {
+          // A server that mishandles ranges does so for every download from it.
+          if (error instanceof OneConnectionRestart) hostLimit(1);
+          return this.ended(download, live, attemptId, error);
+        },
       )
       .catch((error: unknown) => this.bookkeepingFailed(download, error))
       .finally(() => {
@@ -92,10 +120,10 @@ export class AttemptLauncher {
   }
 
   /** Records an attempt's end (if one ran) and the download's next state; a cancelled download loses its partial. */
-  async settle(download: DownloadRuntime, outcome: Outcome, attemptId: number | null): Promise<void> {
+  async settle(download: DownloadRuntime, outcome: Outcome, attempt: { id: number; live: LiveAttempt } | null): Promise<void> {
     if (outcome.patch.status !== 'retrying') download.cancelRetry();
     this.deps.store.transaction(() => {
-      if (attemptId !== null) this.deps.store.endAttempt(attemptId, outcome.end);
+      if (attempt !== null) this.deps.store.endAttempt(attempt.id, { ...outcome.end, connection_retries: attempt.live.connectionRetries });
       this.deps.registry.update(download, outcome.patch);
     });
     if (outcome.retry) this.deps.onRetry(download);
@@ -131,10 +159,11 @@ export class AttemptLauncher {
     return filename;
   }
 
-  private succeeded(download: DownloadRuntime, attemptId: number, result: { filename: string; total: number }): void {
+  private succeeded(download: DownloadRuntime, attempt: { id: number; live: LiveAttempt }, result: { filename: string; total: number }): void {
     const now = this.deps.clock.now();
+    const end = { ended_at: now, offset_to: result.total, error_code: null, error_message: null, connection_retries: attempt.live.connectionRetries };
     this.deps.store.transaction(() => {
-      this.deps.store.endAttempt(attemptId, { ended_at: now, offset_to: result.total, error_code: null, error_message: null });
+      this.deps.store.endAttempt(attempt.id, end);
       const done: DownloadPatch = {
         status: 'completed',
         filename: result.filename,
@@ -156,7 +185,7 @@ export class AttemptLauncher {
       live.stopReason !== null
         ? stoppedOutcome(download.record, live.stopReason, now)
         : failedOutcome(download.record, thrown, this.retryPolicy(download.record), now);
-    await this.settle(download, outcome, attemptId);
+    await this.settle(download, outcome, { id: attemptId, live });
   }
 
   /**

@@ -9,7 +9,8 @@ import { decideAfterFailure, type RetryPolicy } from './retry-policy.js';
  * the attempt row's end and the download's next state. Pure, so each rule is a test.
  */
 export interface Outcome {
-  end: AttemptEnd;
+  /** The attempt row's end; its connection retries are counted by whoever ran it. */
+  end: Omit<AttemptEnd, 'connection_retries'>;
   patch: DownloadPatch;
   /** The download now waits for `patch.next_retry_at`. */
   retry: boolean;

@@ -52,6 +52,10 @@ export interface AttemptContext {
   onSegments(segments: readonly Segment[]): void;
   /** Waits as long as the speed limits ask before the next bytes are read. */
   throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  /** One connection of a split download failed and reconnects on its own: counted, not an attempt. */
+  onConnectionRetry(error: DownloadError): void;
+  /** The host turned away an extra connection: it allows `connections`. */
+  onHostLimit(connections: number): void;
   /** The file is complete: picks the free final name to rename the partial to. */
   finalName(filename: string): Promise<string>;
 }
@@ -237,6 +241,8 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         onConnections: ctx.onConnections,
         doneReceiving: watchdog.stop,
         onSegments: ctx.onSegments,
+        onConnectionRetry: ctx.onConnectionRetry,
+        onHostLimit: ctx.onHostLimit,
       },
       segments,
     );

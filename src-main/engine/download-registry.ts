@@ -75,7 +75,7 @@ export class DownloadRegistry {
   }
 
   snapshot(download: DownloadRuntime): DownloadSnapshot {
-    return toSnapshot(download.record, download.progress(), this.clock.now(), download.waitingForNetwork);
+    return toSnapshot(download.record, download.progress(), this.clock.now(), download.waitingForNetwork, download.connectionLimit);
   }
 
   onChanged(listener: (change: DownloadsChange) => void): () => void {

@@ -20,6 +20,8 @@ export interface LiveAttempt {
   connections: number;
   /** This download's own speed limit. */
   readonly limit: TokenBucket;
+  /** Times a connection failed and reconnected while others went on. */
+  connectionRetries: number;
   done: Promise<void>;
 }
 
@@ -35,6 +37,8 @@ export class DownloadRuntime {
   private cancelRetryTimer: (() => void) | null = null;
   /** Its retry is due, but the system reports no network. */
   waitingForNetwork = false;
+  /** The most connections its host allows, as learned (ARCHITECTURE.md §5), or null. */
+  connectionLimit: number | null = null;
 
   constructor(
     public record: DownloadRecord,
@@ -58,6 +62,7 @@ export class DownloadRuntime {
       speed: new SpeedMeter(),
       connections: 0,
       limit: new TokenBucket(this.record.speed_limit, () => this.clock.now()),
+      connectionRetries: 0,
       done: Promise.resolve(),
     };
     return this.live;
@@ -107,6 +112,8 @@ export class DownloadRuntime {
 
   progress(): LiveProgress | null {
     const live = this.live;
-    return live === null ? null : { bytes: live.bytes, speed: live.speed.bytesPerSecond(this.clock.now()), connections: live.connections };
+    if (live === null) return null;
+    const speed = live.speed.bytesPerSecond(this.clock.now());
+    return { bytes: live.bytes, speed, connections: live.connections, connectionRetries: live.connectionRetries };
   }
 }

@@ -84,9 +84,17 @@ export interface AttemptRow {
   offset_to: number | null;
   error_code: string | null;
   error_message: string | null;
+  /** Times one of its connections failed and reconnected while the others went on (ARCHITECTURE.md §5). */
+  connection_retries: number;
 }
 
-export type AttemptEnd = Pick<AttemptRow, 'ended_at' | 'offset_to' | 'error_code' | 'error_message'>;
+export type AttemptEnd = Pick<AttemptRow, 'ended_at' | 'offset_to' | 'error_code' | 'error_message' | 'connection_retries'>;
+
+/** The most connections a host was found to allow, and when (epoch ms): old findings are forgotten. */
+export interface HostLimit {
+  max_connections: number;
+  learned_at: number;
+}
 
 /** The persistence the engine needs; store/ implements it with SQLite. */
 export interface DownloadStore {
@@ -99,11 +107,14 @@ export interface DownloadStore {
    */
   saveDownload(id: string, patch: DownloadPatch, segments?: readonly Segment[]): void;
   deleteDownload(id: string): void;
-  startAttempt(attempt: Omit<AttemptRow, 'id' | 'ended_at' | 'offset_to' | 'error_code' | 'error_message'>): number;
+  startAttempt(attempt: Omit<AttemptRow, 'id' | keyof AttemptEnd>): number;
   endAttempt(attemptId: number, end: AttemptEnd): void;
   listAttempts(downloadId: string): AttemptRow[];
   /** The byte ranges of a segmented download (none for a single-connection one). */
   listSegments(downloadId: string): Segment[];
+  /** What was learned of a host's connection limit (`host` as in messages: name and port), if anything. */
+  hostLimit(host: string): HostLimit | null;
+  saveHostLimit(host: string, limit: HostLimit): void;
   /** Stored settings as key → parsed JSON; the engine validates and applies defaults. */
   readSettings(): Record<string, unknown>;
   writeSettings(values: Record<string, unknown>): void;

@@ -8,6 +8,7 @@ export interface LiveProgress {
   bytes: number;
   speed: number;
   connections: number;
+  connectionRetries: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -17,6 +18,7 @@ export function toSnapshot(
   live: LiveProgress | null,
   now: number,
   waitingForNetwork = false,
+  connectionLimit: number | null = null,
 ): DownloadSnapshot {
   const bytes = live?.bytes ?? record.downloaded_bytes;
   const total = record.total_bytes;
@@ -45,6 +47,8 @@ export function toSnapshot(
     speed_limit: record.speed_limit,
     waiting_for_network: waitingForNetwork,
     connections: live?.connections ?? 0,
+    connection_retries: live?.connectionRetries ?? 0,
+    connection_limit: connectionLimit,
     retry_info: {
       // A failed download's attempt is the one that failed last; any other's is the next one.
       current_attempt:
@@ -70,5 +74,6 @@ export function toAttemptRecord(row: AttemptRow): AttemptRecord {
     offset_to: row.offset_to === null ? null : String(row.offset_to),
     error_code: row.error_code,
     error_message: row.error_message,
+    connection_retries: row.connection_retries,
   };
 }

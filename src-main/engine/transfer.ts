@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBytes } from '../contract/format.js';
 import type { ByteSource, Validator } from './byte-source.js';
 import { classifyDiskError, classifyNetworkError } from './classify-error.js';
@@ -32,7 +33,24 @@ export interface TransferContext {
   onConnections(count: number): void;
   /** No connection is left open: only the final sync remains, which no stall timeout may cut. */
   doneReceiving(): void;
+  /** One connection failed and will reconnect on its own, while the others go on (not a failed attempt). */
+  onConnectionRetry(error: DownloadError): void;
+  /**
+   * The host refused an extra connection while others were transferring: it allows no more
+   * than `connections`, the ones still working.
+   */
+  onHostLimit(connections: number): void;
 }
+
+/**
+ * A connection's own retries, while other connections keep the attempt going: short waits, so a
+ * dropped connection rejoins fast. When every connection has used them up in a row, the attempt
+ * fails (ARCHITECTURE.md §5 "Connections and attempts").
+ */
+export const CONNECTION_RETRY_MS = [500, 1000, 2000] as const;
+
+/** Refusals that, on an extra connection while another one transfers, mean "too many connections". */
+const TOO_MANY = new Set(['SERVER_ERROR', 'RATE_LIMITED', 'CONNECTION_REFUSED', 'CONNECTION_RESET']);
 
 /** A response already open for one range (the attempt's first request), so it is not fetched twice. */
 export interface OpenBody {
@@ -74,6 +92,10 @@ export class Transfer {
   private received: number;
   /** Connections this transfer runs: the configured number, or fewer when the ranges are few. */
   private width = 0;
+  /** Connections still working: not retired by a host limit, not out of retries, not done. */
+  private working = 0;
+  /** No request before this time (epoch ms): a Retry-After on any connection holds them all. */
+  private holdUntil = 0;
 
   /** `segments` is shared with the caller: an open body's segment must be one of them. */
   constructor(
@@ -90,6 +112,7 @@ export class Transfer {
     const pending = this.ctx.connections > 1 ? spread(this.segments, this.ctx.connections) : this.segments.filter((s) => !isDone(s));
     if (this.segments.length > count) this.ctx.onSegments(this.segments);
     this.width = Math.min(this.ctx.connections, pending.length);
+    this.working = this.width;
     const starters: (() => Promise<void>)[] = [];
     for (let i = 0; i < this.width; i++) {
       const segment = pending[i]!;
@@ -107,33 +130,82 @@ export class Transfer {
     return this.segments.reduce((end, s) => Math.max(end, s.end), 0);
   }
 
-  /** One connection: its range, then whatever it can take from the others, until none is left. */
+  /**
+   * One connection: its range, then whatever it can take from the others, until none is left.
+   * A transient failure of a split download's connection puts its range back and the
+   * connection reconnects on its own schedule; a permanent one, or the last connection running
+   * out of retries, ends the attempt for all.
+   */
   private async work(assigned: Segment, open: OpenBody | null): Promise<void> {
     let segment: Segment | null = assigned;
     let first = open;
+    let failures = 0;
+    let transferred = false;
     try {
       while (segment !== null && !this.ctx.signal.aborted) {
         this.claimed.add(segment);
+        const progress = { bytes: 0 };
         try {
-          await this.fetch(segment, first);
+          await this.fetch(segment, first, progress);
+          failures = 0;
+        } catch (error) {
+          const failure = this.recoverable(error);
+          if (failure === null) throw this.width < 2 || !(error instanceof DownloadError) ? error : this.endsAll(error);
+          // An extra connection turned away while others transfer: the host allows fewer than we
+          // opened. (One that transferred before and is refused later, as in an outage, retries.)
+          if (!transferred && progress.bytes === 0 && this.active.size > 0 && TOO_MANY.has(failure.code)) {
+            this.ctx.onHostLimit(this.working - 1);
+            return;
+          }
+          if (progress.bytes > 0) failures = 0;
+          failures += 1;
+          if (failures > CONNECTION_RETRY_MS.length) {
+            if (this.working === 1) throw this.exhausted(failure);
+            return;
+          }
+          this.ctx.onConnectionRetry(failure);
+          if (failure.retryAfterMs !== null) this.holdUntil = Math.max(this.holdUntil, this.ctx.now() + failure.retryAfterMs);
+          await this.wait(CONNECTION_RETRY_MS[failures - 1]!);
         } finally {
           this.claimed.delete(segment);
+          if (progress.bytes > 0) transferred = true;
         }
         first = null;
         segment = this.nextUnstarted() ?? this.steal();
+        if (segment !== null && this.holdUntil > this.ctx.now()) await this.wait(this.holdUntil - this.ctx.now());
       }
     } catch (error) {
-      // The first failure stops every connection; the others end with the abort.
-      if (!this.ctx.signal.aborted) this.ctx.abort(this.onOneOfMany(error));
+      // This ends the attempt: the other connections end with the abort.
+      if (!this.ctx.signal.aborted) this.ctx.abort(error);
       throw this.ctx.signal.reason;
     } finally {
+      this.working -= 1;
       first?.body.destroy();
     }
   }
 
+  /** A failure one connection may recover from on its own: transient, and the download is split. */
+  private recoverable(error: unknown): DownloadError | null {
+    if (this.ctx.signal.aborted || this.width < 2) return null;
+    return error instanceof DownloadError && error.transient ? error : null;
+  }
+
+  /** Sleeps, but not past a stop of the attempt. */
+  private async wait(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.ctx.signal }).catch(() => undefined);
+  }
+
+  /** The last working connection ran out of retries: the attempt fails, and says why. */
+  private exhausted(error: DownloadError): DownloadError {
+    return new DownloadError(error.code, `${error.message} (every connection failed ${CONNECTION_RETRY_MS.length + 1} times in a row)`, {
+      transient: error.transient,
+      retryAfterMs: error.retryAfterMs,
+      cause: error,
+    });
+  }
+
   /** Says in the error that one connection's failure ended the attempt for all of them. */
-  private onOneOfMany(error: unknown): unknown {
-    if (!(error instanceof DownloadError) || this.width < 2) return error;
+  private endsAll(error: DownloadError): DownloadError {
     return new DownloadError(error.code, `${error.message} (on one of ${this.width} connections, which ends the attempt for all)`, {
       transient: error.transient,
       retryAfterMs: error.retryAfterMs,
@@ -189,7 +261,7 @@ export class Transfer {
     throw new RangeRestart(verdict.action === 'restart' ? verdict.reason : 'WRONG_RANGE');
   }
 
-  private async fetch(segment: Segment, open: OpenBody | null): Promise<void> {
+  private async fetch(segment: Segment, open: OpenBody | null, progress: { bytes: number }): Promise<void> {
     const { ctx } = this;
     const offset = segment.start + segment.done;
     const body = open?.body ?? (await this.request(segment));
@@ -219,6 +291,7 @@ export class Transfer {
         const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
         if (data.byteLength > 0) {
           await this.onDisk(() => worker.writer.append(data));
+          progress.bytes += data.byteLength;
           this.received += data.byteLength;
           ctx.onBytes(this.received, data.byteLength);
           await ctx.throttle(data.byteLength, ctx.signal);

@@ -15,7 +15,7 @@ export function endAttempt(db: Db, attemptId: number, end: AttemptEnd): void {
   const result = prepared(
     db,
     `UPDATE attempts SET ended_at = @ended_at, offset_to = @offset_to, error_code = @error_code,
-     error_message = @error_message WHERE id = @id`,
+     error_message = @error_message, connection_retries = @connection_retries WHERE id = @id`,
   ).run({ ...end, id: attemptId });
   if (result.changes !== 1) throw new Error(`Attempt ${attemptId} does not exist`);
 }

@@ -2,6 +2,7 @@ import type { DownloadStore } from '../engine/download-store.js';
 import * as attempts from './attempts-table.js';
 import { type Db, openDatabase } from './database.js';
 import * as downloads from './downloads-table.js';
+import * as hosts from './hosts-table.js';
 import * as segments from './segments-table.js';
 import * as settings from './settings-table.js';
 
@@ -33,6 +34,8 @@ export class SqliteStore implements DownloadStore {
   endAttempt: DownloadStore['endAttempt'] = (id, end) => attempts.endAttempt(this.db, id, end);
   listAttempts: DownloadStore['listAttempts'] = (id) => attempts.listAttempts(this.db, id);
   listSegments: DownloadStore['listSegments'] = (id) => segments.listSegments(this.db, id);
+  hostLimit: DownloadStore['hostLimit'] = (host) => hosts.getHostLimit(this.db, host);
+  saveHostLimit: DownloadStore['saveHostLimit'] = (host, limit) => hosts.setHostLimit(this.db, host, limit);
   readSettings = () => settings.readSettings(this.db);
   writeSettings: DownloadStore['writeSettings'] = (values) => settings.writeSettings(this.db, values);
 

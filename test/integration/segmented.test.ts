@@ -58,7 +58,7 @@ describe('segmented downloads', () => {
     expect(eight).toBeLessThan(oneConnection / 2);
   });
 
-  it('a cut in one range fails the attempt; the retry resumes every range and fetches nothing twice', async () => {
+  it('a cut in one range is a connection retry, not a failed attempt: the others go on, nothing is fetched twice', async () => {
     const content = randomBytesSeeded(16 * MiB, 113);
     origin = await startFaultOrigin({ '/f.bin': { content } });
     origin.throttle(8 * MiB, { perConnection: true });
@@ -66,27 +66,58 @@ describe('segmented downloads', () => {
     // The first connection is cut after 512 KiB, while the three ranges split off it run.
     origin.script('/f.bin', { kind: 'drop-after', bytes: 512 * 1024 });
     let most = 0;
+    let retriesSeen = 0;
     engine.manager.onChanged(({ snapshots }) => {
-      for (const s of snapshots) most = Math.max(most, s.connections);
+      for (const s of snapshots) {
+        most = Math.max(most, s.connections);
+        retriesSeen = Math.max(retriesSeen, s.connection_retries);
+      }
     });
     const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
-    const waiting = await engine.waitForStatus(id, 'retrying');
-    expect(waiting.failed_count).toBe(1);
-    expect(waiting.connections).toBe(0);
-    const saved = engine.store.listSegments(id);
-    expect(saved.length).toBe(4);
-    const [first] = engine.store.listAttempts(id);
-    expect(first!.error_code).toBe('CONNECTION_RESET');
-    // The user reads why one connection's failure cost the whole attempt.
-    expect(first!.error_message).toBe(
-      `Connection to 127.0.0.1:${origin.port} was lost (on one of 4 connections, which ends the attempt for all)`,
-    );
-    expect(Number(waiting.downloaded_bytes)).toBe(saved.reduce((sum, s) => sum + s.done, 0));
     const done = await engine.waitForStatus(id, 'completed');
     expect(sha256(readFileSync(done.path))).toBe(sha256(content));
-    expect(origin.bytesSent('/f.bin')).toBeLessThan(content.length + 6 * MiB);
-    // Every range resumed at once, each on its own connection (what the row shows as "4 connections").
-    expect(most).toBe(4);
+    expect(done.failed_count).toBe(0);
+    const attempts = await engine.manager.attempts(id);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ error_code: null, connection_retries: 1 });
+    expect(retriesSeen).toBe(1);
+    // Only what was in flight on the cut connection is sent twice.
+    expect(origin.bytesSent('/f.bin')).toBeLessThan(content.length + 2 * MiB);
+    expect(most).toBeGreaterThanOrEqual(3);
+  });
+
+  it('an outage shorter than the connection retries costs no attempt', async () => {
+    const content = randomBytesSeeded(16 * MiB, 122);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(4 * MiB, { perConnection: true });
+    engine = startEngine({ settings: { connections: 4, stall_timeout_seconds: 10 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitFor(id, (s) => s.connections === 4);
+    // Every connection dies at once, and new ones are refused for a second.
+    void origin.down(1000);
+    origin.throttle(null);
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.failed_count).toBe(0);
+    expect((await engine.manager.attempts(id))[0]!.connection_retries).toBeGreaterThanOrEqual(4);
+  });
+
+  it("an outage longer than every connection's retries fails the attempt once, not once per connection", async () => {
+    const content = randomBytesSeeded(16 * MiB, 123);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(4 * MiB, { perConnection: true });
+    engine = startEngine({ settings: { connections: 4, stall_timeout_seconds: 30, initial_delay_seconds: 3 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.waitFor(id, (s) => s.connections === 4);
+    void origin.down(5000);
+    origin.throttle(null);
+    const waiting = await engine.waitForStatus(id, 'retrying');
+    expect(waiting.failed_count).toBe(1);
+    expect(waiting.error_code).toBe('CONNECTION_REFUSED');
+    expect(waiting.error_message).toBe(`Connection refused by 127.0.0.1:${origin.port} (every connection failed 4 times in a row)`);
+    const done = await engine.waitForStatus(id, 'completed', 30_000);
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.failed_count).toBe(1);
   });
 
   it('a file that changes under its ranges ends as one version, never a mix', async () => {
@@ -107,22 +138,23 @@ describe('segmented downloads', () => {
     if (result === sha256(v2)) expect(done.notice ?? engine.store.listAttempts(id)[0]!.error_message).toMatch(/changed/);
   });
 
-  it('ranges left by a failed attempt are dropped when the file changed, and it is fetched again whole', async () => {
+  it('ranges left by a stopped attempt are dropped when the file changed, and it is fetched again whole', async () => {
     const v1 = randomBytesSeeded(8 * MiB, 118);
     const v2 = randomBytesSeeded(8 * MiB, 119);
     origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: '"1"' } });
-    origin.throttle(8 * MiB, { perConnection: true });
-    origin.script('/f.bin', { kind: 'drop-after', bytes: 512 * 1024 });
+    origin.throttle(1 * MiB, { perConnection: true });
     engine = startEngine({ settings: { connections: 4, initial_delay_seconds: 0.5 } });
     const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
-    await engine.waitForStatus(id, 'retrying');
+    await engine.waitFor(id, (s) => Number(s.downloaded_bytes) > 0);
+    await engine.manager.pause(id);
     expect(engine.store.listSegments(id).length).toBe(4);
     origin.setFile('/f.bin', { content: v2, etag: '"2"' });
     origin.throttle(null);
+    await engine.manager.resume(id);
     const done = await engine.waitForStatus(id, 'completed');
     expect(sha256(readFileSync(done.path))).toBe(sha256(v2));
     const errors = engine.store.listAttempts(id).map((a) => a.error_code);
-    expect(errors).toEqual(['CONNECTION_RESET', 'BAD_RESPONSE', null]);
+    expect(errors).toEqual([null, 'BAD_RESPONSE', null]);
     expect(engine.store.listAttempts(id)[1]!.error_message).toBe('The file changed on the server; downloading again from the start.');
   });
 

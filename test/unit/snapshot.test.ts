@@ -39,7 +39,7 @@ function record(overrides: Partial<DownloadRecord> = {}): DownloadRecord {
 
 describe('toSnapshot', () => {
   it('maps every field of a running download', () => {
-    const snapshot = toSnapshot(record({ downloaded_bytes: 650 * MiB }), { bytes: 650 * MiB + 10, speed: 2 * MiB, connections: 4 }, NOW);
+    const snapshot = toSnapshot(record({ downloaded_bytes: 650 * MiB }), { bytes: 650 * MiB + 10, speed: 2 * MiB, connections: 4, connectionRetries: 0 }, NOW);
     expect(snapshot).toEqual({
       id: 'download_123',
       source: { kind: 'http', url: 'https://example.com/movie.mp4' },
@@ -59,6 +59,8 @@ describe('toSnapshot', () => {
       expected_sha256: null,
       speed_limit: null,
       waiting_for_network: false,
+      connection_retries: 0,
+      connection_limit: null,
       connections: 4,
       retry_info: { current_attempt: 1, max_attempts: 5, next_retry_at: null, next_retry_in: null },
       created_at: '2029-12-31T23:59:00.000Z',
@@ -76,13 +78,13 @@ describe('toSnapshot', () => {
   });
 
   it('uses the live byte count over the durable one', () => {
-    const snapshot = toSnapshot(record({ total_bytes: 1000, downloaded_bytes: 100 }), { bytes: 655, speed: 0, connections: 1 }, NOW);
+    const snapshot = toSnapshot(record({ total_bytes: 1000, downloaded_bytes: 100 }), { bytes: 655, speed: 0, connections: 1, connectionRetries: 0 }, NOW);
     expect(snapshot.progress).toBe(65);
     expect(snapshot.downloaded_bytes).toBe('655');
   });
 
   it('gives null progress and total while the size is unknown', () => {
-    const snapshot = toSnapshot(record({ total_bytes: null, downloaded_bytes: 12_345 }), { bytes: 12_345, speed: 1000, connections: 1 }, NOW);
+    const snapshot = toSnapshot(record({ total_bytes: null, downloaded_bytes: 12_345 }), { bytes: 12_345, speed: 1000, connections: 1, connectionRetries: 0 }, NOW);
     expect(snapshot.progress).toBeNull();
     expect(snapshot.total_bytes).toBeNull();
     expect(snapshot.downloaded_bytes).toBe('12345');
@@ -172,10 +174,10 @@ describe('toSnapshot', () => {
   });
 
   it('ETA is the remaining bytes over the speed, rounded up, and needs both', () => {
-    expect(toSnapshot(record({ total_bytes: 10_000 }), { bytes: 2500, speed: 1000, connections: 1 }, NOW).eta_seconds).toBe(8);
-    expect(toSnapshot(record({ total_bytes: 10_000 }), { bytes: 2000, speed: 1000, connections: 1 }, NOW).eta_seconds).toBe(8);
-    expect(toSnapshot(record({ total_bytes: 10_000 }), { bytes: 10_000, speed: 1000, connections: 1 }, NOW).eta_seconds).toBe(0);
-    expect(toSnapshot(record({ total_bytes: 10_000 }), { bytes: 2000, speed: 0, connections: 1 }, NOW).eta_seconds).toBeNull();
+    expect(toSnapshot(record({ total_bytes: 10_000 }), { bytes: 2500, speed: 1000, connections: 1, connectionRetries: 0 }, NOW).eta_seconds).toBe(8);
+    expect(toSnapshot(record({ total_bytes: 10_000 }), { bytes: 2000, speed: 1000, connections: 1, connectionRetries: 0 }, NOW).eta_seconds).toBe(8);
+    expect(toSnapshot(record({ total_bytes: 10_000 }), { bytes: 10_000, speed: 1000, connections: 1, connectionRetries: 0 }, NOW).eta_seconds).toBe(0);
+    expect(toSnapshot(record({ total_bytes: 10_000 }), { bytes: 2000, speed: 0, connections: 1, connectionRetries: 0 }, NOW).eta_seconds).toBeNull();
     expect(toSnapshot(record({ total_bytes: 10_000, downloaded_bytes: 2000 }), null, NOW).eta_seconds).toBeNull();
     expect(toSnapshot(record({ total_bytes: 10_000, downloaded_bytes: 2000 }), null, NOW).speed).toBe(0);
   });

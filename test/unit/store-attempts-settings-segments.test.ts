@@ -30,8 +30,9 @@ describe('attempts table', () => {
       offset_to: 629_145_600,
       error_code: 'CONNECTION_RESET',
       error_message: 'Connection to example.com was lost',
+      connection_retries: 3,
     });
-    attemptsTable.endAttempt(db, a2, { ended_at: 9000, offset_to: 5_000_000_000, error_code: null, error_message: null });
+    attemptsTable.endAttempt(db, a2, { ended_at: 9000, offset_to: 5_000_000_000, error_code: null, error_message: null, connection_retries: 0 });
 
     expect(attemptsTable.listAttempts(db, 'a')).toEqual([
       {
@@ -44,6 +45,7 @@ describe('attempts table', () => {
         offset_to: 629_145_600,
         error_code: 'CONNECTION_RESET',
         error_message: 'Connection to example.com was lost',
+        connection_retries: 3,
       },
       {
         id: a2,
@@ -55,6 +57,7 @@ describe('attempts table', () => {
         offset_to: 5_000_000_000,
         error_code: null,
         error_message: null,
+        connection_retries: 0,
       },
     ]);
     expect(attemptsTable.listAttempts(db, 'b')).toEqual([
@@ -68,6 +71,7 @@ describe('attempts table', () => {
         offset_to: null,
         error_code: null,
         error_message: null,
+        connection_retries: 0,
       },
     ]);
   });
@@ -81,7 +85,7 @@ describe('attempts table', () => {
 
   it('endAttempt of an unknown attempt throws', () => {
     expect(() =>
-      attemptsTable.endAttempt(db, 999, { ended_at: 1, offset_to: 0, error_code: null, error_message: null }),
+      attemptsTable.endAttempt(db, 999, { ended_at: 1, offset_to: 0, error_code: null, error_message: null, connection_retries: 0 }),
     ).toThrow('Attempt 999 does not exist');
   });
 

@@ -51,7 +51,7 @@ describe('openDatabase', () => {
     const db = track(openDatabase(path.join(dir, 'steadfast.db')));
     expect(schemaVersion(db)).toBe(LATEST);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
-    expect(tableNames(db)).toEqual(['attempts', 'downloads', 'segments', 'settings', 'sqlite_sequence']);
+    expect(tableNames(db)).toEqual(['attempts', 'downloads', 'hosts', 'segments', 'settings', 'sqlite_sequence']);
   });
 
   it('works in memory too', () => {
@@ -69,7 +69,7 @@ describe('openDatabase', () => {
 
     const second = track(openDatabase(file));
     expect(schemaVersion(second)).toBe(LATEST);
-    expect(tableNames(second)).toEqual(['attempts', 'downloads', 'segments', 'settings', 'sqlite_sequence']);
+    expect(tableNames(second)).toEqual(['attempts', 'downloads', 'hosts', 'segments', 'settings', 'sqlite_sequence']);
     expect(downloadsTable.listDownloads(second)).toEqual([record()]);
     expect(settingsTable.readSettings(second)).toEqual({ max_attempts: 7 });
     second.close();
@@ -138,7 +138,7 @@ describe('openDatabase', () => {
 
     const raw = track(new Database(file));
     expect(raw.pragma('user_version', { simple: true })).toBe(LATEST);
-    expect(tableNames(raw)).toEqual(['attempts', 'downloads', 'segments', 'settings', 'sqlite_sequence']);
+    expect(tableNames(raw)).toEqual(['attempts', 'downloads', 'hosts', 'segments', 'settings', 'sqlite_sequence']);
     expect(tableNames(raw)).not.toContain('half_done');
   });
 

@@ -2,7 +2,8 @@ import { initial } from './001-initial.js';
 import { speedLimit } from './002-speed-limit.js';
 import { segments } from './003-segments.js';
 import { oneConnection } from './004-one-connection.js';
+import { connectionLimits } from './005-connection-limits.js';
 import type { Migration } from './migration.js';
 
 /** Every migration in order; append new ones, never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initial, speedLimit, segments, oneConnection];
+export const MIGRATIONS: readonly Migration[] = [initial, speedLimit, segments, oneConnection, connectionLimits];
