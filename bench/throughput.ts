@@ -2,22 +2,25 @@
 // local origin (nginx with sendfile when installed, else the project's own server), on the same
 // machine in the same run. Not a test: numbers vary by machine; ratios to curl are what compare.
 //
-//   npm run bench -- [--size MiB (1024)] [--runs N (3)] [--throttled-size MiB (64)] [--rate MiB/s (20)]
+//   npm run bench -- [--size MiB (1024)] [--runs N (3)] [--throttled-size MiB (64)]
+//                    [--throttled-big-size MiB (256)] [--rate MiB/s (20)]
 //
 // Cases: "plain" (bytes to a file), "durable" (the file fsync'ed before the tool counts as done;
 // Steadfast always is), "throttled" (nginx limits each connection, so parallel connections win),
-// and Steadfast's --speed-limit held for about 10 s. "steadfast" is its defaults (up to 8
-// connections), "steadfast -x1" one connection.
+// a bigger throttled file with Steadfast against aria2c's 8 connections alone (long enough that
+// how the segments are split and handed over shows), and Steadfast's --speed-limit held for
+// about 10 s. "steadfast" is its defaults (up to 8 connections), "steadfast -x1" one connection.
 // Runs alternate between tools, and each tool's ratio to curl is the median of paired runs.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { randomBytesSeeded, startFaultOrigin } from '../test/support/fault-origin.js';
+import { startNginx } from '../test/support/nginx-origin.js';
 
 const MiB = 1024 * 1024;
 const { values } = parseArgs({
@@ -25,17 +28,17 @@ const { values } = parseArgs({
     size: { type: 'string', default: '1024' },
     runs: { type: 'string', default: '3' },
     'throttled-size': { type: 'string', default: '64' },
+    'throttled-big-size': { type: 'string', default: '256' },
     rate: { type: 'string', default: '20' },
   },
 });
 const sizeMiB = Number(values.size);
 const runs = Number(values.runs);
 const throttledMiB = Number(values['throttled-size']);
+const throttledBigMiB = Number(values['throttled-big-size']);
 const rateMiB = Number(values.rate);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'steadfast-bench-'));
-// nginx's workers run as an unprivileged user: they must be able to read the files.
-chmodSync(work, 0o755);
 
 const onPath = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
@@ -99,30 +102,6 @@ const allTools: Tool[] = [
 ];
 const tools = allTools.filter((tool) => tool.available);
 
-/** nginx serving `root` on a free port, /throttled/ limited per connection; null without nginx. */
-async function startNginx(root: string): Promise<{ base: string; process: ChildProcess } | null> {
-  if (!onPath('nginx')) return null;
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const conf = join(work, 'nginx.conf');
-  writeFileSync(
-    conf,
-    `worker_processes 1; daemon off; pid ${work}/nginx.pid; error_log stderr error;
-events { worker_connections 256; }
-http { access_log off; sendfile on; tcp_nopush on; client_body_temp_path ${work}/t1; proxy_temp_path ${work}/t2;
-  fastcgi_temp_path ${work}/t3; uwsgi_temp_path ${work}/t4; scgi_temp_path ${work}/t5;
-  server { listen 127.0.0.1:${port}; root ${root}; location /throttled/ { limit_rate ${rateMiB}m; } } }`,
-  );
-  const child = spawn('nginx', ['-c', conf, '-p', work], { stdio: 'inherit' });
-  for (let i = 0; i < 50; i++) {
-    if (spawnSync('curl', ['-sf', '-I', '-o', '/dev/null', `http://127.0.0.1:${port}/big.bin`]).status === 0) {
-      return { base: `http://127.0.0.1:${port}`, process: child };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  return null;
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 interface Row {
@@ -175,7 +154,10 @@ async function runCase(name: string, url: string, sizeBytes: number, expected: s
   });
 }
 
-const files = join(work, 'files');
+// nginx serves from its own world-readable folder (its workers run as `nobody`), sendfile on,
+// and /throttled/ limited per connection like a file host's free tier.
+const nginx = onPath('nginx') ? await startNginx({ locations: { '/throttled/': { limitRate: Math.round(rateMiB * MiB) } } }) : null;
+const files = nginx?.root ?? join(work, 'files');
 mkdirSync(join(files, 'throttled'), { recursive: true });
 /** Random bytes written in 64 MiB pieces, so files past Node's 2 GiB buffer limit work too. */
 function writeSeededFile(path: string, size: number, seed: number): string {
@@ -196,7 +178,10 @@ const bigPath = join(files, 'big.bin');
 const bigSize = sizeMiB * MiB;
 const bigHash = writeSeededFile(bigPath, bigSize, 1);
 const smallSize = throttledMiB * MiB;
-const smallHash = writeSeededFile(join(files, 'throttled', 'small.bin'), smallSize, 2);
+const throttledBigSize = throttledBigMiB * MiB;
+// The throttled files only matter with nginx: no time spent writing them otherwise.
+const smallHash = nginx ? writeSeededFile(join(files, 'throttled', 'small.bin'), smallSize, 2) : '';
+const throttledBigHash = nginx ? writeSeededFile(join(files, 'throttled', 'big.bin'), throttledBigSize, 3) : '';
 
 /**
  * The speed limit over about 10 s: Steadfast alone with --speed-limit set to a tenth of the file
@@ -220,7 +205,6 @@ async function speedLimitRun(url: string, sizeBytes: number) {
   };
 }
 
-const nginx = await startNginx(files);
 // Our own origin serves from memory: without nginx, sizes stay under 2 GiB.
 const ownOrigin = nginx === null ? await startFaultOrigin({ '/big.bin': { content: readFileSync(bigPath) } }) : null;
 const base = nginx?.base ?? ownOrigin!.url('').replace(/\/$/, '');
@@ -232,10 +216,13 @@ try {
   rows.push(...(await runCase(`durable ${sizeMiB} MiB`, `${base}/big.bin`, bigSize, bigHash, true)));
   if (nginx) {
     rows.push(...(await runCase(`throttled ${throttledMiB} MiB at ${rateMiB} MiB/s per connection`, `${base}/throttled/small.bin`, smallSize, smallHash, false, ['curl', 'steadfast', 'aria2c -x8 -k1M'])));
+    rows.push(
+      ...(await runCase(`throttled ${throttledBigMiB} MiB at ${rateMiB} MiB/s per connection`, `${base}/throttled/big.bin`, throttledBigSize, throttledBigHash, false, ['steadfast', 'aria2c -x8 -k1M'])),
+    );
   }
   limit = await speedLimitRun(`${base}/big.bin`, bigSize);
 } finally {
-  nginx?.process.kill();
+  await nginx?.close();
   await ownOrigin?.close();
 }
 
