@@ -79,8 +79,9 @@ interface Worker {
  * connection, each writing its own range with positional writes and its own checkpoints
  * (ARCHITECTURE.md §5). A connection that finishes its range takes the next unstarted one, or
  * half of the largest range still being fetched (work stealing), so all stay busy to the end.
- * The first error stops every connection; each records what it wrote, and the next attempt
- * resumes every range.
+ * A connection that fails puts its range back and reconnects on its own; an error that ends the
+ * attempt stops every connection, each records what it wrote, and the next attempt resumes
+ * every range.
  */
 export class Transfer {
   private readonly segments: Segment[];

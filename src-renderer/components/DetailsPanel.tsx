@@ -55,6 +55,7 @@ export function DetailsPanel({ id }: { id: string }) {
             <th>Attempt</th>
             <th>Started</th>
             <th>Bytes</th>
+            <th title="Times one connection failed and reconnected while the others went on: not attempts">Connection retries</th>
             <th>Error</th>
           </tr>
         </thead>
@@ -64,6 +65,7 @@ export function DetailsPanel({ id }: { id: string }) {
               <td>{attempt.number}</td>
               <td>{time(attempt.started_at)}</td>
               <td>{bytes(attempt.offset_from, attempt.offset_to)}</td>
+              <td>{attempt.connection_retries}</td>
               <td>{attempt.error_message ?? (attempt.ended_at === null ? 'running' : '—')}</td>
             </tr>
           ))}

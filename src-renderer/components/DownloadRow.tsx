@@ -9,6 +9,12 @@ import { ProgressBar } from './ProgressBar.js';
 import { RetryCountdown } from './RetryCountdown.js';
 import { StatusBadge } from './StatusBadge.js';
 
+/** "4 connections", or with a learned limit "2 connections — the server allows 2". */
+function connectionsText(s: DownloadSnapshot): string {
+  const count = `${s.connections} connection${s.connections === 1 ? '' : 's'}`;
+  return s.connection_limit === null ? count : `${count} — the server allows ${s.connection_limit}`;
+}
+
 function sizeText(s: DownloadSnapshot): string {
   const done = formatBytes(Number(s.downloaded_bytes));
   return s.total_bytes === null ? done : `${done} of ${formatBytes(Number(s.total_bytes))}`;
@@ -55,7 +61,7 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
         <span>{sizeText(s)}</span>
         {status === 'downloading' && <span>{formatBytes(s.speed)}/s</span>}
         {status === 'downloading' && s.eta_seconds !== null && <span>ETA {formatDuration(s.eta_seconds)}</span>}
-        {status === 'downloading' && s.connections > 1 && <span>{s.connections} connections</span>}
+        {status === 'downloading' && (s.connections > 1 || s.connection_limit !== null) && <span>{connectionsText(s)}</span>}
         {attemptShown && (
           <span className="row__attempt">
             Attempt {s.retry_info.current_attempt} of {s.retry_info.max_attempts}

@@ -70,6 +70,11 @@ export interface FaultOrigin {
   throttle(bytesPerSecond: number | null, options?: { perConnection?: boolean }): void;
   /** Every request, in arrival order. */
   readonly requests: readonly RequestRecord[];
+  /**
+   * Cuts (RST) the first response to `path` that carries each of these absolute byte offsets,
+   * right at that byte, whichever request and connection it is: a link that drops at those points.
+   */
+  cutOnceAt(path: string, ...offsets: number[]): void;
   /** Takes the origin down now (every connection dies, new ones are refused) and back up after `downMs`. */
   down(downMs: number): Promise<void>;
   /** Body bytes the kernel accepted, over all paths or for one. Framing and headers are not counted. Bytes written before a drop are counted. */

@@ -120,6 +120,20 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
   }
 
   /** Puts a fault that has not fired back at the head of its queue. */
+  /** Offsets still to cut, per path (cutOnceAt). */
+  const cuts = new Map<string, number[]>();
+
+  /** The first pending cut this response carries (its offset, and where in its body), or null. */
+  function firstCut(path: string, plan: { status: number; headers: Record<string, string>; body: Buffer }): { offset: number; at: number } | null {
+    const pending = cuts.get(path);
+    if (pending === undefined || plan.status >= 300) return null;
+    const first = plan.status === 206 ? Number(/^bytes (\d+)-/.exec(plan.headers['Content-Range'] ?? '')?.[1] ?? 0) : 0;
+    const index = pending.findIndex((offset) => offset >= first && offset < first + plan.body.length);
+    if (index < 0) return null;
+    const offset = pending[index]!;
+    return { offset, at: offset - first };
+  }
+
   function rearm(path: string, fault: Fault): void {
     const q = queues.get(path) ?? [];
     q.unshift(fault);
@@ -204,6 +218,22 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
       plan = { status: 200, headers, body: entry.gzipped };
     }
 
+    const cut = firstCut(path, plan);
+    if (cut !== null) {
+      applyPlan(res, record, plan);
+      if (!(await pump(res, socket, record, plan.body, cut.at))) return;
+      // Several responses may carry the byte; the first to reach it is cut, the others go on.
+      const pending = cuts.get(path)!;
+      const index = pending.indexOf(cut.offset);
+      if (index >= 0) {
+        pending.splice(index, 1);
+        socket.resetAndDestroy();
+      } else if (await pump(res, socket, record, plan.body.subarray(cut.at), Infinity)) {
+        res.end();
+      }
+      return;
+    }
+
     if (fault?.kind === 'reset-at') {
       const first = plan.status === 206 ? Number(/^bytes (\d+)-/.exec(plan.headers['Content-Range'] ?? '')?.[1] ?? 0) : 0;
       const covers = plan.status < 300 && fault.offset >= first && fault.offset < first + plan.body.length;
@@ -281,6 +311,10 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
     port,
     url: (path = '/file.bin') => `http://127.0.0.1:${port}${normPath(path)}`,
     setFile,
+    cutOnceAt(path, ...offsets) {
+      const p = normPath(path);
+      cuts.set(p, [...(cuts.get(p) ?? []), ...offsets]);
+    },
     script(path, ...faults) {
       const p = normPath(path);
       const q = queues.get(p) ?? [];

@@ -1,0 +1,85 @@
+/**
+ * A split download's connections recover on their own (ARCHITECTURE.md §5 "Connections and
+ * attempts"): a dropped connection reconnects while the others go on, and only what was in
+ * flight on it is fetched again.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HOST_LIMIT_MEMORY_MS } from '../../src-main/engine/attempt-launcher.js';
+import { type EngineHarness, startEngine } from '../support/engine-harness.js';
+import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
+
+const MiB = 1024 * 1024;
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('connection-level recovery', () => {
+  let origin: FaultOrigin | undefined;
+  let engine: EngineHarness | undefined;
+  afterEach(async () => {
+    await engine?.close();
+    await origin?.close();
+    engine = undefined;
+    origin = undefined;
+  });
+
+  it('cuts at 30, 55 and 85 % of 32 MiB over 8 connections: completed, no failed attempt, nothing fetched twice beyond what was in flight', async () => {
+    const size = 32 * MiB;
+    const content = randomBytesSeeded(size, 140);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(8 * MiB, { perConnection: true });
+    origin.cutOnceAt('/f.bin', Math.floor(size * 0.3), Math.floor(size * 0.55), Math.floor(size * 0.85));
+    engine = startEngine({ settings: { connections: 8, stall_timeout_seconds: 30 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    const done = await engine.waitForStatus(id, 'completed', 60_000);
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.failed_count).toBe(0);
+    const [attempt] = await engine.manager.attempts(id);
+    expect(attempt!.connection_retries).toBe(3);
+    const sent = origin.bytesSent('/f.bin');
+    console.log(`cuts at 30/55/85 %: origin sent ${(sent / MiB).toFixed(1)} MiB for ${size / MiB} MiB`);
+    expect(sent).toBeLessThanOrEqual(size + 8 * MiB);
+  });
+
+  it('one connection cut over and over while the others progress: no failed attempt', async () => {
+    const size = 16 * MiB;
+    const content = randomBytesSeeded(size, 141);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(4 * MiB, { perConnection: true });
+    // Six cuts inside the first range: its connection is cut each time it gets a little further.
+    origin.cutOnceAt('/f.bin', ...Array.from({ length: 6 }, (_, k) => MiB + k * 256 * 1024));
+    engine = startEngine({ settings: { connections: 4, stall_timeout_seconds: 30 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    const done = await engine.waitForStatus(id, 'completed', 60_000);
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.failed_count).toBe(0);
+    expect((await engine.manager.attempts(id))[0]!.connection_retries).toBe(6);
+    expect(origin.bytesSent('/f.bin')).toBeLessThanOrEqual(size + 4 * MiB);
+  });
+
+  it('a learned host limit caps later downloads for a day, then is forgotten', async () => {
+    const content = randomBytesSeeded(8 * MiB, 142);
+    origin = await startFaultOrigin({ '/a.bin': { content }, '/b.bin': { content } });
+    origin.throttle(4 * MiB, { perConnection: true });
+    engine = startEngine({ settings: { connections: 4, stall_timeout_seconds: 30 } });
+    const host = `127.0.0.1:${origin.port}`;
+    let most = 0;
+    engine.manager.onChanged(({ snapshots }) => {
+      for (const s of snapshots) most = Math.max(most, s.connections);
+    });
+
+    engine.store.saveHostLimit(host, { max_connections: 2, learned_at: Date.now() - 60_000 });
+    const capped = await engine.manager.add({ url: origin.url('/a.bin') });
+    await engine.waitFor(capped.id, (s) => s.status === 'downloading' && s.connections > 0);
+    expect((await engine.manager.get(capped.id)).connection_limit).toBe(2);
+    await engine.waitForStatus(capped.id, 'completed');
+    expect(most).toBe(2);
+
+    most = 0;
+    engine.store.saveHostLimit(host, { max_connections: 2, learned_at: Date.now() - HOST_LIMIT_MEMORY_MS - 60_000 });
+    const free = await engine.manager.add({ url: origin.url('/b.bin') });
+    const done = await engine.waitForStatus(free.id, 'completed');
+    expect(done.connection_limit).toBeNull();
+    expect(most).toBe(4);
+  });
+});
