@@ -232,6 +232,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         total,
         validator,
         connections,
+        stallTimeoutMs: ctx.stallTimeoutMs,
         signal: controller.signal,
         abort: (reason) => controller.abort(reason),
         now: ctx.now,

@@ -69,3 +69,50 @@ export function stallWatchdog(timeoutMs: number, now: () => number, abort: (erro
 }
 
 export type StallWatchdog = ReturnType<typeof stallWatchdog>;
+
+/** One connection of a split download, as the connection watch sees it. */
+export interface WatchedConnection {
+  lastByteAt: number;
+  windowStart: number;
+  windowBytes: number;
+  /** Waiting on our own speed limit: silence then is ours, not the server's. */
+  throttled: boolean;
+  /** Ends this connection alone; it reconnects like after any transient error. */
+  cut(error: DownloadError): void;
+}
+
+export function noteBytes(connection: WatchedConnection, bytes: number, at: number): void {
+  connection.lastByteAt = at;
+  connection.windowBytes += bytes;
+}
+
+/**
+ * The stall rule of stallWatchdog, per connection: while other connections move, the download's
+ * watchdog sees bytes, so a connection gone silent (or down to a drip) would hold its range until
+ * the others are done. Cutting it lets it reconnect, or its range go to a faster connection.
+ */
+export function watchConnections(connections: () => Iterable<WatchedConnection>, timeoutMs: number, now: () => number): () => void {
+  const seconds = Math.round(timeoutMs / 1000);
+  const timer = setInterval(
+    () => {
+      const at = now();
+      for (const connection of connections()) {
+        if (connection.throttled) {
+          connection.lastByteAt = at;
+          connection.windowStart = at;
+          connection.windowBytes = 0;
+        } else if (at - connection.lastByteAt >= timeoutMs) {
+          connection.cut(transientError('STALLED', `No data on one connection for ${seconds} s`));
+        } else if (at - connection.windowStart >= timeoutMs) {
+          if (connection.windowBytes < LOW_SPEED_BYTES) {
+            connection.cut(transientError('STALLED', `Less than ${formatBytes(LOW_SPEED_BYTES)} on one connection in ${seconds} s`));
+          }
+          connection.windowStart = at;
+          connection.windowBytes = 0;
+        }
+      }
+    },
+    Math.max(25, Math.min(1000, timeoutMs / 4)),
+  );
+  return () => clearInterval(timer);
+}

@@ -8,6 +8,7 @@ import type { PartialFile } from './partial-file.js';
 import { judgeResponse, type RestartReason } from './resume-rules.js';
 import { isDone, MIN_SPLIT, OPEN_END, type Segment, spread } from './segments.js';
 import { SequentialWriter } from './sequential-writer.js';
+import { noteBytes, watchConnections, type WatchedConnection } from './stall-watchdog.js';
 
 export interface TransferContext {
   file: PartialFile;
@@ -18,6 +19,8 @@ export interface TransferContext {
   validator: Validator;
   /** Connections to run: 1 never splits. */
   connections: number;
+  /** A connection that moves (almost) nothing for this long is cut and reconnects. */
+  stallTimeoutMs: number;
   /** Aborted on the first error, on pause/cancel and on a stall. */
   signal: AbortSignal;
   abort(reason: unknown): void;
@@ -69,7 +72,7 @@ export class RangeRestart extends Error {
   }
 }
 
-interface Worker {
+interface Worker extends WatchedConnection {
   segment: Segment;
   writer: SequentialWriter;
 }
@@ -120,7 +123,9 @@ export class Transfer {
       starters.push(() => this.work(segment, first !== null && segment === first.segment ? first : null));
     }
     if (first !== null && !pending.slice(0, this.width).includes(first.segment)) first.body.destroy();
+    const stopWatch = this.width > 1 ? watchConnections(() => this.active, this.ctx.stallTimeoutMs, this.ctx.now) : () => undefined;
     const results = await Promise.allSettled(starters.map((start) => start()));
+    stopWatch();
     this.ctx.doneReceiving();
     await this.syncFinished();
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -269,8 +274,14 @@ export class Transfer {
     // Asked for everything to the end of a file of announced size: every byte past it is the
     // server's error, so the body is read to its end rather than cut off where the file ends.
     const exact = () => open?.openEnded === true && ctx.total !== null && segment.end === ctx.total;
+    const at = ctx.now();
     const worker: Worker = {
       segment,
+      lastByteAt: at,
+      windowStart: at,
+      windowBytes: 0,
+      throttled: false,
+      cut: (error) => body.destroy(error),
       writer: new SequentialWriter(
         ctx.file,
         offset,
@@ -287,6 +298,7 @@ export class Transfer {
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
         ctx.touch(chunk.byteLength);
+        noteBytes(worker, chunk.byteLength, ctx.now());
         // The end may have moved (another connection took the rest): stop there.
         const room = segment.end - worker.writer.position;
         const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
@@ -295,7 +307,12 @@ export class Transfer {
           progress.bytes += data.byteLength;
           this.received += data.byteLength;
           ctx.onBytes(this.received, data.byteLength);
-          await ctx.throttle(data.byteLength, ctx.signal);
+          worker.throttled = true;
+          try {
+            await ctx.throttle(data.byteLength, ctx.signal);
+          } finally {
+            worker.throttled = false;
+          }
         }
         if (data !== chunk && exact()) {
           throw transientError('BODY_TOO_LONG', `${ctx.source.displayHost} sent more bytes than the ${formatBytes(segment.end)} it announced`);

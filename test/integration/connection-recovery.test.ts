@@ -82,4 +82,19 @@ describe('connection-level recovery', () => {
     expect(done.connection_limit).toBeNull();
     expect(most).toBe(4);
   });
+
+  it('a connection that goes silent while the others move is cut and reconnects: no stalled attempt', async () => {
+    const size = 8 * MiB;
+    const content = randomBytesSeeded(size, 143);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(2 * MiB, { perConnection: true });
+    // The first range request after the download's first one goes silent after 256 KiB.
+    origin.script('/f.bin', { kind: 'pass' }, { kind: 'stall-after', bytes: 256 * 1024 });
+    engine = startEngine({ settings: { connections: 4, stall_timeout_seconds: 1 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    const done = await engine.waitForStatus(id, 'completed', 30_000);
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.failed_count).toBe(0);
+    expect((await engine.manager.attempts(id))[0]!.connection_retries).toBe(1);
+  });
 });
