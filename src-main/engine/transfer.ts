@@ -6,9 +6,10 @@ import { classifyDiskError, classifyNetworkError } from './classify-error.js';
 import { DownloadError, transientError } from './download-error.js';
 import type { PartialFile } from './partial-file.js';
 import { judgeResponse, type RestartReason } from './resume-rules.js';
-import { isDone, MIN_SPLIT, OPEN_END, type Segment, spread } from './segments.js';
+import { isDone, OPEN_END, type Segment, spread } from './segments.js';
 import { SequentialWriter } from './sequential-writer.js';
 import { noteBytes, watchConnections, type WatchedConnection } from './stall-watchdog.js';
+import { pickSteal } from './work-stealing.js';
 
 export interface TransferContext {
   file: PartialFile;
@@ -75,7 +76,13 @@ export class RangeRestart extends Error {
 interface Worker extends WatchedConnection {
   segment: Segment;
   writer: SequentialWriter;
+  /** When its response began, and the bytes it has brought since: its speed. */
+  startedAt: number;
+  bytes: number;
 }
+
+/** How often an idle connection looks again for a slow one to relieve. */
+const TAIL_CHECK_MS = 250;
 
 /**
  * Fetches the unfinished segments of one download into its partial file: one read loop per
@@ -130,6 +137,8 @@ export class Transfer {
     await this.syncFinished();
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
+    // Stopped while a connection waited to reconnect: that is why ranges are missing.
+    if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
     if (this.segments.some((s) => !isDone(s))) {
       throw transientError('SHORT_BODY', `Some byte ranges of the file were not received from ${this.ctx.source.displayHost}`);
     }
@@ -151,6 +160,7 @@ export class Transfer {
       while (segment !== null && !this.ctx.signal.aborted) {
         this.claimed.add(segment);
         const progress = { bytes: 0 };
+        const started = this.ctx.now();
         try {
           await this.fetch(segment, first, progress);
           failures = 0;
@@ -177,7 +187,7 @@ export class Transfer {
           if (progress.bytes > 0) transferred = true;
         }
         first = null;
-        segment = this.nextUnstarted() ?? this.steal();
+        segment = await this.nextWork((progress.bytes / Math.max(this.ctx.now() - started, 1)) * 1000);
         if (segment !== null && this.holdUntil > this.ctx.now()) await this.wait(this.holdUntil - this.ctx.now());
       }
     } catch (error) {
@@ -194,6 +204,19 @@ export class Transfer {
   private recoverable(error: unknown): DownloadError | null {
     if (this.ctx.signal.aborted || this.width < 2) return null;
     return error instanceof DownloadError && error.transient ? error : null;
+  }
+
+  /**
+   * The next range for a connection that finished one: an unstarted range, or part of one still
+   * being fetched. While others are still fetching, an idle connection stays to take the tail
+   * off one of them that turns out slow.
+   */
+  private async nextWork(speed: number): Promise<Segment | null> {
+    for (;;) {
+      const segment = this.nextUnstarted() ?? this.steal(speed);
+      if (segment !== null || this.active.size === 0 || this.ctx.signal.aborted) return segment;
+      await this.wait(TAIL_CHECK_MS);
+    }
   }
 
   /** Sleeps, but not past a stop of the attempt. */
@@ -232,21 +255,20 @@ export class Transfer {
     return this.segments.find((s) => !this.claimed.has(s) && !written.has(s) && !isDone(s)) ?? null;
   }
 
-  /** Half of the largest range still being fetched, or null when every range is too small to split. */
-  private steal(): Segment | null {
-    let victim: Worker | null = null;
-    let largest = 0;
-    for (const worker of this.active) {
-      const left = worker.segment.end - worker.writer.position;
-      if (left > largest && worker.segment.end !== OPEN_END) {
-        largest = left;
-        victim = worker;
-      }
-    }
-    if (victim === null || largest < 2 * MIN_SPLIT) return null;
-    const middle = victim.writer.position + Math.floor(largest / 2);
-    const taken: Segment = { start: middle, end: victim.segment.end, done: 0 };
-    victim.segment.end = middle;
+  /** Part of a range still being fetched (work-stealing.ts decides which), or null. */
+  private steal(thiefSpeed: number): Segment | null {
+    const at = this.ctx.now();
+    const fetching = [...this.active].map((worker) => ({
+      worker,
+      segment: worker.segment,
+      position: worker.writer.position,
+      speed: (worker.bytes / Math.max(at - worker.startedAt, 1)) * 1000,
+      age: at - worker.startedAt,
+    }));
+    const pick = pickSteal(fetching, thiefSpeed);
+    if (pick === null) return null;
+    const taken: Segment = { start: pick.at, end: pick.victim.segment.end, done: 0 };
+    pick.victim.segment.end = pick.at;
     this.segments.push(taken);
     this.segments.sort((a, b) => a.start - b.start);
     this.ctx.onSegments(this.segments);
@@ -275,13 +297,20 @@ export class Transfer {
     // server's error, so the body is read to its end rather than cut off where the file ends.
     const exact = () => open?.openEnded === true && ctx.total !== null && segment.end === ctx.total;
     const at = ctx.now();
+    // Why the connection watch cut this response, if it did: transports wrap the error they are destroyed with.
+    let cutFor: DownloadError | null = null;
     const worker: Worker = {
       segment,
       lastByteAt: at,
+      startedAt: at,
+      bytes: 0,
       windowStart: at,
       windowBytes: 0,
       throttled: false,
-      cut: (error) => body.destroy(error),
+      cut: (error) => {
+        cutFor = error;
+        body.destroy(error);
+      },
       writer: new SequentialWriter(
         ctx.file,
         offset,
@@ -299,6 +328,7 @@ export class Transfer {
       for await (const chunk of body as AsyncIterable<Buffer>) {
         ctx.touch(chunk.byteLength);
         noteBytes(worker, chunk.byteLength, ctx.now());
+        worker.bytes += chunk.byteLength;
         // The end may have moved (another connection took the rest): stop there.
         const room = segment.end - worker.writer.position;
         const data = chunk.byteLength > room ? chunk.subarray(0, room) : chunk;
@@ -329,7 +359,7 @@ export class Transfer {
       }
     } catch (error) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      throw error instanceof DownloadError ? error : classifyNetworkError(error, ctx.source.displayHost);
+      throw cutFor ?? (error instanceof DownloadError ? error : classifyNetworkError(error, ctx.source.displayHost));
     } finally {
       body.destroy();
       this.active.delete(worker);

@@ -97,4 +97,27 @@ describe('connection-level recovery', () => {
     expect(done.failed_count).toBe(0);
     expect((await engine.manager.attempts(id))[0]!.connection_retries).toBe(1);
   });
+
+  it('no "stuck at 99 %": the rest of a range on a connection many times slower goes to a fast one', async () => {
+    const size = 8 * MiB;
+    const content = randomBytesSeeded(size, 144);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(4 * MiB, { perConnection: true });
+    // The first range request after the download's first one crawls at 64 KiB/s: its 2 MiB
+    // alone would take 32 s, but it never stalls.
+    origin.script('/f.bin', { kind: 'pass' }, { kind: 'slow', bytesPerSecond: 64 * 1024 });
+    engine = startEngine({ settings: { connections: 4, stall_timeout_seconds: 30 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    const done = await engine.waitForStatus(id, 'completed', 15_000);
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.failed_count).toBe(0);
+    const slow = origin.requests.find((r) => r.fault === 'slow')!;
+    const [first, last] = /^bytes=(\d+)-(\d+)$/.exec(slow.headers.range ?? '')!.slice(1).map(Number) as [number, number];
+    // Another connection asked for the slow range's rest.
+    const taken = origin.requests.filter((r) => {
+      const start = Number(/^bytes=(\d+)-/.exec(r.headers.range ?? '')?.[1] ?? -1);
+      return r !== slow && start > first && start <= last;
+    });
+    expect(taken.length).toBeGreaterThan(0);
+  });
 });

@@ -14,6 +14,8 @@ export interface ServedFile {
 export type Fault =
   /** Served normally: holds a later fault back for a later request (e.g. past a download's first request). */
   | { kind: 'pass' }
+  /** Served whole, but this response alone at `bytesPerSecond`: a slow link that never stalls. */
+  | { kind: 'slow'; bytesPerSecond: number }
   /** Headers and the first `bytes` body bytes are sent, then the socket is destroyed (FIN after the flushed data). This is a cut connection mid-body. */
   | { kind: 'drop-after'; bytes: number }
   /** After `bytes` body bytes the server goes silent and keeps the socket open. Only the client's own timeout (or close()) ends it. */

@@ -20,6 +20,9 @@ import { gzipSync } from 'node:zlib';
 import { defaultEtag, EMPTY, type Entry, flattenHeaders, type Plan, planNormal } from './fault-origin-plan.js';
 import type { Fault, FaultOrigin, RequestRecord, ServedFile } from './fault-origin-types.js';
 
+/** The step of a 'slow' response: small enough that its pace is even. */
+const SLOW_CHUNK = 16 * 1024;
+
 export type { Fault, FaultOrigin, RequestRecord, ServedFile } from './fault-origin-types.js';
 export { randomBytesSeeded } from './seeded-bytes.js';
 
@@ -275,6 +278,15 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
       case 'stall-after':
         // Say nothing more and leave the socket open. close() or the client ends it.
         await pump(res, socket, record, plan.body, fault.bytes);
+        return;
+      case 'slow':
+        for (let off = 0; off < plan.body.length; off += SLOW_CHUNK) {
+          await sleep((SLOW_CHUNK / fault.bytesPerSecond) * 1000, undefined, { signal: lifetime.signal });
+          const chunk = plan.body.subarray(off, off + SLOW_CHUNK);
+          if (!(await writeChunk(res, chunk))) return;
+          count(record, chunk.length);
+        }
+        res.end();
         return;
       case 'short-body':
         if (await pump(res, socket, record, plan.body, fault.bytes)) socket.end();
