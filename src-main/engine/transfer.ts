@@ -81,7 +81,7 @@ interface Worker extends WatchedConnection {
   bytes: number;
 }
 
-/** How often an idle connection looks again for a slow one to relieve. */
+/** How often an idle connection looks again for a slow one to relieve (it is also woken when a range ends). */
 const TAIL_CHECK_MS = 250;
 
 /**
@@ -107,6 +107,9 @@ export class Transfer {
   private working = 0;
   /** No request before this time (epoch ms): a Retry-After on any connection holds them all. */
   private holdUntil = 0;
+  /** Wakes the idle connections: a range ended or was put back. */
+  private nudge: () => void = () => undefined;
+  private nudged: Promise<void> | null = null;
 
   /** `segments` is shared with the caller: an open body's segment must be one of them. */
   constructor(
@@ -185,6 +188,7 @@ export class Transfer {
         } finally {
           this.claimed.delete(segment);
           if (progress.bytes > 0) transferred = true;
+          this.nudge();
         }
         first = null;
         segment = await this.nextWork((progress.bytes / Math.max(this.ctx.now() - started, 1)) * 1000);
@@ -215,13 +219,23 @@ export class Transfer {
     for (;;) {
       const segment = this.nextUnstarted() ?? this.steal(speed);
       if (segment !== null || this.active.size === 0 || this.ctx.signal.aborted) return segment;
-      await this.wait(TAIL_CHECK_MS);
+      this.nudged ??= new Promise((wake) => {
+        this.nudge = () => {
+          this.nudged = null;
+          wake();
+        };
+      });
+      await this.wait(TAIL_CHECK_MS, this.nudged);
     }
   }
 
   /** Sleeps, but not past a stop of the attempt. */
-  private async wait(ms: number): Promise<void> {
-    await sleep(ms, undefined, { signal: this.ctx.signal }).catch(() => undefined);
+  private async wait(ms: number, orUntil?: Promise<void>): Promise<void> {
+    // A timer left behind would keep the process alive after the download (the CLI exits when idle).
+    const done = new AbortController();
+    const nap = sleep(ms, undefined, { signal: AbortSignal.any([this.ctx.signal, done.signal]) }).catch(() => undefined);
+    await (orUntil === undefined ? nap : Promise.race([nap, orUntil]));
+    done.abort();
   }
 
   /** The last working connection ran out of retries: the attempt fails, and says why. */
@@ -364,6 +378,7 @@ export class Transfer {
       body.destroy();
       this.active.delete(worker);
       ctx.onConnections(this.active.size);
+      this.nudge();
       // Cut short: whatever this connection received is written, synced and recorded now.
       if (!finished) {
         await this.onDisk(() => worker.writer.settle()).catch((error: unknown) => {
