@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBytes } from '../contract/format.js';
 import type { ByteSource, Validator } from './byte-source.js';
 import { classifyDiskError, classifyNetworkError } from './classify-error.js';
+import { CONNECTION_RETRY_MS, endsAllConnections, everyConnectionFailed, turnedAway } from './connection-failures.js';
 import { DownloadError, transientError } from './download-error.js';
 import type { PartialFile } from './partial-file.js';
 import { judgeResponse, type RestartReason } from './resume-rules.js';
@@ -45,16 +46,6 @@ export interface TransferContext {
    */
   onHostLimit(connections: number): void;
 }
-
-/**
- * A connection's own retries, while other connections keep the attempt going: short waits, so a
- * dropped connection rejoins fast. When every connection has used them up in a row, the attempt
- * fails (ARCHITECTURE.md §5 "Connections and attempts").
- */
-export const CONNECTION_RETRY_MS = [500, 1000, 2000] as const;
-
-/** Refusals that, on an extra connection while another one transfers, mean "too many connections". */
-const TOO_MANY = new Set(['SERVER_ERROR', 'RATE_LIMITED', 'CONNECTION_REFUSED', 'CONNECTION_RESET']);
 
 /** A response already open for one range (the attempt's first request), so it is not fetched twice. */
 export interface OpenBody {
@@ -169,17 +160,17 @@ export class Transfer {
           failures = 0;
         } catch (error) {
           const failure = this.recoverable(error);
-          if (failure === null) throw this.width < 2 || !(error instanceof DownloadError) ? error : this.endsAll(error);
+          if (failure === null) throw this.width < 2 || !(error instanceof DownloadError) ? error : endsAllConnections(error, this.width);
           // An extra connection turned away while others transfer: the host allows fewer than we
           // opened. (One that transferred before and is refused later, as in an outage, retries.)
-          if (!transferred && progress.bytes === 0 && this.active.size > 0 && TOO_MANY.has(failure.code)) {
+          if (!transferred && progress.bytes === 0 && this.active.size > 0 && turnedAway(failure)) {
             this.ctx.onHostLimit(this.working - 1);
             return;
           }
           if (progress.bytes > 0) failures = 0;
           failures += 1;
           if (failures > CONNECTION_RETRY_MS.length) {
-            if (this.working === 1) throw this.exhausted(failure);
+            if (this.working === 1) throw everyConnectionFailed(failure);
             return;
           }
           this.ctx.onConnectionRetry(failure);
@@ -236,24 +227,6 @@ export class Transfer {
     const nap = sleep(ms, undefined, { signal: AbortSignal.any([this.ctx.signal, done.signal]) }).catch(() => undefined);
     await (orUntil === undefined ? nap : Promise.race([nap, orUntil]));
     done.abort();
-  }
-
-  /** The last working connection ran out of retries: the attempt fails, and says why. */
-  private exhausted(error: DownloadError): DownloadError {
-    return new DownloadError(error.code, `${error.message} (every connection failed ${CONNECTION_RETRY_MS.length + 1} times in a row)`, {
-      transient: error.transient,
-      retryAfterMs: error.retryAfterMs,
-      cause: error,
-    });
-  }
-
-  /** Says in the error that one connection's failure ended the attempt for all of them. */
-  private endsAll(error: DownloadError): DownloadError {
-    return new DownloadError(error.code, `${error.message} (on one of ${this.width} connections, which ends the attempt for all)`, {
-      transient: error.transient,
-      retryAfterMs: error.retryAfterMs,
-      cause: error,
-    });
   }
 
   /** One fdatasync for every range that reached its end, then they are recorded as done. */
