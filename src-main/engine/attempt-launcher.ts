@@ -64,11 +64,15 @@ export class AttemptLauncher {
     const learned = store.hostLimit(source.displayHost);
     download.connectionLimit = learned !== null && learned.learned_at > clock.now() - HOST_LIMIT_MEMORY_MS ? learned.max_connections : null;
     const connections = record.one_connection ? 1 : Math.min(settings.connections, download.connectionLimit ?? Number.POSITIVE_INFINITY);
+    const saveHostLimit = (max: number) => store.saveHostLimit(source.displayHost, { max_connections: Math.max(1, max), learned_at: clock.now() });
     const hostLimit = (max: number) => {
-      store.saveHostLimit(source.displayHost, { max_connections: Math.max(1, max), learned_at: clock.now() });
+      saveHostLimit(max);
       download.connectionLimit = Math.max(1, max);
       registry.changed(download);
     };
+    // A limit seen in this attempt is shown at once but saved only if the attempt succeeds: in an
+    // outage every refused connection looks like a limit.
+    let seenLimit: number | null = null;
     live.done = runAttempt({
       record: download.record,
       source,
@@ -100,12 +104,19 @@ export class AttemptLauncher {
         live.connectionRetries += 1;
         registry.changed(download);
       },
-      onHostLimit: hostLimit,
+      onHostLimit: (max) => {
+        seenLimit = Math.min(seenLimit ?? max, max);
+        download.connectionLimit = Math.max(1, seenLimit);
+        registry.changed(download);
+      },
       finalName: (filename) =>
         this.deps.naming.claim({ destDir: record.dest_dir, wanted: filename, self: download.record, final: true }, (name) => name),
     })
       .then(
-        (result) => this.succeeded(download, { id: attemptId, live }, result),
+        (result) => {
+          if (seenLimit !== null) saveHostLimit(seenLimit);
+          this.succeeded(download, { id: attemptId, live }, result);
+        },
         (error: unknown) => {
           // A server that mishandles ranges does so for every download from it.
           if (error instanceof OneConnectionRestart) hostLimit(1);

@@ -41,7 +41,7 @@ export interface TransferContext {
   /** One connection failed and will reconnect on its own, while the others go on (not a failed attempt). */
   onConnectionRetry(error: DownloadError): void;
   /**
-   * The host refused an extra connection while others were transferring: it allows no more
+   * The host refused an extra connection while another was receiving bytes: it allows no more
    * than `connections`, the ones still working.
    */
   onHostLimit(connections: number): void;
@@ -155,6 +155,7 @@ export class Transfer {
         this.claimed.add(segment);
         const progress = { bytes: 0 };
         const started = this.ctx.now();
+        let released = false;
         try {
           await this.fetch(segment, first, progress);
           failures = 0;
@@ -163,7 +164,7 @@ export class Transfer {
           if (failure === null) throw this.width < 2 || !(error instanceof DownloadError) ? error : endsAllConnections(error, this.width);
           // An extra connection turned away while others transfer: the host allows fewer than we
           // opened. (One that transferred before and is refused later, as in an outage, retries.)
-          if (!transferred && progress.bytes === 0 && this.active.size > 0 && turnedAway(failure)) {
+          if (!transferred && progress.bytes === 0 && [...this.active].some((w) => w.bytes > 0) && turnedAway(failure)) {
             this.ctx.onHostLimit(this.working - 1);
             return;
           }
@@ -174,10 +175,14 @@ export class Transfer {
             return;
           }
           this.ctx.onConnectionRetry(failure);
+          // Free the range while this connection waits: an idle one may take it at once (and claim it).
+          this.claimed.delete(segment);
+          released = true;
+          this.nudge();
           if (failure.retryAfterMs !== null) this.holdUntil = Math.max(this.holdUntil, this.ctx.now() + failure.retryAfterMs);
           await this.wait(CONNECTION_RETRY_MS[failures - 1]!);
         } finally {
-          this.claimed.delete(segment);
+          if (!released) this.claimed.delete(segment);
           if (progress.bytes > 0) transferred = true;
           this.nudge();
         }
@@ -209,6 +214,8 @@ export class Transfer {
   private async nextWork(speed: number): Promise<Segment | null> {
     for (;;) {
       const segment = this.nextUnstarted() ?? this.steal(speed);
+      // Taken at once: another idle connection woken with this one must not get it too.
+      if (segment !== null) this.claimed.add(segment);
       if (segment !== null || this.active.size === 0 || this.ctx.signal.aborted) return segment;
       this.nudged ??= new Promise((wake) => {
         this.nudge = () => {
