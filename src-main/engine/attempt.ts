@@ -117,7 +117,7 @@ type FirstResponse =
   | { kind: 'complete' }
   | (ResponseFacts & { kind: 'body'; acceptsRanges: boolean; body: Readable });
 
-function fromWhole(opened: Extract<OpenResult, { kind: 'whole' }>, restart: RestartReason | null): FirstResponse {
+function fromWhole(opened: Extract<OpenResult, { kind: 'whole' }>, restart: RestartReason | null): Extract<FirstResponse, { kind: 'body' }> {
   return {
     kind: 'body',
     start: 0,
@@ -137,7 +137,18 @@ function fromWhole(opened: Extract<OpenResult, { kind: 'whole' }>, restart: Rest
  * end. When the answer cannot continue the partial, the download starts again from 0, with the
  * answer's own body when it is the whole file (no second request), else with a request for it.
  */
-async function openFirst(source: ByteSource, ask: Ask, signal: AbortSignal): Promise<FirstResponse> {
+async function openFirst(source: ByteSource, ask: Ask, signal: AbortSignal, mayBeSplit: boolean): Promise<FirstResponse> {
+  if (ask.offset === 0 && mayBeSplit) {
+    const opened = await source.open({ offset: 0, asRange: true, validator: ask.validator, signal });
+    if (opened.kind === 'partial' && opened.first === 0 && !opened.encoded) {
+      const { total, validator, suggestedName, body } = opened;
+      return { kind: 'body', start: 0, total, validator, suggestedName, restart: null, acceptsRanges: true, body };
+    }
+    // A 200 to `bytes=0-`: the server does not serve ranges, whatever it claims; never split.
+    if (opened.kind === 'whole') return { ...fromWhole(opened, null), acceptsRanges: false };
+    // Anything else (an empty file's 416, a range it cannot serve): ask for the file plainly.
+    if (opened.kind === 'partial') opened.body.destroy();
+  }
   let restart = mayResume(ask);
   if (ask.offset > 0 && restart === null) {
     const opened = await source.open({ offset: ask.offset, validator: ask.validator, signal });
@@ -205,7 +216,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     // One range: ask for everything from its durable offset, even for none (416 says "complete").
     if (segments.length === 1) {
       const ask = { offset: only.start + only.done, total, validator };
-      const opened = await openFirst(source, ask, controller.signal);
+      const opened = await openFirst(source, ask, controller.signal, ctx.connections > 1);
       watchdog.touch();
       if (opened.kind !== 'complete') {
         unread = opened.body;

@@ -12,6 +12,11 @@ export interface OpenRequest {
   /** Where a bounded range ends (exclusive); absent asks for everything from `offset` on. */
   end?: number;
   /**
+   * Ask for the whole file as the range `bytes=0-`: a 206 proves the server serves ranges before
+   * the download is split, and carries the size and validator like a 200 does.
+   */
+  asRange?: boolean;
+  /**
    * The version the bytes on disk belong to: a ranged request carries it (If-Range, IfMatch) so
    * the server answers with the whole new file rather than a range of it when the file changed.
    */

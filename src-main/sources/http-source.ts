@@ -76,7 +76,7 @@ export class HttpSource implements ByteSource {
   }
 
   async open(request: OpenRequest): Promise<OpenResult> {
-    const ranged = request.offset > 0 || request.end !== undefined;
+    const ranged = request.offset > 0 || request.end !== undefined || request.asRange === true;
     const headers: Record<string, string> = {};
     if (ranged) {
       headers.range = `bytes=${request.offset}-${request.end === undefined ? '' : String(request.end - 1)}`;

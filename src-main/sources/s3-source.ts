@@ -39,7 +39,7 @@ export class S3Source implements ByteSource {
   }
 
   async open(request: OpenRequest): Promise<OpenResult> {
-    const ranged = request.offset > 0 || request.end !== undefined;
+    const ranged = request.offset > 0 || request.end !== undefined || request.asRange === true;
     const etag = request.validator.etag;
     const extra = ranged
       ? { Range: `bytes=${request.offset}-${request.end === undefined ? '' : String(request.end - 1)}`, ...(etag === null ? {} : { IfMatch: etag }) }

@@ -30,7 +30,9 @@ describe('segmented downloads', () => {
     const done = await engine.waitForStatus(id, 'completed');
     expect(sha256(readFileSync(done.path))).toBe(sha256(content));
     expect(done.failed_count).toBe(0);
-    const ranges = ranged(origin);
+    // The first request asks for the whole file as a range, which proves the server serves them.
+    const [firstRequest, ...ranges] = ranged(origin);
+    expect(firstRequest!.headers.range).toBe('bytes=0-');
     expect(ranges.length).toBeGreaterThanOrEqual(3);
     for (const r of ranges) expect(r.headers.range).toMatch(/^bytes=\d+-\d+$/);
     expect(ranges.every((r) => r.headers['if-range'] !== undefined)).toBe(true);
@@ -158,11 +160,39 @@ describe('segmented downloads', () => {
     expect(engine.store.listAttempts(id)[1]!.error_message).toBe('The file changed on the server; downloading again from the start.');
   });
 
-  it('a server that claims ranges but ignores them: one connection from the start, no attempt spent', async () => {
-    const content = randomBytesSeeded(8 * MiB, 117);
+  it('a server that claims ranges but answers bytes=0- whole is never split: no restart, no notice', async () => {
+    const content = randomBytesSeeded(8 * MiB, 124);
     origin = await startFaultOrigin({ '/f.bin': { content } });
     // Accept-Ranges: bytes on every answer, and a whole 200 for every Range.
     origin.script('/f.bin', ...Array.from({ length: 20 }, () => ({ kind: 'ignore-range' }) as const));
+    engine = startEngine({ settings: { connections: 4, max_attempts: 1 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.notice).toBeNull();
+    expect(engine.store.listAttempts(id).map((a) => [a.error_code, a.error_message])).toEqual([[null, null]]);
+    expect(origin.requests.filter((r) => r.method === 'GET').map((r) => r.headers.range)).toEqual(['bytes=0-']);
+    expect(origin.bytesSent('/f.bin')).toBe(content.length);
+  });
+
+  it('an empty file: bytes=0- cannot be served (416), so it is asked for plainly and saved empty', async () => {
+    origin = await startFaultOrigin({ '/empty.bin': { content: Buffer.alloc(0) } });
+    engine = startEngine({ settings: { connections: 4 } });
+    const { id } = await engine.manager.add({ url: origin.url('/empty.bin') });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(readFileSync(done.path).length).toBe(0);
+    expect(done.failed_count).toBe(0);
+    expect(origin.requests.map((r) => [r.headers.range ?? null, r.status])).toEqual([
+      ['bytes=0-', 416],
+      [null, 200],
+    ]);
+  });
+
+  it('a server that serves the first range but ignores later ones: one connection from the start, no attempt spent', async () => {
+    const content = randomBytesSeeded(8 * MiB, 117);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    // Accept-Ranges: bytes on every answer; the first request is served as asked, every later Range whole.
+    origin.script('/f.bin', { kind: 'pass' }, ...Array.from({ length: 20 }, () => ({ kind: 'ignore-range' }) as const));
     engine = startEngine({ settings: { connections: 4, max_attempts: 1 } });
     const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
     const done = await engine.waitForStatus(id, 'completed');
@@ -214,10 +244,11 @@ describe('segmented downloads', () => {
     expect(done.notice).toBe(
       `127.0.0.1:${origin.port} answered a byte-range request with the wrong range; downloading again over one connection from the start.`,
     );
-    // The first request and the one-connection restart; before the fix the source also fetched the
-    // whole file on its own after the lie, only for it to be thrown away.
+    // Only the one-connection restart asks for the file without a range (the first request asks
+    // for bytes=0-); before the fix the source also fetched the whole file on its own after the
+    // lie, only for it to be thrown away.
     const whole = origin.requests.filter((r) => r.method === 'GET' && r.headers.range === undefined);
-    expect(whole.length).toBe(2);
+    expect(whole.length).toBe(1);
   });
 
   it('S3 objects split over ranged GetObjects too', async () => {
