@@ -1,4 +1,8 @@
 /** Shared by the store tests (test/unit/store-*.test.ts): a download record, and connections closed after each test. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { type DownloadRecord, newDownloadRecord } from '../../src-main/engine/download-store.js';
 
 export function record(overrides: Partial<DownloadRecord> = {}): DownloadRecord {
@@ -33,4 +37,20 @@ export function closeTracked(): void {
       // already closed by the test
     }
   }
+}
+
+/**
+ * A fresh folder for each test of the calling file, removed after it with every connection the
+ * test left open. Returns the path of the database file the test may create there.
+ */
+export function databaseFilePerTest(): (name?: string) => string {
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'steadfast-'));
+  });
+  afterEach(() => {
+    closeTracked();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return (name = 'steadfast.db') => join(dir, name);
 }

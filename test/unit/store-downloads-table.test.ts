@@ -1,29 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { beforeEach, describe, it, expect } from 'vitest';
 import type { DownloadRecord } from '../../src-main/engine/download-store.js';
 import * as attemptsTable from '../../src-main/store/attempts-table.js';
 import { type Db, openDatabase } from '../../src-main/store/database.js';
 import * as downloadsTable from '../../src-main/store/downloads-table.js';
 import { prepared } from '../../src-main/store/statements.js';
-import { closeTracked, record, track } from '../support/store-fixtures.js';
+import { databaseFilePerTest, record, track } from '../support/store-fixtures.js';
 
-let dir: string;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steadfast-'));
-});
-
-afterEach(() => {
-  closeTracked();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const databaseFile = databaseFilePerTest();
 
 describe('downloads table', () => {
   let db: Db;
   beforeEach(() => {
-    db = track(openDatabase(path.join(dir, 'steadfast.db')));
+    db = track(openDatabase(databaseFile()));
   });
 
   it('round-trips a full record: source JSON, booleans, nulls and 64-bit-ish sizes', () => {
@@ -194,7 +182,7 @@ describe('prepared statements', () => {
   });
 
   it('keep working on a connection re-opened on the same file', () => {
-    const file = path.join(dir, 'steadfast.db');
+    const file = databaseFile();
     const first = openDatabase(file);
     downloadsTable.insertDownload(first, record());
     first.close();

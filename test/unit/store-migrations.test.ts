@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { type Db, DatabaseTooNewError, openDatabase, schemaVersion } from '../../src-main/store/database.js';
 import * as downloadsTable from '../../src-main/store/downloads-table.js';
 import { MIGRATIONS } from '../../src-main/store/migrations/index.js';
 import type { Migration } from '../../src-main/store/migrations/migration.js';
 import * as settingsTable from '../../src-main/store/settings-table.js';
-import { closeTracked, record, track } from '../support/store-fixtures.js';
+import { databaseFilePerTest, record, track } from '../support/store-fixtures.js';
 
 const LATEST = MIGRATIONS.at(-1)!.version;
 
@@ -27,20 +27,11 @@ function thrown(fn: () => unknown): Error {
   throw new Error('expected a throw');
 }
 
-let dir: string;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steadfast-'));
-});
-
-afterEach(() => {
-  closeTracked();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const databaseFile = databaseFilePerTest();
 
 describe('openDatabase', () => {
   it('puts a file database in WAL mode with foreign keys on', () => {
-    const db = track(openDatabase(path.join(dir, 'steadfast.db')));
+    const db = track(openDatabase(databaseFile()));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
@@ -48,7 +39,7 @@ describe('openDatabase', () => {
 
   it('sets user_version to the last migration and creates the tables', () => {
     expect(LATEST).toBe(MIGRATIONS.length);
-    const db = track(openDatabase(path.join(dir, 'steadfast.db')));
+    const db = track(openDatabase(databaseFile()));
     expect(schemaVersion(db)).toBe(LATEST);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     expect(tableNames(db)).toEqual(['attempts', 'downloads', 'hosts', 'segments', 'settings', 'sqlite_sequence']);
@@ -61,7 +52,7 @@ describe('openDatabase', () => {
   });
 
   it('re-opening is idempotent and keeps the data', () => {
-    const file = path.join(dir, 'steadfast.db');
+    const file = databaseFile();
     const first = openDatabase(file);
     downloadsTable.insertDownload(first, record());
     settingsTable.writeSettings(first, { max_attempts: 7 });
@@ -80,7 +71,7 @@ describe('openDatabase', () => {
   });
 
   it('refuses a database from a newer version and leaves the file untouched', () => {
-    const file = path.join(dir, 'steadfast.db');
+    const file = databaseFile();
     const created = openDatabase(file);
     downloadsTable.insertDownload(created, record());
     created.pragma('user_version = 99');
@@ -104,7 +95,7 @@ describe('openDatabase', () => {
   });
 
   it('refuses a too-new rollback-journal database without touching a byte of it', () => {
-    const file = path.join(dir, 'legacy.db');
+    const file = databaseFile('legacy.db');
     const raw = new Database(file);
     raw.exec('CREATE TABLE t (x)');
     raw.pragma('user_version = 7');
@@ -115,7 +106,7 @@ describe('openDatabase', () => {
   });
 
   it('closes the connection it refused (the file can be opened for writing again)', () => {
-    const file = path.join(dir, 'steadfast.db');
+    const file = databaseFile();
     const created = openDatabase(file);
     created.pragma(`user_version = ${LATEST + 1}`);
     created.close();
@@ -128,7 +119,7 @@ describe('openDatabase', () => {
   });
 
   it('rolls back a failing migration: user_version stays and no partial table exists', () => {
-    const file = path.join(dir, 'steadfast.db');
+    const file = databaseFile();
     const bad: Migration = {
       version: LATEST + 1,
       name: 'broken',
@@ -143,7 +134,7 @@ describe('openDatabase', () => {
   });
 
   it('applies a later good migration on the next start after a bad one is fixed', () => {
-    const file = path.join(dir, 'steadfast.db');
+    const file = databaseFile();
     const bad: Migration = { version: LATEST + 1, name: 'broken', sql: 'CREATE TABLE half_done (x INTEGER); SELEC 1;' };
     expect(() => openDatabase(file, [...MIGRATIONS, bad])).toThrow();
     const good: Migration = { version: LATEST + 1, name: 'fixed', sql: 'CREATE TABLE half_done (x INTEGER) STRICT;' };
@@ -157,7 +148,7 @@ describe('migration 2: per-download speed limit', () => {
   it('adds speed_limit to an existing version-1 database, keeping its rows', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steadfast-m2-'));
     try {
-      const file = path.join(dir, 'steadfast.db');
+      const file = databaseFile();
       const v1 = openDatabase(file, MIGRATIONS.slice(0, 1));
       v1.prepare(
         `INSERT INTO downloads (id, source, filename, dest_dir, status, max_attempts, created_at, updated_at)

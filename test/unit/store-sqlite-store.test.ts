@@ -1,24 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { SqliteStore } from '../../src-main/store/sqlite-store.js';
-import { closeTracked, record, track } from '../support/store-fixtures.js';
+import { databaseFilePerTest, record, track } from '../support/store-fixtures.js';
 
-let dir: string;
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steadfast-'));
-});
-
-afterEach(() => {
-  closeTracked();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const databaseFile = databaseFilePerTest();
 
 describe('SqliteStore', () => {
   it('implements DownloadStore on one file and survives a re-open', () => {
-    const file = path.join(dir, 'steadfast.db');
+    const file = databaseFile();
     const store = SqliteStore.open(file);
     store.insertDownload(record({ total_bytes: 5_000_000_000 }));
     const attempt = store.startAttempt({ download_id: 'd1', number: 1, started_at: 10, offset_from: 0 });
@@ -53,7 +41,7 @@ describe('SqliteStore', () => {
   });
 
   it('transaction returns the work’s value and rolls everything back when it throws', () => {
-    const store = track(SqliteStore.open(path.join(dir, 'steadfast.db')));
+    const store = track(SqliteStore.open(databaseFile()));
     expect(store.transaction(() => 42)).toBe(42);
     store.insertDownload(record({ id: 'kept' }));
     expect(() =>
@@ -74,7 +62,7 @@ describe('SqliteStore.saveDownload', () => {
   ];
 
   it('writes the patch and the ranges together; without ranges it leaves them alone', () => {
-    const store = track(SqliteStore.open(path.join(dir, 'steadfast.db')));
+    const store = track(SqliteStore.open(databaseFile()));
     store.insertDownload(record({ total_bytes: 200 }));
     store.saveDownload('d1', { status: 'downloading', downloaded_bytes: 50, updated_at: 2 }, ranges);
     expect(store.listDownloads()).toEqual([record({ total_bytes: 200, status: 'downloading', downloaded_bytes: 50, updated_at: 2 })]);
@@ -87,7 +75,7 @@ describe('SqliteStore.saveDownload', () => {
   });
 
   it('is atomic: a range the table refuses rolls back the row update as well', () => {
-    const store = track(SqliteStore.open(path.join(dir, 'steadfast.db')));
+    const store = track(SqliteStore.open(databaseFile()));
     store.insertDownload(record({ total_bytes: 200 }));
     store.saveDownload('d1', { downloaded_bytes: 50 }, ranges);
     const before = store.listDownloads();
@@ -103,7 +91,7 @@ describe('SqliteStore.saveDownload', () => {
   });
 
   it('inside a larger transaction, rolls back with it', () => {
-    const store = track(SqliteStore.open(path.join(dir, 'steadfast.db')));
+    const store = track(SqliteStore.open(databaseFile()));
     store.insertDownload(record({ total_bytes: 200 }));
     expect(() =>
       store.transaction(() => {
@@ -116,7 +104,7 @@ describe('SqliteStore.saveDownload', () => {
   });
 
   it('of an unknown download throws and writes no range', () => {
-    const store = track(SqliteStore.open(path.join(dir, 'steadfast.db')));
+    const store = track(SqliteStore.open(databaseFile()));
     expect(() => store.saveDownload('nope', { downloaded_bytes: 1 }, ranges)).toThrow('Download nope does not exist');
     expect(store.listSegments('nope')).toEqual([]);
   });
