@@ -68,7 +68,6 @@ export function stallWatchdog(timeoutMs: number, now: () => number, abort: (erro
   };
 }
 
-export type StallWatchdog = ReturnType<typeof stallWatchdog>;
 
 /** One connection of a split download, as the connection watch sees it. */
 export interface WatchedConnection {
