@@ -80,7 +80,7 @@ interface Tool {
   output?(url: string, dir: string): string;
 }
 
-const steadfast = [process.execPath, join(repo, 'out/cli/cli.js')];
+const steadfast = [process.execPath, join(repo, 'out/cli/cli.cjs')];
 const steadfastGet = (url: string, dir: string, ...extra: string[]) => [...steadfast, 'get', url, '--dir', dir, '--data-dir', join(dir, '.state'), ...extra];
 const savedByName = (url: string, dir: string) => join(dir, basename(new URL(url).pathname));
 const allTools: Tool[] = [

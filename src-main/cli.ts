@@ -9,4 +9,5 @@ import { setFlagsFromString } from 'node:v8';
 // set here (--max-semi-space-size would not: it is only read when the heap is set up).
 setFlagsFromString('--semi-space-growth-factor=1');
 
-await import('./cli/main.js');
+// Not awaited: the bundle is CommonJS (scripts/build-cli.js), which has no top-level await.
+void import('./cli/main.js');

@@ -125,4 +125,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// main() reports every error itself, so its promise never rejects.
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

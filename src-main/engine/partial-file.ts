@@ -35,6 +35,7 @@ export class PartialFile {
     while (done < data.byteLength) {
       const { bytesWritten } = await this.handle.write(data, done, data.byteLength - done, position + done);
       done += bytesWritten;
+      this.unsynced += bytesWritten;
     }
   }
 
@@ -42,6 +43,7 @@ export class PartialFile {
   async writev(chunks: readonly Buffer[], position: number): Promise<void> {
     const total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
     const { bytesWritten } = await this.handle.writev(chunks, position);
+    this.unsynced += bytesWritten;
     if (bytesWritten < total) {
       await this.write(Buffer.concat(chunks).subarray(bytesWritten), position + bytesWritten);
     }
@@ -70,12 +72,23 @@ export class PartialFile {
     return this.next;
   }
 
+  /**
+   * Bytes written by any writer since the last sync began: what a crash could still lose. The
+   * writers of a split download each checkpoint on their own, so this is what bounds the file's
+   * dirty bytes as a whole (ARCHITECTURE.md §5 "Writing").
+   */
+  get unsyncedBytes(): number {
+    return this.unsynced;
+  }
+
+  private unsynced = 0;
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
   private syncFailure: { error: unknown } | null = null;
 
   private startSync(): Promise<void> {
     this.next = null;
+    this.unsynced = 0;
     const running = this.handle
       .datasync()
       .catch((error: unknown) => {

@@ -51,9 +51,12 @@ export class SequentialWriter {
     this.throwIfFailed();
     this.pending.push(chunk);
     this.pendingBytes += chunk.byteLength;
+    // The file's own count too: eight writers each 16 MiB short of a checkpoint would leave
+    // 128 MiB unsynced, for a crash to lose and for the last sync to wait on.
     const due =
       this.now() - this.lastCheckpoint >= CHECKPOINT_INTERVAL_MS ||
-      this.position - this.durable >= CHECKPOINT_BYTES;
+      this.position - this.durable >= CHECKPOINT_BYTES ||
+      this.file.unsyncedBytes >= CHECKPOINT_BYTES;
     // A disk slower than the network must not let the durable offset fall ever further behind.
     if (this.syncing !== null && this.position - this.durable >= 2 * CHECKPOINT_BYTES) await this.syncing;
     if (this.pendingBytes < WRITE_BATCH && !due) return;

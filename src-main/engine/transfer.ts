@@ -9,8 +9,9 @@ import type { PartialFile } from './partial-file.js';
 import { judgeResponse, type RestartReason } from './resume-rules.js';
 import { isDone, OPEN_END, type Segment, spread } from './segments.js';
 import { SequentialWriter } from './sequential-writer.js';
-import { noteBytes, watchConnections, type WatchedConnection } from './stall-watchdog.js';
-import { pickSteal } from './work-stealing.js';
+import { asFetching, newWorker, receive, type Worker } from './range-worker.js';
+import { noteBytes, watchConnections } from './stall-watchdog.js';
+import { pickSteal, SILENT_FACTOR, SILENT_MIN_MS } from './work-stealing.js';
 
 export interface TransferContext {
   file: PartialFile;
@@ -64,14 +65,6 @@ export class RangeRestart extends Error {
   }
 }
 
-interface Worker extends WatchedConnection {
-  segment: Segment;
-  writer: SequentialWriter;
-  /** When its response began, and the bytes it has brought since: its speed. */
-  startedAt: number;
-  bytes: number;
-}
-
 /** How often an idle connection looks again for a slow one to relieve (it is also woken when a range ends). */
 const TAIL_CHECK_MS = 250;
 
@@ -98,6 +91,8 @@ export class Transfer {
   private working = 0;
   /** No request before this time (epoch ms): a Retry-After on any connection holds them all. */
   private holdUntil = 0;
+  /** The longest a range request of this transfer took to bring its first byte, once one has. */
+  private answerMs: number | null = null;
   /** Wakes the idle connections: a range ended or was put back. */
   private nudge: () => void = () => undefined;
   private nudged: Promise<void> | null = null;
@@ -223,7 +218,9 @@ export class Transfer {
           wake();
         };
       });
-      await this.wait(TAIL_CHECK_MS, this.nudged);
+      // Soon enough to relieve a silent connection once it counts as silent (work-stealing.ts).
+      const interval = this.answerMs === null ? TAIL_CHECK_MS : Math.min(TAIL_CHECK_MS, Math.max(SILENT_FACTOR * this.answerMs, SILENT_MIN_MS));
+      await this.wait(interval, this.nudged);
     }
   }
 
@@ -252,15 +249,11 @@ export class Transfer {
   /** Part of a range still being fetched (work-stealing.ts decides which), or null. */
   private steal(thiefSpeed: number): Segment | null {
     const at = this.ctx.now();
-    const fetching = [...this.active].map((worker) => ({
-      worker,
-      segment: worker.segment,
-      position: worker.writer.position,
-      speed: (worker.bytes / Math.max(at - worker.startedAt, 1)) * 1000,
-      age: at - worker.startedAt,
-    }));
-    const pick = pickSteal(fetching, thiefSpeed);
+    const fetching = [...this.active].map((worker) => asFetching(worker, at));
+    const pick = pickSteal(fetching, thiefSpeed, this.answerMs);
     if (pick === null) return null;
+    // All of its rest: its response is cut now rather than left to bring bytes nobody needs.
+    if (pick.at === pick.victim.position) pick.victim.worker.handOver();
     const taken: Segment = { start: pick.at, end: pick.victim.segment.end, done: 0 };
     pick.victim.segment.end = pick.at;
     this.segments.push(taken);
@@ -286,42 +279,29 @@ export class Transfer {
   private async fetch(segment: Segment, open: OpenBody | null, progress: { bytes: number }): Promise<void> {
     const { ctx } = this;
     const offset = segment.start + segment.done;
+    const asked = ctx.now();
     const body = open?.body ?? (await this.request(segment));
     // Asked for everything to the end of a file of announced size: every byte past it is the
     // server's error, so the body is read to its end rather than cut off where the file ends.
     const exact = () => open?.openEnded === true && ctx.total !== null && segment.end === ctx.total;
-    const at = ctx.now();
-    // Why the connection watch cut this response, if it did: transports wrap the error they are destroyed with.
-    let cutFor: DownloadError | null = null;
-    const worker: Worker = {
-      segment,
-      lastByteAt: at,
-      startedAt: at,
-      bytes: 0,
-      windowStart: at,
-      windowBytes: 0,
-      throttled: false,
-      cut: (error) => {
-        cutFor = error;
-        body.destroy(error);
+    const writer = new SequentialWriter(
+      ctx.file,
+      offset,
+      (durable) => {
+        segment.done = durable - segment.start;
+        ctx.onSegments(this.segments);
       },
-      writer: new SequentialWriter(
-        ctx.file,
-        offset,
-        (durable) => {
-          segment.done = durable - segment.start;
-          ctx.onSegments(this.segments);
-        },
-        ctx.now,
-      ),
-    };
+      ctx.now,
+    );
+    const worker = newWorker(segment, body, writer, ctx.now());
     this.active.add(worker);
     ctx.onConnections(this.active.size);
     let finished = false;
     try {
-      for await (const chunk of body as AsyncIterable<Buffer>) {
+      for await (const chunk of receive(body, worker)) {
         ctx.touch(chunk.byteLength);
         noteBytes(worker, chunk.byteLength, ctx.now());
+        if (worker.bytes === 0 && open === null) this.answerMs = Math.max(this.answerMs ?? 0, ctx.now() - asked);
         worker.bytes += chunk.byteLength;
         // The end may have moved (another connection took the rest): stop there.
         const room = segment.end - worker.writer.position;
@@ -342,6 +322,7 @@ export class Transfer {
           throw transientError('BODY_TOO_LONG', `${ctx.source.displayHost} sent more bytes than the ${formatBytes(segment.end)} it announced`);
         }
         if (worker.writer.position >= segment.end && !exact()) break;
+        worker.waitingSince = ctx.now();
       }
       // A body of unknown size ends where the file does.
       if (segment.end === OPEN_END && !ctx.signal.aborted) segment.end = worker.writer.position;
@@ -353,7 +334,7 @@ export class Transfer {
       }
     } catch (error) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      throw cutFor ?? (error instanceof DownloadError ? error : classifyNetworkError(error, ctx.source.displayHost));
+      throw worker.cutFor ?? (error instanceof DownloadError ? error : classifyNetworkError(error, ctx.source.displayHost));
     } finally {
       body.destroy();
       this.active.delete(worker);

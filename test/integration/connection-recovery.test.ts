@@ -84,7 +84,8 @@ describe('connection-level recovery', () => {
   });
 
   it('a connection that goes silent while the others move is cut and reconnects: no stalled attempt', async () => {
-    const size = 8 * MiB;
+    // Big enough that the others are still busy when it is cut (no idle connection takes its rest first).
+    const size = 16 * MiB;
     const content = randomBytesSeeded(size, 143);
     origin = await startFaultOrigin({ '/f.bin': { content } });
     origin.throttle(2 * MiB, { perConnection: true });
@@ -96,6 +97,26 @@ describe('connection-level recovery', () => {
     expect(sha256(readFileSync(done.path))).toBe(sha256(content));
     expect(done.failed_count).toBe(0);
     expect((await engine.manager.attempts(id))[0]!.connection_retries).toBe(1);
+  });
+
+  it('the rest of a range whose connection waits on the server goes to an idle connection, long before the stall timeout', async () => {
+    const size = 8 * MiB;
+    const content = randomBytesSeeded(size, 144);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(4 * MiB, { perConnection: true });
+    // The first range request after the download's first one goes silent after 256 KiB, and stays open.
+    origin.script('/f.bin', { kind: 'pass' }, { kind: 'stall-after', bytes: 256 * 1024 });
+    engine = startEngine({ settings: { connections: 4, stall_timeout_seconds: 60 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    // Waiting out the 60 s stall timeout would fail this wait.
+    const done = await engine.waitForStatus(id, 'completed', 20_000);
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(done.failed_count).toBe(0);
+    expect((await engine.manager.attempts(id))[0]!.connection_retries).toBe(0);
+    // Its rest was asked for again from where it stopped, by another connection.
+    const silent = origin.requests.filter((r) => r.method === 'GET')[1]!.headers.range!;
+    const [from, to] = silent.replace('bytes=', '').split('-').map(Number) as [number, number];
+    expect(origin.requests.some((r) => r.headers.range === `bytes=${from + 256 * 1024}-${to}`)).toBe(true);
   });
 
   it('no "stuck at 99 %": the rest of a range on a connection many times slower goes to a fast one', async () => {

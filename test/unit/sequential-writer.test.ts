@@ -49,6 +49,27 @@ describe('SequentialWriter', () => {
     expect(checkpoints.at(-1)).toBe(40 * 1024 * 1024);
   });
 
+  it("checkpoints by the file's unsynced bytes too, so several writers together never leave more than the checkpoint size unsynced", async () => {
+    const file = await PartialFile.open(path);
+    const checkpoints: string[] = [];
+    const a = new SequentialWriter(file, 0, (offset) => checkpoints.push(`a ${offset}`), () => 0);
+    const b = new SequentialWriter(file, 64 * 1024 * 1024, (offset) => checkpoints.push(`b ${offset}`), () => 0);
+    const part = chunk(1024 * 1024, 3);
+    let most = 0;
+    for (let i = 0; i < 12; i++) {
+      await a.append(part);
+      await b.append(part);
+      most = Math.max(most, file.unsyncedBytes);
+    }
+    await a.settle();
+    await b.settle();
+    await file.close();
+    // Neither writer reached 16 MiB of its own, yet the file was synced on the way.
+    expect(checkpoints.length).toBeGreaterThan(2);
+    expect(most).toBeLessThanOrEqual(CHECKPOINT_BYTES + 2 * 1024 * 1024);
+    expect(checkpoints.slice(-2).sort()).toEqual([`a ${12 * 1024 * 1024}`, `b ${76 * 1024 * 1024}`]);
+  });
+
   it('checkpoints by time, flushing even a small batch', async () => {
     const file = await PartialFile.open(path);
     const checkpoints: number[] = [];
