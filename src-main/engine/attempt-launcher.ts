@@ -1,7 +1,6 @@
-import { rm } from 'node:fs/promises';
 import type { DownloadSource } from '../contract/downloads.js';
 import type { Settings } from '../contract/settings.js';
-import { OneConnectionRestart, partialPath, type ResponseFacts, runAttempt } from './attempt.js';
+import { OneConnectionRestart, type ResponseFacts, runAttempt } from './attempt.js';
 import { failedOutcome, type Outcome, stoppedOutcome } from './attempt-outcome.js';
 import type { ByteSource } from './byte-source.js';
 import type { Clock } from './clock.js';
@@ -9,6 +8,8 @@ import type { DownloadRegistry } from './download-registry.js';
 import type { DownloadRuntime, LiveAttempt } from './download-runtime.js';
 import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-store.js';
 import { sanitizeFilename } from './file-names.js';
+import { removeOwned } from './owned-files.js';
+import { partialPath } from './partial-file.js';
 import type { FileNaming } from './file-naming.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { breaksRanges, restartNotice } from './resume-rules.js';
@@ -109,6 +110,7 @@ export class AttemptLauncher {
         download.connectionLimit = Math.max(1, seenLimit);
         registry.changed(download);
       },
+      onPartialFile: (identity) => registry.update(download, { partial_file: identity }),
       finalName: (filename) =>
         this.deps.naming.claim({ destDir: record.dest_dir, wanted: filename, self: download.record, final: true }, (name) => name),
     })
@@ -139,7 +141,15 @@ export class AttemptLauncher {
     });
     if (outcome.retry) this.deps.onRetry(download);
     // The status first: while the file is deleted, no free slot may start this download again.
-    if (outcome.patch.status === 'cancelled') await rm(partialPath(download.record.dest_dir, download.record.filename), { force: true });
+    if (outcome.patch.status === 'cancelled') await this.dropPartial(download);
+  }
+
+  /** Deletes the download's partial if it is the file the download created, and forgets it. */
+  private async dropPartial(download: DownloadRuntime): Promise<void> {
+    const { dest_dir, filename, partial_file } = download.record;
+    if (partial_file === null) return;
+    await removeOwned(partialPath(dest_dir, filename), partial_file);
+    this.deps.registry.update(download, { partial_file: null });
   }
 
   private async recordResponse(download: DownloadRuntime, facts: ResponseFacts): Promise<string> {
@@ -149,12 +159,13 @@ export class AttemptLauncher {
     // Like a browser, a fresh download takes the server's name unless the user chose one.
     if (facts.start === 0 && record.downloaded_bytes === 0 && !record.filename_from_user && facts.suggestedName) {
       const wanted = sanitizeFilename(facts.suggestedName);
+      // Recorded before the next name is handed out; the old partial is no longer this download's.
       filename = await this.deps.naming.claim({ destDir: record.dest_dir, wanted, self: record }, (name) => {
-        registry.update(download, { filename: name });
+        if (name !== record.filename) registry.update(download, { filename: name, partial_file: null });
         return name;
       });
       // Nothing durable is in the old partial (downloaded_bytes is 0): do not leave it behind.
-      if (filename !== record.filename) await rm(partialPath(record.dest_dir, record.filename), { force: true });
+      if (filename !== record.filename) await removeOwned(partialPath(record.dest_dir, record.filename), record.partial_file);
     }
     // The validator and the durable offset together: a new validator must never sit beside old bytes.
     registry.update(download, {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +10,8 @@ import { classifyDiskError } from './classify-error.js';
 import { freeBytes } from './disk-space.js';
 import { DownloadError, permanentError, transientError } from './download-error.js';
 import type { DownloadRecord } from './download-store.js';
-import { PartialFile } from './partial-file.js';
+import { type FileIdentity, placeWithoutReplacing } from './owned-files.js';
+import { PartialFile, partialPath } from './partial-file.js';
 import { type Ask, breaksRanges, judgeResponse, mayResume, oneConnectionNotice, restartNotice, type RestartReason } from './resume-rules.js';
 import { clampToFile, durableBytes, durableEnd, MIN_SPLIT, OPEN_END, type Segment, segmentsToResume } from './segments.js';
 import { stallWatchdog } from './stall-watchdog.js';
@@ -56,6 +57,8 @@ export interface AttemptContext {
   onConnectionRetry(error: DownloadError): void;
   /** The host turned away an extra connection: it allows `connections`. */
   onHostLimit(connections: number): void;
+  /** The partial this attempt writes was just created (or adopted): record it as the download's own. */
+  onPartialFile(identity: FileIdentity): void;
   /** The file is complete: picks the free final name to rename the partial to. */
   finalName(filename: string): Promise<string>;
 }
@@ -80,11 +83,13 @@ export class OneConnectionRestart extends Error {
   }
 }
 
-export const partialPath = (destDir: string, filename: string): string => join(destDir, `${filename}.partial`);
+/** Another file took the final name between the choice and the rename this often: give up. */
+const PLACE_TRIES = 5;
 
+/** The partial's size, never through a link (claiming it refuses a link anyway). */
 async function sizeOnDisk(path: string): Promise<number> {
   try {
-    return (await stat(path)).size;
+    return (await lstat(path)).size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw classifyDiskError(error, path);
@@ -230,8 +235,9 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       }
     }
 
-    const partial = await onDisk(path, () => PartialFile.open(path));
+    const partial = await onDisk(path, () => PartialFile.claim(path, record.partial_file, record.downloaded_bytes > 0));
     file = partial;
+    if (partial.identity !== record.partial_file) ctx.onPartialFile(partial.identity);
     // After a crash the partial may hold bytes past the durable ones that were never synced: cut them.
     const cut = durableEnd(segments);
     if ((await onDisk(path, () => partial.size())) > cut) await onDisk(path, () => partial.truncate(cut));
@@ -280,12 +286,19 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         throw permanentError('CHECKSUM_MISMATCH', `Checksum mismatch: expected SHA-256 ${record.expected_sha256}, got ${actual}`);
       }
     }
-    if (controller.signal.aborted) throw controller.signal.reason;
-    const finalName = await ctx.finalName(filename);
-    // Picking the name may wait behind other downloads' names: a stop that came meanwhile still counts.
-    if (controller.signal.aborted) throw controller.signal.reason;
-    await onDisk(path, () => rename(path, join(record.dest_dir, finalName)));
-    return { filename: finalName, total: size };
+    for (let tries = 1; ; tries++) {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      const finalName = await ctx.finalName(filename);
+      // Picking the name may wait behind other downloads' names: a stop that came meanwhile still counts.
+      if (controller.signal.aborted) throw controller.signal.reason;
+      try {
+        await placeWithoutReplacing(path, join(record.dest_dir, finalName));
+        return { filename: finalName, total: size };
+      } catch (error) {
+        // Something took the name since it was chosen: choose again (it is taken now).
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries === PLACE_TRIES) throw classifyDiskError(error, path);
+      }
+    }
   } catch (error) {
     const ours = error instanceof DownloadError || error instanceof OneConnectionRestart;
     throw controller.signal.aborted && !ours ? controller.signal.reason : error;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DownloadsChange, EngineApi } from '../contract/api.js';
 import type { AttemptRecord, DownloadSnapshot, DownloadStatus } from '../contract/downloads.js';
@@ -7,7 +6,6 @@ import { type ProgressReport, toProgressReport } from '../contract/progress-repo
 import type { ParsedAddRequest, ParsedSettingsPatch } from '../contract/schemas.js';
 import type { Settings } from '../contract/settings.js';
 import { requireAllowed } from '../contract/transitions.js';
-import { partialPath } from './attempt.js';
 import { AttemptLauncher, type SourceFactory } from './attempt-launcher.js';
 import { stoppedOutcome } from './attempt-outcome.js';
 import { type Clock, systemClock } from './clock.js';
@@ -16,7 +14,9 @@ import type { DownloadRuntime } from './download-runtime.js';
 import { type DownloadStore, newDownloadRecord } from './download-store.js';
 import { EngineSettings } from './engine-settings.js';
 import { sanitizeFilename } from './file-names.js';
-import { FileNaming } from './file-naming.js';
+import { canonicalFolder, FileNaming } from './file-naming.js';
+import { removeOwned } from './owned-files.js';
+import { partialPath } from './partial-file.js';
 import { MemorySecretStore, type SecretStore } from './secret-store.js';
 import { toAttemptRecord } from './snapshot.js';
 import { resolveSource, sourceFromUrl } from './source-resolution.js';
@@ -127,7 +127,7 @@ export class DownloadManager implements EngineApi {
 
   async add(input: ParsedAddRequest): Promise<DownloadSnapshot> {
     const { source, name } = resolveSource(input, this.settings.current.catalog);
-    const destDir = resolve(input.dest_dir ?? this.settings.current.download_dir);
+    const destDir = await canonicalFolder(resolve(input.dest_dir ?? this.settings.current.download_dir));
     const wanted = sanitizeFilename(input.filename ?? name ?? '');
     const download = await this.naming.claim({ destDir, wanted, self: null }, (filename) =>
       this.downloads.insert(
@@ -231,10 +231,11 @@ export class DownloadManager implements EngineApi {
     download.cancelRetry();
     const { record } = download;
     this.downloads.delete(download);
+    // Only the file this download created: whatever else is under its name stays (owned-files.ts).
     if (record.status === 'completed') {
-      if (options.delete_file === true) await rm(join(record.dest_dir, record.filename), { force: true });
+      if (options.delete_file === true) await removeOwned(join(record.dest_dir, record.filename), record.partial_file);
     } else {
-      await rm(partialPath(record.dest_dir, record.filename), { force: true });
+      await removeOwned(partialPath(record.dest_dir, record.filename), record.partial_file);
     }
     this.pump();
   }

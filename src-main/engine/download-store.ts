@@ -32,6 +32,12 @@ export interface DownloadRecord {
    * connection from then on, across restarts of the app.
    */
   one_connection: boolean;
+  /**
+   * The partial file this download created, as `device:inode:birth time` (ARCHITECTURE.md §4
+   * "File names"), or null before it has one. Only that file is ever written, truncated or deleted
+   * under its name: a file or link put there by anyone else is left alone.
+   */
+  partial_file: string | null;
 }
 
 /** A new download as `add` creates it: queued, nothing known of the server yet. */
@@ -69,6 +75,7 @@ export function newDownloadRecord(fields: {
     completed_at: null,
     speed_limit: fields.speedLimit,
     one_connection: false,
+    partial_file: null,
   };
 }
 

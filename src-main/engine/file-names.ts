@@ -20,8 +20,18 @@ import type { PlatformPath } from 'node:path';
 const MAX_NAME_BYTES = 200;
 const MAX_UNIQUE_TRIES = 10_000;
 
-/** Windows strips trailing dots and spaces, so `"nul. "` opens the device too. */
-const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])\s*(?:\.|$)/i;
+/**
+ * The suffix of a download's temporary file. No name handed out ends with it, so no download's
+ * file can be mistaken for another's partial (ARCHITECTURE.md §4 "File names").
+ */
+export const PARTIAL_SUFFIX = '.partial';
+const ENDS_WITH_PARTIAL = /\.partial$/i;
+
+/**
+ * Windows strips trailing dots and spaces, so `"nul. "` opens the device too. CONIN$, CONOUT$ and
+ * CLOCK$ are devices as well, though older lists leave them out.
+ */
+const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$|clock\$)\s*(?:\.|$)/i;
 /** Characters Windows refuses in a name (`:` would also open an NTFS alternate data stream). */
 const WINDOWS_FORBIDDEN = /[<>:"|?*]/g;
 /** C0 and C1 controls: NUL truncates names in C APIs, the rest can hide characters in UIs and logs. */
@@ -215,7 +225,9 @@ export function sanitizeFilename(name: string, fallback = 'download'): string {
     .replace(EDGE_DOTS_AND_SPACES, '');
   // Truncating may leave a trailing dot or space, or expose a device name, so those checks come after it.
   const fitted = fitToLimit(cleaned).replace(EDGE_DOTS_AND_SPACES, '');
-  const safe = WINDOWS_DEVICE.test(fitted) ? fitToLimit(`_${fitted}`) : fitted;
+  const device = WINDOWS_DEVICE.test(fitted) ? fitToLimit(`_${fitted}`) : fitted;
+  // "X.pdf.partial" would be the temporary file of a download named "X.pdf".
+  const safe = ENDS_WITH_PARTIAL.test(device) ? device.replace(ENDS_WITH_PARTIAL, (suffix) => `_${suffix.slice(1)}`) : device;
   return safe === '' ? sanitizeFilename(fallback) : safe;
 }
 

@@ -1,6 +1,6 @@
-import { lstat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { partialPath } from './attempt.js';
+import { lstat, realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { partialPath } from './partial-file.js';
 import type { DownloadRecord } from './download-store.js';
 import { uniqueFilename } from './file-names.js';
 
@@ -9,6 +9,22 @@ import { uniqueFilename } from './file-names.js';
  * and macOS ignore case (on Linux this only makes names a little more unique).
  */
 const sameFolderKey = (dir: string): string => resolve(dir).toLowerCase();
+
+/**
+ * One spelling per folder: links and `..` resolved, so a folder and a link to it are one folder
+ * whose names are handed out once (ARCHITECTURE.md §4 "File names"). The part that does not exist
+ * yet (created at the first attempt) is kept as written under its deepest existing ancestor.
+ */
+export async function canonicalFolder(dir: string): Promise<string> {
+  const absolute = resolve(dir);
+  try {
+    return await realpath(absolute);
+  } catch (error) {
+    const parent = dirname(absolute);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === absolute) return absolute;
+    return join(await canonicalFolder(parent), basename(absolute));
+  }
+}
 
 /** Anything at the path, a dangling link included, takes the name. */
 async function occupied(path: string): Promise<boolean> {

@@ -1,4 +1,10 @@
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PARTIAL_SUFFIX } from './file-names.js';
+import { type FileIdentity, identityOf, lstatOrNull, NO_FOLLOW, notOurs } from './owned-files.js';
+
+export const partialPath = (destDir: string, filename: string): string => join(destDir, `${filename}${PARTIAL_SUFFIX}`);
 
 /**
  * The `.partial` file of one download. Writes are positional, so several byte ranges of one
@@ -9,16 +15,35 @@ export class PartialFile {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
+    /** The file's identity (owned-files.ts): the download records it, and touches no other file under this name. */
+    readonly identity: FileIdentity,
   ) {}
 
-  /** Opens the partial for positional writing, creating it when it does not exist yet. */
-  static async open(path: string): Promise<PartialFile> {
-    try {
-      return new PartialFile(path, await open(path, 'r+'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      return new PartialFile(path, await open(path, 'w+'));
+  /**
+   * Opens the download's own partial for positional writing (ARCHITECTURE.md §4 "File names"):
+   * the file `identity` names, never through a link; or, when nothing is at `path`, a new one,
+   * created exclusively. Anything else there (a link, a file that replaced ours) is refused with
+   * PARTIAL_NOT_OURS and left untouched. `adopt` accepts a regular file with no recorded
+   * identity: a download from before identities were recorded, with bytes in its partial.
+   */
+  static async claim(path: string, identity: FileIdentity | null, adopt: boolean): Promise<PartialFile> {
+    const found = await lstatOrNull(path);
+    if (found?.isSymbolicLink()) throw notOurs(path, true);
+    if (found !== null) {
+      const handle = await open(path, constants.O_RDWR | NO_FOLLOW).catch((error: unknown) => {
+        // Replaced by a link since the lstat.
+        throw (error as NodeJS.ErrnoException).code === 'ELOOP' ? notOurs(path, true) : error;
+      });
+      const stats = await handle.stat({ bigint: true });
+      if (stats.isFile() && (identity === null ? adopt : identityOf(stats) === identity)) return new PartialFile(path, handle, identityOf(stats));
+      await handle.close();
+      throw notOurs(path, false);
     }
+    // O_EXCL never follows a link and never opens a file that appeared since the lstat.
+    const handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW, 0o666).catch((error: unknown) => {
+      throw (error as NodeJS.ErrnoException).code === 'EEXIST' ? notOurs(path, false) : error;
+    });
+    return new PartialFile(path, handle, identityOf(await handle.stat({ bigint: true })));
   }
 
   async size(): Promise<number> {

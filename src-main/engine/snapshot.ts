@@ -1,6 +1,6 @@
 import type { AttemptRecord, DownloadSnapshot } from '../contract/downloads.js';
 import type { AttemptRow, DownloadRecord } from './download-store.js';
-import { partialPath } from './attempt.js';
+import { partialPath } from './partial-file.js';
 import { join } from 'node:path';
 
 /** What only the running attempt knows: bytes written but not yet durable, and the speed. */

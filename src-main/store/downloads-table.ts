@@ -26,13 +26,14 @@ interface DownloadRow {
   completed_at: number | null;
   speed_limit: number | null;
   one_connection: number;
+  partial_file: string | null;
 }
 
 const COLUMNS = [
   'id', 'source', 'filename', 'filename_from_user', 'dest_dir', 'status', 'total_bytes',
   'downloaded_bytes', 'failed_count', 'max_attempts', 'next_retry_at', 'error_code',
   'error_message', 'notice', 'etag', 'last_modified', 'expected_sha256', 'created_at',
-  'updated_at', 'completed_at', 'speed_limit', 'one_connection',
+  'updated_at', 'completed_at', 'speed_limit', 'one_connection', 'partial_file',
 ] as const satisfies readonly (keyof DownloadRow)[];
 const UPDATABLE = new Set<string>(COLUMNS.filter((c) => c !== 'id' && c !== 'created_at'));
 const INSERT_DOWNLOAD = `INSERT INTO downloads (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`;

@@ -28,6 +28,7 @@ export function record(id: string): DownloadRecord {
     completed_at: 1_700_000_000_000,
     speed_limit: null,
     one_connection: false,
+    partial_file: null,
   };
 }
 

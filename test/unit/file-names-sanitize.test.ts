@@ -72,6 +72,21 @@ describe('sanitizeFilename', () => {
     expect(sanitizeFilename('c:/dir/con')).toBe('_con');
   });
 
+  it('prefixes CONIN$, CONOUT$ and CLOCK$ too', () => {
+    expect(sanitizeFilename('CONIN$')).toBe('_CONIN$');
+    expect(sanitizeFilename('conout$.txt')).toBe('_conout$.txt');
+    expect(sanitizeFilename('Clock$')).toBe('_Clock$');
+    expect(sanitizeFilename('clock$s.txt')).toBe('clock$s.txt');
+  });
+
+  it('never ends a name with the temporary suffix, which would make it another download\'s partial', () => {
+    expect(sanitizeFilename('X.pdf.partial')).toBe('X.pdf_partial');
+    expect(sanitizeFilename('report.PARTIAL')).toBe('report_PARTIAL');
+    expect(sanitizeFilename('a.partial.partial')).toBe('a.partial_partial');
+    expect(sanitizeFilename('.partial')).toBe('partial');
+    expect(sanitizeFilename('partial.bin')).toBe('partial.bin');
+  });
+
   it('leaves names that only start like a device name alone', () => {
     expect(sanitizeFilename('console.log')).toBe('console.log');
     expect(sanitizeFilename('lpt10.txt')).toBe('lpt10.txt');

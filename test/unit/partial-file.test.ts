@@ -30,7 +30,7 @@ describe('PartialFile.sync', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('groups the syncs asked for while one runs into one that starts after all of them', async () => {
-    const file = await PartialFile.open(join(dir, 'f.partial'));
+    const file = await PartialFile.claim(join(dir, 'f.partial'), null, true);
     const calls = gateDatasync(file);
     const first = file.sync();
     await tick();
@@ -50,7 +50,7 @@ describe('PartialFile.sync', () => {
   });
 
   it('after a failed sync, every later sync fails too: a second fdatasync must not report success over lost pages', async () => {
-    const file = await PartialFile.open(join(dir, 'f.partial'));
+    const file = await PartialFile.claim(join(dir, 'f.partial'), null, true);
     const calls = gateDatasync(file);
     const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
     const first = file.sync();

@@ -18,7 +18,7 @@ describe('SequentialWriter', () => {
 
   it('writes every byte in order from the start offset and records it on settle', async () => {
     writeFileSync(path, Buffer.alloc(10, 1));
-    const file = await PartialFile.open(path);
+    const file = await PartialFile.claim(path, null, true);
     const checkpoints: number[] = [];
     const writer = new SequentialWriter(file, 10, (offset) => checkpoints.push(offset), () => 0);
     const parts = Array.from({ length: 40 }, (_, i) => chunk(64 * 1024 + i, i));
@@ -31,7 +31,7 @@ describe('SequentialWriter', () => {
   });
 
   it('checkpoints by size, and waits for a slow disk before the durable offset trails by 32 MiB', async () => {
-    const file = await PartialFile.open(path);
+    const file = await PartialFile.claim(path, null, true);
     const checkpoints: number[] = [];
     const writer = new SequentialWriter(file, 0, (offset) => checkpoints.push(offset), () => 0);
     const part = chunk(1024 * 1024, 7);
@@ -50,7 +50,7 @@ describe('SequentialWriter', () => {
   });
 
   it("checkpoints by the file's unsynced bytes too, so several writers together never leave more than the checkpoint size unsynced", async () => {
-    const file = await PartialFile.open(path);
+    const file = await PartialFile.claim(path, null, true);
     const checkpoints: string[] = [];
     const a = new SequentialWriter(file, 0, (offset) => checkpoints.push(`a ${offset}`), () => 0);
     const b = new SequentialWriter(file, 64 * 1024 * 1024, (offset) => checkpoints.push(`b ${offset}`), () => 0);
@@ -71,7 +71,7 @@ describe('SequentialWriter', () => {
   });
 
   it('checkpoints by time, flushing even a small batch', async () => {
-    const file = await PartialFile.open(path);
+    const file = await PartialFile.claim(path, null, true);
     const checkpoints: number[] = [];
     let now = 0;
     const writer = new SequentialWriter(file, 0, (offset) => checkpoints.push(offset), () => now);
@@ -86,7 +86,7 @@ describe('SequentialWriter', () => {
   });
 
   it('a recorded offset is only ever one that a finished sync covered', async () => {
-    const file = await PartialFile.open(path);
+    const file = await PartialFile.claim(path, null, true);
     let now = 0;
     const sizesAtCheckpoint: [number, number][] = [];
     const writer = new SequentialWriter(

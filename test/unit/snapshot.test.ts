@@ -33,6 +33,7 @@ function record(overrides: Partial<DownloadRecord> = {}): DownloadRecord {
     completed_at: null,
     speed_limit: null,
     one_connection: false,
+    partial_file: null,
     ...overrides,
   };
 }
