@@ -218,6 +218,13 @@ describe('settingsPatchSchema', () => {
     expect(refusal(settingsPatchSchema, { max_concurrent: 1.5 }).message).toMatch(/^max_concurrent: /);
   });
 
+  it('allow_insecure_redirects is a boolean', () => {
+    expect(parseInput(settingsPatchSchema, { allow_insecure_redirects: true })).toEqual({ allow_insecure_redirects: true });
+    for (const value of ['true', 1, null]) {
+      expect(refusal(settingsPatchSchema, { allow_insecure_redirects: value }).message).toMatch(/^allow_insecure_redirects: Invalid input: expected boolean/);
+    }
+  });
+
   it('download_dir must be absolute on this machine', () => {
     for (const download_dir of ['dl', 'C:\\evil', '\\\\host\\share']) {
       const error = refusal(settingsPatchSchema, { download_dir });
