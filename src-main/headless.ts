@@ -1,10 +1,12 @@
 // Headless composition root: the engine, its store and the HTTP server (REST API, events, UI),
 // without a desktop. Started by `steadfast serve` / `npm run serve`.
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServeCommand } from './cli/args.js';
 import { openLocalEngine } from './cli/local-engine.js';
+import { withAllowedFolders } from './server/allowed-folders.js';
 import { createHttpServer } from './server/http-server.js';
 import { loadOrCreateToken } from './server/token-file.js';
 
@@ -24,8 +26,10 @@ export async function serve(command: ServeCommand): Promise<number> {
     command.downloadDir === null ? {} : { download_dir: resolve(command.downloadDir) },
   );
   const token = command.token ?? loadOrCreateToken(dataDir);
+  // Fixed for this run: a setting would let any token holder widen it.
+  const allowedDirs = (command.allowedDirs ?? [(await manager.getSettings()).download_dir, homedir()]).map((dir) => resolve(dir));
   const app = await createHttpServer({
-    engine: manager,
+    engine: withAllowedFolders(manager, allowedDirs),
     token,
     allowedHosts: new Set([command.host.toLowerCase(), ...LOCAL_NAMES, ...command.allowedHosts]),
     rendererDir: RENDERER_DIR,
@@ -47,7 +51,10 @@ export async function serve(command: ServeCommand): Promise<number> {
   const { port } = app.server.address() as { port: number };
   const base = `http://${command.host.includes(':') ? `[${command.host}]` : command.host}:${port}`;
   // The token travels in the fragment, which browsers never send to a server or its logs.
-  process.stdout.write(`Steadfast is running.\n  UI:  ${base}/#token=${token}\n  API: ${base}/api  (Authorization: Bearer ${token})\n`);
+  process.stdout.write(
+    `Steadfast is running.\n  UI:  ${base}/#token=${token}\n  API: ${base}/api  (Authorization: Bearer ${token})\n` +
+      `  Saves only inside: ${allowedDirs.join(', ')}\n`,
+  );
 
   await stopRequested;
   process.stdout.write('Stopping: checkpointing active downloads…\n');

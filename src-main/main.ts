@@ -14,6 +14,7 @@ import { createFileActions } from './electron/file-actions.js';
 import { registerIpcHandlers } from './electron/ipc-handlers.js';
 import { createMainWindow } from './electron/main-window.js';
 import { electronSqliteBinding } from './electron/native-binding.js';
+import { createOriginMarker, watchCompletions } from './electron/origin-marker.js';
 import { SafeStorageSecretStore } from './electron/safe-storage-secrets.js';
 import { trustedSender } from './electron/sender-check.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -60,7 +61,10 @@ async function start(): Promise<void> {
 
   const latest = new Map<string, DownloadSnapshot>((await api.list()).map((s) => [s.id, s]));
   const notices = createNoticeWatcher([...latest.values()]);
+  const markOrigin = createOriginMarker({ platform: process.platform });
+  const marks = watchCompletions([...latest.values()], (download) => void markOrigin(download));
   api.onChanged((change) => {
+    marks(change);
     for (const id of change.removed) latest.delete(id);
     for (const s of change.snapshots) latest.set(s.id, s);
     window?.webContents.send(CHANGED_CHANNEL, change);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage: steadfast get <url | s3://bucket/key> [options]
-       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token T]
+       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token T] [--allowed-dirs A,B]
 
 Downloads one URL or S3 object in the foreground, resuming and retrying like the app does.
 Run the same command again to resume a download that was interrupted or paused (Ctrl-C).
@@ -27,7 +27,9 @@ serve runs the engine headless with the REST API and the UI in a browser (see RE
   --port PORT               port (default 4000; env STEADFAST_PORT)
   --download-dir DIR        default download folder (env STEADFAST_DOWNLOAD_DIR)
   --token TOKEN             API token (env STEADFAST_TOKEN; default: generated once, kept in the data dir)
-  --allowed-hosts A,B       extra host names the server may be reached by (env STEADFAST_ALLOWED_HOSTS)`;
+  --allowed-hosts A,B       extra host names the server may be reached by (env STEADFAST_ALLOWED_HOSTS)
+  --allowed-dirs A,B        the only folders downloads may be saved in, fixed until restart
+                            (env STEADFAST_ALLOWED_DIRS; default: the download folder and the home folder)`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -58,6 +60,8 @@ export interface ServeCommand {
   downloadDir: string | null;
   token: string | null;
   allowedHosts: string[];
+  /** The only folders (and their subfolders) the API may save into; null for the defaults. */
+  allowedDirs: string[] | null;
 }
 
 export type CliCommand = GetCommand | ServeCommand | { command: 'help' };
@@ -144,6 +148,7 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
         'download-dir': { type: 'string' },
         token: { type: 'string' },
         'allowed-hosts': { type: 'string' },
+        'allowed-dirs': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -156,6 +161,10 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
   if (token !== null && !/^[A-Za-z0-9._~+/=-]{16,256}$/.test(token)) {
     throw new UsageError('--token must be 16–256 characters without spaces');
   }
+  // An empty variable is as good as unset (`STEADFAST_ALLOWED_DIRS= steadfast serve`); an empty flag is a mistake.
+  const dirsList = values['allowed-dirs'] ?? (env.STEADFAST_ALLOWED_DIRS || undefined);
+  const allowedDirs = dirsList?.split(',').map((dir) => dir.trim()).filter(Boolean) ?? null;
+  if (allowedDirs?.length === 0) throw new UsageError('--allowed-dirs needs at least one folder');
   return {
     command: 'serve',
     host: values.host ?? env.STEADFAST_HOST ?? '127.0.0.1',
@@ -167,5 +176,6 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
       .split(',')
       .map((host) => host.trim().toLowerCase())
       .filter(Boolean),
+    allowedDirs,
   };
 }

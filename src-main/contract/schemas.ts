@@ -2,16 +2,35 @@ import * as z from 'zod';
 import { ApiRequestError } from './api-error.js';
 import { BACKOFF_KINDS, DEFAULT_QUALITIES } from './settings.js';
 
-/** Absolute paths only: a relative folder would depend on whichever directory the engine started in. */
+/**
+ * The OS these schemas judge folders for. Only the main process parses with them (the page and
+ * the preload import types alone, ARCHITECTURE.md §7), so `process` is there; contract/ takes no
+ * Node import, hence the look through globalThis.
+ */
+const RUNNING_PLATFORM = (globalThis as { process?: { platform?: string } }).process?.platform ?? 'linux';
+
+/**
+ * Absolute on `platform` only: a folder names a place on this machine's file system. `C:\x` on
+ * Linux (or `/x` on Windows, which means "on the current drive") is a relative path there, and
+ * would land under whatever directory the engine started in. Windows takes a drive or a
+ * `\\server\share`, not the `\\.\` and `\\?\` device and verbatim forms.
+ */
+export function isAbsoluteFolder(path: string, platform: string = RUNNING_PLATFORM): boolean {
+  if (platform === 'win32') return /^[A-Za-z]:[\\/]/.test(path) || /^[\\/]{2}[^\\/.?][^\\/]*[\\/][^\\/]/.test(path);
+  return path.startsWith('/');
+}
+
+const ABSOLUTE_FOLDER_RULE =
+  RUNNING_PLATFORM === 'win32'
+    ? 'folder must be an absolute path on this machine: a drive (C:\\…) or \\\\server\\share'
+    : 'folder must be an absolute path on this machine, starting with "/"';
+
 const absoluteDir = z
   .string()
   .min(1)
   .max(4096)
   .refine((value) => !value.includes('\0'), 'folder must not contain NUL characters')
-  .refine(
-    (value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\\\'),
-    'folder must be an absolute path',
-  );
+  .refine((value) => isAbsoluteFolder(value), ABSOLUTE_FOLDER_RULE);
 
 export const downloadIdSchema = z
   .string()
@@ -151,6 +170,7 @@ export const settingsPatchSchema = z.strictObject({
   s3_secret_access_key: z.string().min(1).max(512).nullable().optional(),
   s3_profile: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 's3_profile must be a profile name').nullable().optional(),
   catalog: catalogSchema.nullable().optional(),
+  allow_insecure_redirects: z.boolean().optional(),
 });
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 export type ParsedSettingsPatch = z.output<typeof settingsPatchSchema>;

@@ -31,6 +31,11 @@ export interface Settings {
   s3_profile: string | null;
   /** Maps {content_id, quality} to an S3 object, as the headless API's {content_id, quality} downloads do. */
   catalog: Catalog | null;
+  /**
+   * Follow a redirect from https:// to http://. Off: the file would come over a connection anyone
+   * on the path can read and change, though the user asked for a secure one.
+   */
+  allow_insecure_redirects: boolean;
 }
 
 export interface Catalog {
@@ -60,4 +65,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   s3_secret_access_key_set: false,
   s3_profile: null,
   catalog: null,
+  allow_insecure_redirects: false,
 };

@@ -68,6 +68,18 @@ export function classifyNetworkError(error: unknown, host: string): DownloadErro
   return transientError('NETWORK_ERROR', `Network error talking to ${host}${detail}`, error);
 }
 
+/**
+ * An https:// download that a server sent to http://: the bytes would travel in clear, where
+ * anyone on the path can swap them. The message names hosts only: the target's path and query
+ * may be a signed URL.
+ */
+export function insecureRedirectError(fromHost: string, to: URL): DownloadError {
+  return permanentError(
+    'INSECURE_REDIRECT',
+    `${fromHost} redirected a secure link to an insecure one (http://${to.host}/…); allow insecure redirects in the settings to follow it`,
+  );
+}
+
 const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',

@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { ByteSource, OpenRequest, OpenResult, Validator } from '../engine/byte-source.js';
-import { classifyHttpStatus, classifyNetworkError } from '../engine/classify-error.js';
+import { classifyHttpStatus, classifyNetworkError, insecureRedirectError } from '../engine/classify-error.js';
 import { parseContentRange } from '../engine/content-range.js';
 import { permanentError, transientError } from '../engine/download-error.js';
 import { filenameFromContentDisposition, filenameFromUrl } from '../engine/file-names.js';
@@ -13,11 +13,27 @@ export interface HttpSourceOptions {
   /** DNS hook: tests inject failures here instead of making real DNS queries. */
   lookup?: LookupFunction;
   now?: () => number;
+  /** Follow https:// → http:// redirects (the `allow_insecure_redirects` setting); refused otherwise. */
+  allowInsecureRedirects?: boolean;
+  /** The certificates TLS trusts, when not Node's own roots alone (see createSourceFactory). */
+  certificateAuthority?: readonly string[];
 }
 
 interface Opened {
   request: Request;
   response: IncomingMessage & { url?: string };
+}
+
+/** Where a redirect leads, if it is from https:// down to http://. */
+function downgradeOf(from: string | undefined, location: string | undefined): URL | null {
+  if (from === undefined || location === undefined) return null;
+  try {
+    const to = new URL(location, from);
+    return new URL(from).protocol === 'https:' && to.protocol === 'http:' ? to : null;
+  } catch {
+    // An unreadable Location is got's to report.
+    return null;
+  }
 }
 
 const MAX_REDIRECTS = 10;
@@ -146,26 +162,40 @@ export class HttpSource implements ByteSource {
   }
 
   private send(headers: Record<string, string>, signal: AbortSignal): Promise<Opened> {
+    const { lookup, allowInsecureRedirects = false, certificateAuthority } = this.options;
+    // Set when a hop from https:// to http:// is not followed: got then hands over the redirect
+    // response itself, which is refused below before any byte of it is read.
+    let downgrade: URL | null = null;
     const request = got.stream(this.url, {
       headers: { 'accept-encoding': 'identity', ...headers },
       decompress: false,
       retry: { limit: 0 },
       throwHttpErrors: false,
-      followRedirect: true,
+      followRedirect: (response) => {
+        if (allowInsecureRedirects) return true;
+        downgrade = downgradeOf(response.url, response.headers.location);
+        return downgrade === null;
+      },
       maxRedirects: MAX_REDIRECTS,
       signal,
-      ...(this.options.lookup ? { dnsLookup: this.options.lookup } : {}),
+      ...(lookup ? { dnsLookup: lookup } : {}),
+      ...(certificateAuthority ? { https: { certificateAuthority: [...certificateAuthority] } } : {}),
     });
     return new Promise<Opened>((resolve, reject) => {
       const onError = (error: unknown): void => {
         request.off('response', onResponse);
         reject(signal.aborted ? error : classifyNetworkError(error, this.displayHost));
       };
-      const onResponse = (response: IncomingMessage): void => {
+      const onResponse = (response: IncomingMessage & { url?: string }): void => {
         request.off('error', onError);
         // Until the task starts reading, an error must not crash the process; the stream keeps
         // it (`errored`) and the task's read loop rethrows it.
         request.on('error', () => undefined);
+        if (downgrade !== null) {
+          request.destroy();
+          reject(insecureRedirectError(new URL(response.url ?? this.url).host, downgrade));
+          return;
+        }
         resolve({ request, response });
       };
       request.once('error', onError);

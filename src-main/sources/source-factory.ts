@@ -1,4 +1,5 @@
 import type { LookupFunction } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import type { DownloadSource } from '../contract/downloads.js';
 import type { Settings } from '../contract/settings.js';
 import type { ByteSource } from '../engine/byte-source.js';
@@ -15,6 +16,11 @@ export interface SourceOptions {
   lookup?: LookupFunction;
   /** The engine's clock, for the dates in Retry-After. */
   now?: () => number;
+  /**
+   * PEM certificates that HTTPS downloads trust besides Node's bundled roots: a private CA, or a
+   * test's self-signed origin. Absent: Node's roots alone. (S3 clients do not take them yet.)
+   */
+  extraCaCertificates?: readonly string[];
 }
 
 /**
@@ -22,10 +28,19 @@ export interface SourceOptions {
  * AWS SDK with one client per region and endpoint, made from the settings of the moment.
  */
 export function createSourceFactory(options: SourceOptions): SourceFactory {
-  const { lookup, now = Date.now } = options;
+  const { lookup, now = Date.now, extraCaCertificates } = options;
   const s3 = new S3Clients(options.secrets, lookup);
+  // Node's `ca` replaces its roots rather than adding to them, so the roots come along.
+  const certificateAuthority = extraCaCertificates ? [...rootCertificates, ...extraCaCertificates] : undefined;
   return (source: DownloadSource, settings: Settings): ByteSource => {
-    if (source.kind === 'http') return new HttpSource(source.url, { ...(lookup ? { lookup } : {}), now });
+    if (source.kind === 'http') {
+      return new HttpSource(source.url, {
+        ...(lookup ? { lookup } : {}),
+        ...(certificateAuthority ? { certificateAuthority } : {}),
+        now,
+        allowInsecureRedirects: settings.allow_insecure_redirects,
+      });
+    }
     s3.use(settings);
     return new S3Source(() => s3.clientFor(source), source.bucket, source.key, s3.hostFor(source), now);
   };

@@ -16,7 +16,7 @@ export function SettingsDialog() {
   const close = () => useDownloads.getState().openDialog(null);
   const [form, setForm] = useState(() => toForm(current));
   const [error, setError] = useState<string | null>(null);
-  const set = (name: keyof typeof form) => (event: { target: { value: string } }) =>
+  const set = (name: TextField) => (event: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [name]: event.target.value }));
 
   const submit = async (event: FormEvent) => {
@@ -64,6 +64,14 @@ export function SettingsDialog() {
         <label>
           Speed limit (KiB/s)
           <input type="number" min={1} value={form.speedLimit} onChange={set('speedLimit')} placeholder="no limit" />
+        </label>
+        <label className="form__check">
+          <input
+            type="checkbox"
+            checked={form.insecureRedirects}
+            onChange={(e) => setForm((f) => ({ ...f, insecureRedirects: e.target.checked }))}
+          />{' '}
+          Follow redirects from https:// to http:// (insecure)
         </label>
         <h3>S3</h3>
         <label>
@@ -133,11 +141,16 @@ function toForm(s: Settings | null) {
     keyTemplate: s?.catalog?.key_template ?? '',
     filenameTemplate: s?.catalog?.filename_template ?? '',
     qualities: s?.catalog?.qualities.join(', ') ?? '',
+    insecureRedirects: s?.allow_insecure_redirects ?? false,
   };
 }
 
+type Form = ReturnType<typeof toForm>;
+/** The fields typed as text; checkboxes set their own. */
+type TextField = { [K in keyof Form]: Form[K] extends string ? K : never }[keyof Form];
+
 /** Numbers as typed (the engine validates ranges and says which field is wrong). */
-function toPatch(form: ReturnType<typeof toForm>): SettingsPatch {
+function toPatch(form: Form): SettingsPatch {
   const qualities = form.qualities.split(',').map((q) => q.trim()).filter(Boolean);
   return {
     max_attempts: Number(form.attempts),
@@ -147,6 +160,7 @@ function toPatch(form: ReturnType<typeof toForm>): SettingsPatch {
     max_concurrent: Number(form.concurrent),
     download_dir: form.folder,
     speed_limit: form.speedLimit.trim() === '' ? null : Math.round(Number(form.speedLimit) * 1024),
+    allow_insecure_redirects: form.insecureRedirects,
     s3_region: orNull(form.region),
     s3_endpoint: orNull(form.endpoint),
     s3_access_key_id: orNull(form.accessKeyId),

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Settings } from '../../src-main/contract/settings.js';
 import { MemorySecretStore } from '../../src-main/engine/secret-store.js';
 import { type CannedReply, startCannedS3 } from '../support/canned-s3.js';
-import { startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { startEngine, tempDir, type EngineHarness } from '../support/engine-harness.js';
 import { randomBytesSeeded } from '../support/fault-origin.js';
 import { type LocalS3, S3RVER_KEY, startLocalS3 } from '../support/s3-fixtures.js';
 import { startTcpFaultProxy, type TcpFaultProxy } from '../support/tcp-fault-proxy.js';
@@ -177,5 +178,43 @@ describe('S3 errors s3rver cannot produce (canned responses)', () => {
     const done = await engine.waitForStatus(id, 'completed');
     expect(readFileSync(done.path).equals(v2)).toBe(true);
     expect(done.notice).toBe('The file changed on the server; downloading again from the start.');
+  });
+});
+
+describe('S3 with no credentials anywhere', () => {
+  let engine: EngineHarness | undefined;
+  let canned: Awaited<ReturnType<typeof startCannedS3>> | undefined;
+  let home: string | undefined;
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await engine?.close();
+    await canned?.close();
+    if (home !== undefined) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('fails at once with CREDENTIALS_MISSING, before any request and well inside the first retry delay', async () => {
+    // A user with empty AWS files, no AWS_* variable and no instance metadata to ask.
+    home = tempDir();
+    writeFileSync(join(home, 'config'), '');
+    writeFileSync(join(home, 'credentials'), '');
+    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) vi.stubEnv(name, undefined);
+    vi.stubEnv('HOME', home);
+    vi.stubEnv('AWS_CONFIG_FILE', join(home, 'config'));
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(home, 'credentials'));
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    canned = await startCannedS3({ status: 200, body: randomBytesSeeded(1024, 49), headers: { etag: '"v1"' } });
+    // The real schedule: a transient failure would wait 2 s before attempt 2.
+    engine = startEngine({ settings: { initial_delay_seconds: 2, s3_endpoint: canned.endpoint, s3_region: 'us-east-1' } });
+
+    const started = Date.now();
+    const { id } = await engine.manager.add({ url: 's3://media/a.bin' });
+    const failed = await engine.waitForStatus(id, 'failed');
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect([failed.error_code, failed.failed_count, failed.retry_info.next_retry_in]).toEqual(['CREDENTIALS_MISSING', 1, null]);
+    expect(failed.error_message).toBe(
+      'No S3 credentials found: set an access key in the settings, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an AWS profile',
+    );
+    expect(engine.store.listAttempts(id).map((a) => a.error_code)).toEqual(['CREDENTIALS_MISSING']);
+    expect(canned.requests).toHaveLength(0);
   });
 });

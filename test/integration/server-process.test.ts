@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { runCli } from '../support/cli-process.js';
-import { startServeProcess } from '../support/serve-process.js';
+import { type ServeProcess, startServeProcess } from '../support/serve-process.js';
 import { tempDir } from '../support/engine-harness.js';
 import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
 
@@ -91,5 +91,42 @@ describe('steadfast serve as a process', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(statSync(join(root, 'token')).mode & 0o777).toBe(0o600);
     expect(stdout).toContain(`Authorization: Bearer ${token}`);
+  });
+
+  it('saves only inside --allowed-dirs; by default, the download folder and the home folder', async () => {
+    origin = await startFaultOrigin({ '/f.bin': { content: randomBytesSeeded(1024, 82) } });
+    root = tempDir();
+    const home = join(root, 'home');
+    mkdirSync(home);
+    const start = (dest_dir: string | undefined, server: ServeProcess) =>
+      server.api.post('/api/downloads/start', { url: origin.url('/f.bin'), ...(dest_dir === undefined ? {} : { dest_dir }) });
+    const stop = async (server: ServeProcess) => {
+      server.run.child.kill('SIGTERM');
+      expect((await server.run.exited).code).toBe(0);
+    };
+
+    const defaults = await startServeProcess(root, TOKEN, { env: { HOME: home } });
+    try {
+      expect(defaults.output).toContain(`Saves only inside: ${join(root, 'dl')}, ${home}\n`);
+      expect((await start(join(home, 'films'), defaults)).status).toBe(201);
+      expect((await start(undefined, defaults)).status).toBe(201);
+      expect((await start(join(root, 'elsewhere'), defaults)).status).toBe(403);
+    } finally {
+      await stop(defaults);
+    }
+
+    const only = await startServeProcess(root, TOKEN, { args: ['--allowed-dirs', join(root, 'only')], env: { HOME: home } });
+    try {
+      expect(only.output).toContain(`Saves only inside: ${join(root, 'only')}\n`);
+      expect((await start(join(root, 'only', 'x'), only)).status).toBe(201);
+      for (const dest_dir of [undefined, home]) {
+        const refused = await start(dest_dir, only);
+        expect([refused.status, (refused.json as { error: { code: string } }).error.code]).toEqual([403, 'FORBIDDEN']);
+      }
+      // Not a setting: the API cannot widen it.
+      expect((await only.api.patch('/api/settings', { allowed_dirs: ['/'] })).status).toBe(400);
+    } finally {
+      await stop(only);
+    }
   });
 });

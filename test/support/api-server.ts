@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../src-main/contract/settings.js';
+import { withAllowedFolders } from '../../src-main/server/allowed-folders.js';
 import { createHttpServer } from '../../src-main/server/http-server.js';
 import { apiClient } from './api-client.js';
 import { startEngine, type EngineHarness } from './engine-harness.js';
@@ -16,14 +17,21 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-/** The REST server over a real engine, on 127.0.0.1 with a port of its own and a stub page. */
-export async function startApi(settings: Partial<Settings> = {}, heartbeatMs?: number): Promise<ApiHarness> {
+/**
+ * The REST server over a real engine, on 127.0.0.1 with a port of its own and a stub page;
+ * `allowedDirs(root)` puts the engine behind `steadfast serve`'s folder allow-list.
+ */
+export async function startApi(
+  settings: Partial<Settings> = {},
+  heartbeatMs?: number,
+  options: { allowedDirs?: (root: string) => string[] } = {},
+): Promise<ApiHarness> {
   const engine = startEngine({ settings });
   const rendererDir = join(engine.root, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Steadfast</title>');
   const app = await createHttpServer({
-    engine: engine.manager,
+    engine: options.allowedDirs ? withAllowedFolders(engine.manager, options.allowedDirs(engine.root)) : engine.manager,
     token: TEST_TOKEN,
     allowedHosts: new Set(['127.0.0.1', 'localhost', '::1']),
     rendererDir,

@@ -13,10 +13,18 @@ export interface ServeProcess {
 
 /**
  * `steadfast serve` as a real process on a free port, with its database in `<root>/data` and
- * downloads in `<root>/dl`; resolves once it has printed where it listens.
+ * downloads in `<root>/dl`, plus `extra` arguments and environment; resolves once it has printed
+ * where it listens.
  */
-export async function startServeProcess(root: string, token: string): Promise<ServeProcess> {
-  const run = runCli(['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl'), '--token', token]);
+export async function startServeProcess(
+  root: string,
+  token: string,
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<ServeProcess> {
+  const run = runCli(
+    ['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl'), '--token', token, ...(extra.args ?? [])],
+    extra.env,
+  );
   let output = '';
   run.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const address = /API: http:\/\/127\.0\.0\.1:(\d+)/;

@@ -4,6 +4,7 @@ import {
   classifyDiskError,
   classifyHttpStatus,
   classifyNetworkError,
+  insecureRedirectError,
 } from '../../src-main/engine/classify-error.js';
 import { DownloadError, permanentError, transientError } from '../../src-main/engine/download-error.js';
 
@@ -96,6 +97,16 @@ describe('classifyNetworkError', () => {
     expect(classifyNetworkError(stalled, HOST)).toBe(stalled);
     const permanent = permanentError('CANCELLED', 'Cancelled');
     expect(classifyNetworkError(permanent, HOST)).toBe(permanent);
+  });
+});
+
+describe('insecureRedirectError', () => {
+  it('is permanent INSECURE_REDIRECT naming both hosts, never the path, query or credentials', () => {
+    const error = insecureRedirectError(HOST, new URL('http://user:pw@mirror.example.net:8080/private/report.pdf?token=s3cr3t#x'));
+    expect([error.code, error.transient]).toEqual(['INSECURE_REDIRECT', false]);
+    expect(error.message).toBe(
+      `${HOST} redirected a secure link to an insecure one (http://mirror.example.net:8080/…); allow insecure redirects in the settings to follow it`,
+    );
   });
 });
 

@@ -205,10 +205,22 @@ describe('serve', () => {
       downloadDir: null,
       token: null,
       allowedHosts: [],
+      allowedDirs: null,
     });
     const env = { STEADFAST_HOST: '0.0.0.0', STEADFAST_PORT: '8080', STEADFAST_TOKEN: 'env-token-0123456789', STEADFAST_ALLOWED_HOSTS: 'nas.local, Box' };
     expect(parseCliArgs(['serve'], env)).toMatchObject({ host: '0.0.0.0', port: 8080, token: 'env-token-0123456789', allowedHosts: ['nas.local', 'box'] });
     expect(parseCliArgs(['serve', '--port', '9000', '--download-dir', '/srv/dl'], env)).toMatchObject({ port: 9000, downloadDir: '/srv/dl' });
+  });
+
+  it('--allowed-dirs / STEADFAST_ALLOWED_DIRS: a comma-separated list, the flag over the environment', () => {
+    expect(parseCliArgs(['serve', '--allowed-dirs', '/srv/dl, /data/media ,'], {})).toMatchObject({ allowedDirs: ['/srv/dl', '/data/media'] });
+    expect(parseCliArgs(['serve'], { STEADFAST_ALLOWED_DIRS: '/a,/b' })).toMatchObject({ allowedDirs: ['/a', '/b'] });
+    expect(parseCliArgs(['serve', '--allowed-dirs=/c'], { STEADFAST_ALLOWED_DIRS: '/a,/b' })).toMatchObject({ allowedDirs: ['/c'] });
+    // An empty variable means the defaults; an empty flag is a mistake, not "nowhere" nor "anywhere".
+    expect(parseCliArgs(['serve'], { STEADFAST_ALLOWED_DIRS: '' })).toMatchObject({ allowedDirs: null });
+    for (const value of ['', ' , ']) {
+      expect(() => parseCliArgs(['serve', '--allowed-dirs', value], {})).toThrow('--allowed-dirs needs at least one folder');
+    }
   });
 
   it('refuses bad ports and short tokens', () => {

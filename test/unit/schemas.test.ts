@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { ApiRequestError } from '../../src-main/contract/api-error.js';
 import {
+  isAbsoluteFolder,
   parseAddRequest,
   parseS3Url,
   urlRequestSchema,
@@ -37,14 +38,12 @@ describe('addRequestSchema', () => {
     expect(parseAddRequest(request)).toEqual(request);
   });
 
-  it('accepts Windows drive and UNC folders', () => {
-    expect(parseAddRequest({ url: 'https://e.com/', dest_dir: 'C:\\Users\\me\\Downloads' }).dest_dir).toBe(
-      'C:\\Users\\me\\Downloads',
-    );
-    expect(parseAddRequest({ url: 'https://e.com/', dest_dir: 'd:/dl' }).dest_dir).toBe('d:/dl');
-    expect(parseAddRequest({ url: 'https://e.com/', dest_dir: '\\\\nas\\share' }).dest_dir).toBe(
-      '\\\\nas\\share',
-    );
+  it('refuses Windows drive and UNC folders on this POSIX machine, where they would be relative', () => {
+    for (const dest_dir of ['C:\\evil', 'd:/dl', '\\\\host\\share', '\\\\nas\\share\\dl']) {
+      const error = refusal(urlRequestSchema, { url: 'https://e.com/', dest_dir });
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.message).toBe('dest_dir: folder must be an absolute path on this machine, starting with "/"');
+    }
   });
 
   it.each(['ftp://example.com/a', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,hi', 'ws://e.com/'])(
@@ -95,7 +94,7 @@ describe('addRequestSchema', () => {
   it('refuses a relative dest_dir', () => {
     for (const dest_dir of ['downloads', './downloads', '../etc', 'C:relative', '~/Downloads']) {
       expect(refusal(urlRequestSchema, { url: 'https://e.com/', dest_dir }).message).toBe(
-        'dest_dir: folder must be an absolute path',
+        'dest_dir: folder must be an absolute path on this machine, starting with "/"',
       );
     }
   });
@@ -219,10 +218,20 @@ describe('settingsPatchSchema', () => {
     expect(refusal(settingsPatchSchema, { max_concurrent: 1.5 }).message).toMatch(/^max_concurrent: /);
   });
 
-  it('download_dir must be absolute', () => {
-    expect(refusal(settingsPatchSchema, { download_dir: 'dl' }).message).toBe(
-      'download_dir: folder must be an absolute path',
-    );
+  it('allow_insecure_redirects is a boolean', () => {
+    expect(parseInput(settingsPatchSchema, { allow_insecure_redirects: true })).toEqual({ allow_insecure_redirects: true });
+    for (const value of ['true', 1, null]) {
+      expect(refusal(settingsPatchSchema, { allow_insecure_redirects: value }).message).toMatch(/^allow_insecure_redirects: Invalid input: expected boolean/);
+    }
+  });
+
+  it('download_dir must be absolute on this machine', () => {
+    for (const download_dir of ['dl', 'C:\\evil', '\\\\host\\share']) {
+      const error = refusal(settingsPatchSchema, { download_dir });
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.message).toBe('download_dir: folder must be an absolute path on this machine, starting with "/"');
+    }
+    expect(parseInput(settingsPatchSchema, { download_dir: '/srv/dl' })).toEqual({ download_dir: '/srv/dl' });
   });
 
   it('is strict and refuses __proto__ and constructor keys', () => {
@@ -233,6 +242,26 @@ describe('settingsPatchSchema', () => {
     expect(protoError.message).toBe('Unrecognized key: "__proto__"');
     const ctor = JSON.parse('{"constructor":{"prototype":{"x":1}}}') as unknown;
     expect(refusal(settingsPatchSchema, ctor).message).toBe('Unrecognized key: "constructor"');
+  });
+});
+
+describe('isAbsoluteFolder', () => {
+  it('on Linux and macOS: only a path starting with "/"', () => {
+    for (const platform of ['linux', 'darwin']) {
+      expect(isAbsoluteFolder('/data/isos', platform)).toBe(true);
+      for (const path of ['C:\\evil', 'c:/evil', '\\\\host\\share', 'data', '~/Downloads', '']) {
+        expect(isAbsoluteFolder(path, platform), `${path} on ${platform}`).toBe(false);
+      }
+    }
+  });
+
+  it('on Windows: a drive or \\\\server\\share, not "/x" (the current drive) nor device paths', () => {
+    for (const path of ['C:\\Users\\me\\Downloads', 'd:/dl', '\\\\nas\\share', '//nas/share/dl']) {
+      expect(isAbsoluteFolder(path, 'win32'), path).toBe(true);
+    }
+    for (const path of ['/data', '\\data', 'C:relative', 'C:', '\\\\host', '\\\\host\\', '\\\\.\\PhysicalDrive0', '\\\\?\\C:\\x', 'dl']) {
+      expect(isAbsoluteFolder(path, 'win32'), path).toBe(false);
+    }
   });
 });
 
@@ -266,7 +295,7 @@ describe('parseInput', () => {
 
   it('names the first offending field', () => {
     expect(refusal(urlRequestSchema, { url: 'https://e.com/', dest_dir: 'rel', sha256: 'bad' }).message).toBe(
-      'dest_dir: folder must be an absolute path',
+      'dest_dir: folder must be an absolute path on this machine, starting with "/"',
     );
   });
 });
