@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -108,7 +108,8 @@ describe('allowed folders (steadfast serve --allowed-dirs)', () => {
       });
       expect(started.status).toBe(201);
       const done = await waitStatus((started.json as DownloadSnapshot).id, 'completed');
-      expect(done.path).toBe(join(dest_dir ?? join(root, 'downloads'), `f${index}.bin`));
+      // A folder is kept as one spelling, links resolved (ARCHITECTURE.md §4 "File names").
+      expect(done.path).toBe(join(realpathSync(dest_dir ?? join(root, 'downloads')), `f${index}.bin`));
       expect(readFileSync(done.path).equals(content)).toBe(true);
     }
     expect(readdirSync(join(allowed, 'real'))).toEqual(['f1.bin']);
