@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../src-main/contract/settings.js';
-import { createHttpServer } from '../../src-main/server/http-server.js';
+import { createHttpServer, type HttpServerOptions } from '../../src-main/server/http-server.js';
 import { apiClient } from './api-client.js';
 import { startEngine, type EngineHarness } from './engine-harness.js';
 
@@ -17,7 +17,10 @@ export interface ApiHarness {
 }
 
 /** The REST server over a real engine, on 127.0.0.1 with a port of its own and a stub page. */
-export async function startApi(settings: Partial<Settings> = {}, heartbeatMs?: number): Promise<ApiHarness> {
+export async function startApi(
+  settings: Partial<Settings> = {},
+  server: Pick<HttpServerOptions, 'heartbeatMs' | 'limits'> = {},
+): Promise<ApiHarness> {
   const engine = startEngine({ settings });
   const rendererDir = join(engine.root, 'renderer');
   mkdirSync(rendererDir);
@@ -27,7 +30,7 @@ export async function startApi(settings: Partial<Settings> = {}, heartbeatMs?: n
     token: TEST_TOKEN,
     allowedHosts: new Set(['127.0.0.1', 'localhost', '::1']),
     rendererDir,
-    ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+    ...server,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
