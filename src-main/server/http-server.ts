@@ -1,13 +1,13 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import type { EngineApi } from '../contract/api.js';
 import type { UntypedMethod } from '../contract/methods.js';
 import { fromRestRequest, restRoutes, toRestReply } from '../contract/rest-mapping.js';
 import { validatingApi } from '../contract/validating-api.js';
 import { apiError, toApiError } from './api-errors.js';
 import { capConnections } from './connection-cap.js';
+import { eventStreams } from './event-stream.js';
 import { hasToken, isAllowedHost, isSameOrigin } from './request-guards.js';
 
 /** How long a connection may take and how many may be open (ARCHITECTURE.md §7). */
@@ -22,6 +22,8 @@ export interface ServerLimits {
   idleTimeoutMs: number;
   /** Open connections at most; see capConnections. */
   maxConnections: number;
+  /** An event-stream client with more unsent bytes than this is dropped; see eventStreams. */
+  maxUnsentEventBytes: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   keepAliveTimeoutMs: 5_000,
   idleTimeoutMs: 60_000,
   maxConnections: 128,
+  maxUnsentEventBytes: 1024 * 1024,
 };
 
 export interface HttpServerOptions {
@@ -113,7 +116,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     },
   });
   const cap = capConnections(app.server, limits.maxConnections);
-  const streams = new Set<ServerResponse>();
+  const streams = eventStreams(api, { heartbeatMs, maxUnsentBytes: limits.maxUnsentEventBytes });
 
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = toApiError(error);
@@ -166,25 +169,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     });
   }
 
-  app.get('/api/events', async (request, reply) => {
+  app.get('/api/events', async (_request, reply) => {
     reply.hijack();
-    const response = reply.raw;
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-    });
-    const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    streams.add(response);
-    // Every connection starts with the whole list: a client that reconnects is in sync at once.
-    const unsubscribe = api.onChanged((change) => send('changed', change));
-    send('snapshot', { downloads: await api.list() });
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), heartbeatMs);
-    request.raw.on('close', () => {
-      unsubscribe();
-      clearInterval(heartbeat);
-      streams.delete(response);
-    });
+    await streams.open(reply.raw);
   });
 
   if (options.rendererDir !== null && existsSync(options.rendererDir)) {
@@ -203,8 +190,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     );
   }
 
-  app.addHook('preClose', async () => {
-    for (const response of streams) response.end();
-  });
+  app.addHook('preClose', async () => streams.closeAll());
   return app;
 }
