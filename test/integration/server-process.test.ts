@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../suppor
 const MiB = 1024 * 1024;
 const TOKEN = 'process-test-token-0123456789';
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 /** `steadfast serve` on the test's folders, printing the address a user opens. */
 async function startServer(root: string) {
@@ -91,5 +92,29 @@ describe('steadfast serve as a process', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(statSync(join(root, 'token')).mode & 0o777).toBe(0o600);
     expect(stdout).toContain(`Authorization: Bearer ${token}`);
+  });
+
+  it('makes its data folder 0700 and its database, -wal and -shm 0600, and tightens those an older version left open', async () => {
+    root = tempDir();
+    const data = join(root, 'data');
+    const first = await startServer(root);
+    expect(modeOf(data)).toBe(0o700);
+    for (const name of ['steadfast.db', 'steadfast.db-wal', 'steadfast.db-shm']) expect(modeOf(join(data, name)), name).toBe(0o600);
+    first.run.child.kill('SIGTERM');
+    expect((await first.run.exited).code).toBe(0);
+
+    // As an older version left them: the folder 0755, the database and the token 0644.
+    chmodSync(data, 0o755);
+    chmodSync(join(data, 'steadfast.db'), 0o644);
+    writeFileSync(join(data, 'token'), 'older-token-0123456789abcdef\n', { mode: 0o644 });
+    const second = await startServer(root);
+    expect(modeOf(data)).toBe(0o700);
+    for (const name of ['steadfast.db', 'steadfast.db-wal', 'steadfast.db-shm', 'token']) expect(modeOf(join(data, name)), name).toBe(0o600);
+    second.run.child.kill('SIGTERM');
+    const { code, stderr } = await second.run.exited;
+    expect(code).toBe(0);
+    expect(stderr).toContain(`steadfast: ${data} was open to other users (mode 0755); it is now 0700\n`);
+    expect(stderr).toContain(`steadfast: ${join(data, 'steadfast.db')} was open to other users (mode 0644); it is now 0600\n`);
+    expect(stderr).toContain(`steadfast: ${join(data, 'token')} was open to other users (mode 0644); it is now 0600\n`);
   });
 });

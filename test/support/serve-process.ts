@@ -16,7 +16,8 @@ export interface ServeProcess {
  * downloads in `<root>/dl`; resolves once it has printed where it listens.
  */
 export async function startServeProcess(root: string, token: string): Promise<ServeProcess> {
-  const run = runCli(['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl'), '--token', token]);
+  // In the environment, as the README advises: the process list shows arguments to everyone.
+  const run = runCli(['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl')], { STEADFAST_TOKEN: token });
   let output = '';
   run.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const address = /API: http:\/\/127\.0\.0\.1:(\d+)/;
