@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { apiClient } from './api-client.js';
@@ -12,12 +13,23 @@ export interface ServeProcess {
 }
 
 /**
+ * How the token reaches the process: STEADFAST_TOKEN (as the README advises), `--token`, or
+ * `--token-file` (a file `<root>/token.secret`, mode 0600).
+ */
+export type TokenPassing = 'env' | 'flag' | 'file';
+
+/**
  * `steadfast serve` as a real process on a free port, with its database in `<root>/data` and
  * downloads in `<root>/dl`; resolves once it has printed where it listens.
  */
-export async function startServeProcess(root: string, token: string): Promise<ServeProcess> {
-  // In the environment, as the README advises: the process list shows arguments to everyone.
-  const run = runCli(['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl')], { STEADFAST_TOKEN: token });
+export async function startServeProcess(root: string, token: string, passing: TokenPassing = 'env'): Promise<ServeProcess> {
+  const args = ['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl')];
+  if (passing === 'flag') args.push('--token', token);
+  if (passing === 'file') {
+    writeFileSync(join(root, 'token.secret'), `${token}\n`, { mode: 0o600 });
+    args.push('--token-file', join(root, 'token.secret'));
+  }
+  const run = runCli(args, passing === 'env' ? { STEADFAST_TOKEN: token } : {});
   let output = '';
   run.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const address = /API: http:\/\/127\.0\.0\.1:(\d+)/;
