@@ -31,6 +31,8 @@ export interface ServerLimits {
  * still for a slow link, and short enough that a socket that drips bytes is gone quickly.
  * Keep-alive is Node's own 5 s (Fastify's 72 s is meant for sitting behind a load balancer).
  * 128 connections leave the file handles a download needs even under `ulimit -n 256`.
+ * 1 MiB of unsent events (beyond what the kernel buffers) is about 7 s of them with 20 downloads
+ * moving: a client that far behind costs less to resync from a snapshot than to catch up.
  */
 export const DEFAULT_LIMITS: ServerLimits = {
   headersTimeoutMs: 10_000,
