@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import { TOKEN_PATTERN } from '../server/token-file.js';
 
 export const USAGE = `Usage: steadfast get <url | s3://bucket/key> [options]
-       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token T] [--allowed-dirs A,B]
+       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token-file PATH] [--allowed-dirs A,B]
 
 Downloads one URL or S3 object in the foreground, resuming and retrying like the app does.
 Run the same command again to resume a download that was interrupted or paused (Ctrl-C).
@@ -26,7 +27,10 @@ serve runs the engine headless with the REST API and the UI in a browser (see RE
   --host HOST               address to listen on (default 127.0.0.1; env STEADFAST_HOST)
   --port PORT               port (default 4000; env STEADFAST_PORT)
   --download-dir DIR        default download folder (env STEADFAST_DOWNLOAD_DIR)
-  --token TOKEN             API token (env STEADFAST_TOKEN; default: generated once, kept in the data dir)
+  --token-file PATH         read the API token from PATH, which only its owner may read (chmod 600)
+                            (or env STEADFAST_TOKEN; default: generated once, kept in the data dir)
+  --token TOKEN             the API token itself; every user of this machine sees it in the process
+                            list, so prefer STEADFAST_TOKEN or --token-file
   --allowed-hosts A,B       extra host names the server may be reached by (env STEADFAST_ALLOWED_HOSTS)
   --allowed-dirs A,B        the only folders downloads may be saved in, fixed until restart
                             (env STEADFAST_ALLOWED_DIRS; default: the download folder and the home folder)`;
@@ -58,10 +62,15 @@ export interface ServeCommand {
   port: number;
   dataDir: string | null;
   downloadDir: string | null;
+  /** The API token given with --token or STEADFAST_TOKEN. */
   token: string | null;
+  /** --token-file: the token is read from this file at start. With neither, the data folder's is used. */
+  tokenFile: string | null;
   allowedHosts: string[];
   /** The only folders (and their subfolders) the API may save into; null for the defaults. */
   allowedDirs: string[] | null;
+  /** Said on stderr at start. */
+  warnings: string[];
 }
 
 export type CliCommand = GetCommand | ServeCommand | { command: 'help' };
@@ -147,6 +156,7 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
         'data-dir': { type: 'string' },
         'download-dir': { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         'allowed-hosts': { type: 'string' },
         'allowed-dirs': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -157,8 +167,11 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
   }
   const { values } = parsed;
   if (values.help) return { command: 'help' };
-  const token = values.token ?? env.STEADFAST_TOKEN ?? null;
-  if (token !== null && !/^[A-Za-z0-9._~+/=-]{16,256}$/.test(token)) {
+  const tokenFile = values['token-file'] ?? null;
+  if (values.token !== undefined && tokenFile !== null) throw new UsageError('Give --token or --token-file, not both');
+  // Flags win over the environment, as for every option.
+  const token = values.token ?? (tokenFile === null ? (env.STEADFAST_TOKEN ?? null) : null);
+  if (token !== null && !TOKEN_PATTERN.test(token)) {
     throw new UsageError('--token must be 16–256 characters without spaces');
   }
   // An empty variable is as good as unset (`STEADFAST_ALLOWED_DIRS= steadfast serve`); an empty flag is a mistake.
@@ -172,10 +185,18 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
     dataDir: values['data-dir'] ?? null,
     downloadDir: values['download-dir'] ?? env.STEADFAST_DOWNLOAD_DIR ?? null,
     token,
+    tokenFile,
     allowedHosts: (values['allowed-hosts'] ?? env.STEADFAST_ALLOWED_HOSTS ?? '')
       .split(',')
       .map((host) => host.trim().toLowerCase())
       .filter(Boolean),
     allowedDirs,
+    // A process's arguments are public on this machine (ps, /proc/PID/cmdline); its environment
+    // is readable by its own user only.
+    warnings:
+      values.token === undefined
+        ? []
+        : ['--token shows the token to every user of this machine in the process list (ps, /proc/PID/cmdline); ' +
+          'pass it in STEADFAST_TOKEN or with --token-file PATH instead'],
   };
 }

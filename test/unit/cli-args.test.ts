@@ -204,8 +204,10 @@ describe('serve', () => {
       dataDir: null,
       downloadDir: null,
       token: null,
+      tokenFile: null,
       allowedHosts: [],
       allowedDirs: null,
+      warnings: [],
     });
     const env = { STEADFAST_HOST: '0.0.0.0', STEADFAST_PORT: '8080', STEADFAST_TOKEN: 'env-token-0123456789', STEADFAST_ALLOWED_HOSTS: 'nas.local, Box' };
     expect(parseCliArgs(['serve'], env)).toMatchObject({ host: '0.0.0.0', port: 8080, token: 'env-token-0123456789', allowedHosts: ['nas.local', 'box'] });
@@ -221,6 +223,28 @@ describe('serve', () => {
     for (const value of ['', ' , ']) {
       expect(() => parseCliArgs(['serve', '--allowed-dirs', value], {})).toThrow('--allowed-dirs needs at least one folder');
     }
+  });
+
+  it('reads the token from the environment or a file without a word, and warns when it is on the command line', () => {
+    const env = { STEADFAST_TOKEN: 'env-token-0123456789' };
+    expect(parseCliArgs(['serve'], env)).toMatchObject({ token: 'env-token-0123456789', tokenFile: null, warnings: [] });
+    // A flag wins over the environment, as for every option.
+    expect(parseCliArgs(['serve', '--token-file', '/run/credentials/steadfast/token'], env)).toMatchObject({
+      token: null,
+      tokenFile: '/run/credentials/steadfast/token',
+      warnings: [],
+    });
+    expect(parseCliArgs(['serve', '--token', 'flag-token-0123456789'], env)).toMatchObject({
+      token: 'flag-token-0123456789',
+      tokenFile: null,
+      warnings: [
+        '--token shows the token to every user of this machine in the process list (ps, /proc/PID/cmdline); ' +
+          'pass it in STEADFAST_TOKEN or with --token-file PATH instead',
+      ],
+    });
+    expect(() => parseCliArgs(['serve', '--token', 'flag-token-0123456789', '--token-file', '/t'], {})).toThrow(
+      'Give --token or --token-file, not both',
+    );
   });
 
   it('refuses bad ports and short tokens', () => {
