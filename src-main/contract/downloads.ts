@@ -27,9 +27,26 @@ export interface S3Source {
 
 export type DownloadSource = HttpSource | S3Source;
 
+/**
+ * The address without its user name and password: what is stored and shown. Downloads added since
+ * sign-ins became headers never keep them; this also covers rows saved before that.
+ */
+export function withoutCredentials(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.username === '' && parsed.password === '') return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
+}
+
 /** How a source is shown to people: a URL, or s3://bucket/key (never credentials). */
 export function describeSource(source: DownloadSource): string {
-  return source.kind === 'http' ? source.url : `s3://${source.bucket}/${source.key}`;
+  return source.kind === 'http' ? withoutCredentials(source.url) : `s3://${source.bucket}/${source.key}`;
 }
 
 export interface RetryInfo {

@@ -1,4 +1,4 @@
-import type { AttemptRecord, DownloadSnapshot } from '../contract/downloads.js';
+import { type AttemptRecord, type DownloadSnapshot, withoutCredentials } from '../contract/downloads.js';
 import type { AttemptRow, DownloadRecord } from './download-store.js';
 import { partialPath } from './partial-file.js';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ export function toSnapshot(
   const retrying = record.status === 'retrying' && record.next_retry_at !== null;
   return {
     id: record.id,
-    source: record.source,
+    source: record.source.kind === 'http' ? { kind: 'http', url: withoutCredentials(record.source.url) } : record.source,
     filename: record.filename,
     dest_dir: record.dest_dir,
     path: completed ? join(record.dest_dir, record.filename) : partialPath(record.dest_dir, record.filename),
