@@ -1,0 +1,69 @@
+import { Buffer } from 'node:buffer';
+import { type RequestHeaders, requestHeadersSchema } from '../contract/request-headers.js';
+import type { SecretName, SecretStore } from './secret-store.js';
+
+const keyOf = (id: string): SecretName => `download-headers:${id}`;
+
+/**
+ * A URL's user name and password as the `Authorization: Basic` header they stand for, and the
+ * URL without them: the stored and shown address never carries a password (ARCHITECTURE.md §6).
+ */
+export function splitCredentials(url: string): { url: string; authorization: string | null } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, authorization: null };
+  }
+  if (parsed.username === '' && parsed.password === '') return { url, authorization: null };
+  const decode = (part: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  const pair = `${decode(parsed.username)}:${decode(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.href, authorization: `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` };
+}
+
+/** The headers a download is sent with: those given, plus the URL's sign-in unless one was given. */
+export function headersForUrl(url: string, given: RequestHeaders = {}): { url: string; headers: RequestHeaders } {
+  const split = splitCredentials(url);
+  const headers = { ...given };
+  if (split.authorization !== null) headers.Authorization ??= split.authorization;
+  return { url: split.url, headers };
+}
+
+/**
+ * Each download's request headers, one secret-store entry per download (`download-headers:<id>`),
+ * never in the database: they are sign-ins (ARCHITECTURE.md §6).
+ */
+export class DownloadHeaders {
+  constructor(private readonly secrets: SecretStore) {}
+
+  save(id: string, headers: RequestHeaders): void {
+    this.secrets.set(keyOf(id), Object.keys(headers).length === 0 ? null : JSON.stringify(headers));
+  }
+
+  /**
+   * An entry that does not parse (edited by hand, another version's) is sent as none: the
+   * server's refusal then says what is missing, where a thrown error would only say "internal".
+   */
+  load(id: string): RequestHeaders {
+    const stored = this.secrets.get(keyOf(id));
+    if (stored === null) return {};
+    try {
+      const parsed = requestHeadersSchema.safeParse(JSON.parse(stored));
+      return parsed.success ? parsed.data : {};
+    } catch {
+      return {};
+    }
+  }
+
+  forget(id: string): void {
+    this.secrets.set(keyOf(id), null);
+  }
+}

@@ -1,0 +1,38 @@
+import type { BeforeRedirectHook } from 'got';
+import type { RequestHeaders } from '../contract/request-headers.js';
+
+/**
+ * The download's headers that are a sign-in or say where the user came from: a server the
+ * download is sent on to must not receive them (as curl and browsers do). User-Agent is no secret
+ * and file hosts check it, so it goes along, as curl's does.
+ */
+const ORIGIN_BOUND = ['cookie', 'authorization', 'referer'] as const;
+
+/** The download's headers as got takes them: lower-case names. */
+export function requestHeaderFields(headers: RequestHeaders): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) fields[name.toLowerCase()] = value;
+  return fields;
+}
+
+const originOf = (url: string | URL | undefined): string | null => {
+  if (url === undefined) return null;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * A got hook that drops the origin-bound headers once a redirect leaves the download's origin
+ * (scheme, host and port): got itself drops Cookie and Authorization only when the host or port
+ * changes, and never Referer. Once dropped they stay dropped, even if a later hop comes back.
+ */
+export function dropHeadersOffOrigin(url: string): BeforeRedirectHook {
+  const origin = originOf(url);
+  return (options) => {
+    if (origin !== null && originOf(options.url) === origin) return;
+    for (const name of ORIGIN_BOUND) delete options.headers[name];
+  };
+}
