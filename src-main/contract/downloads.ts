@@ -101,6 +101,8 @@ export interface DownloadSnapshot {
   connection_retries: number;
   /** The most connections its server allows, when that was learned (a 503 to an extra one), else null. */
   connection_limit: number | null;
+  /** The names of the request headers this download is sent with (Cookie, Referer, …); never their values. */
+  request_headers: string[];
   retry_info: RetryInfo;
   created_at: string;
   updated_at: string;

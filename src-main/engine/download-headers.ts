@@ -42,10 +42,24 @@ export function headersForUrl(url: string, given: RequestHeaders = {}): { url: s
  * never in the database: they are sign-ins (ARCHITECTURE.md §6).
  */
 export class DownloadHeaders {
+  /** Header names by download, for snapshots, which are built too often to read the store each time. */
+  private readonly nameCache = new Map<string, readonly string[]>();
+
   constructor(private readonly secrets: SecretStore) {}
 
   save(id: string, headers: RequestHeaders): void {
     this.secrets.set(keyOf(id), Object.keys(headers).length === 0 ? null : JSON.stringify(headers));
+    this.nameCache.set(id, Object.keys(headers));
+  }
+
+  /** Which headers are set (never their values): a snapshot may say so. */
+  names(id: string): readonly string[] {
+    let names = this.nameCache.get(id);
+    if (names === undefined) {
+      names = Object.keys(this.load(id));
+      this.nameCache.set(id, names);
+    }
+    return names;
   }
 
   /**
@@ -65,5 +79,6 @@ export class DownloadHeaders {
 
   forget(id: string): void {
     this.secrets.set(keyOf(id), null);
+    this.nameCache.delete(id);
   }
 }

@@ -78,7 +78,7 @@ export class DownloadManager implements EngineApi {
       globalLimit.setRate(settings.speed_limit);
       this.pump();
     });
-    this.downloads = new DownloadRegistry(this.store, this.clock, options.changeIntervalMs);
+    this.downloads = new DownloadRegistry(this.store, this.clock, options.changeIntervalMs, (id) => this.headers.names(id));
     this.naming = new FileNaming(() => this.downloads.records());
     this.launcher = new AttemptLauncher({
       store: this.store,

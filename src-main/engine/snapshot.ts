@@ -19,6 +19,7 @@ export function toSnapshot(
   now: number,
   waitingForNetwork = false,
   connectionLimit: number | null = null,
+  requestHeaders: readonly string[] = [],
 ): DownloadSnapshot {
   const bytes = live?.bytes ?? record.downloaded_bytes;
   const total = record.total_bytes;
@@ -49,6 +50,7 @@ export function toSnapshot(
     connections: live?.connections ?? 0,
     connection_retries: live?.connectionRetries ?? 0,
     connection_limit: connectionLimit,
+    request_headers: [...requestHeaders],
     retry_info: {
       // A failed download's attempt is the one that failed last; any other's is the next one.
       current_attempt:

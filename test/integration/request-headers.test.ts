@@ -5,7 +5,8 @@ import type { LookupFunction } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../src-main/engine/secret-store.js';
 import { createSourceFactory } from '../../src-main/sources/source-factory.js';
-import { type EngineHarness, startEngine } from '../support/engine-harness.js';
+import { FileSecretStore } from '../../src-main/store/file-secret-store.js';
+import { type EngineHarness, startEngine, tempDir } from '../support/engine-harness.js';
 import { type FaultOrigin, randomBytesSeeded, type RequestRecord, startFaultOrigin } from '../support/fault-origin.js';
 
 const MiB = 1024 * 1024;
@@ -56,6 +57,8 @@ describe('request headers per download', () => {
     const done = await engine.waitForStatus(id, 'completed');
     expect(sha256(readFileSync(done.path))).toBe(sha256(content));
     expect(done.failed_count).toBe(1);
+    // The snapshot names them, values never.
+    expect([...done.request_headers].sort()).toEqual(['Authorization', 'Cookie', 'Referer', 'User-Agent']);
     const requests = requestsTo(origin, '/big.bin');
     const ranges = requests.filter((r) => /^bytes=\d+-\d+$/.test(r.headers.range ?? ''));
     expect(ranges.length).toBeGreaterThanOrEqual(3);
@@ -67,6 +70,7 @@ describe('request headers per download', () => {
     const { id: bare } = await engine.api.add({ url: origin.url('/big.bin'), filename: 'bare.bin' });
     const failed = await engine.waitForStatus(bare, 'failed');
     expect(failed.error_code).toBe('UNAUTHORIZED');
+    expect(failed.request_headers).toEqual([]);
   });
 
   it('headers may be given in any case and are sent as given, over one connection too', async () => {
@@ -77,6 +81,21 @@ describe('request headers per download', () => {
     const done = await engine.waitForStatus(id, 'completed');
     expect(sha256(readFileSync(done.path))).toBe(sha256(content));
     expect(requestsTo(origin, '/f.bin').map((r) => [r.headers.cookie, r.headers['user-agent']])).toEqual([['a=b', 'UA-x']]);
+  });
+
+  it('headers outlive the process: the next start sends them, and its snapshot names them', async () => {
+    const content = randomBytesSeeded(300 * 1024, 157);
+    origin = await startFaultOrigin({ '/f.bin': { content, requireHeaders: { cookie: SENT.cookie, referer: SENT.referer } } });
+    const root = tempDir();
+    const first = startEngine({ root, secrets: new FileSecretStore(root), start: false });
+    const { id } = await first.api.add({ url: origin.url('/f.bin'), headers: { Cookie: HEADERS.Cookie, Referer: HEADERS.Referer } });
+    await first.close({ keepFiles: true });
+    expect(origin.requests).toHaveLength(0);
+    engine = startEngine({ root, secrets: new FileSecretStore(root) });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(done.request_headers).toEqual(['Cookie', 'Referer']);
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    expect(requestsTo(origin, '/f.bin').map((r) => r.status)).toEqual([200]);
   });
 
   it('a redirect to another port or another host name drops Cookie, Authorization and Referer; User-Agent goes along', async () => {
@@ -139,6 +158,7 @@ describe('request headers per download', () => {
     const url = origin.url('/f.bin').replace('http://', 'http://alice:p%40ss%20w%C3%B6rd@');
     const added = await engine.api.add({ url, headers: { Referer: 'https://portal.example/' } });
     expect(added.source).toEqual({ kind: 'http', url: origin.url('/f.bin') });
+    expect(added.request_headers).toEqual(['Referer', 'Authorization']);
     const done = await engine.waitForStatus(added.id, 'completed');
     expect(done.source).toEqual({ kind: 'http', url: origin.url('/f.bin') });
     expect(sha256(readFileSync(done.path))).toBe(sha256(content));
