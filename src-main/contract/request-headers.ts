@@ -9,6 +9,13 @@ export const REQUEST_HEADER_NAMES = ['Cookie', 'Authorization', 'Referer', 'User
 export type RequestHeaderName = (typeof REQUEST_HEADER_NAMES)[number];
 export type RequestHeaders = Partial<Record<RequestHeaderName, string>>;
 
+/**
+ * The headers that are a sign-in or say where the user came from: they belong to the download's
+ * origin, and no other server receives them (a redirect, a changed link). User-Agent is no
+ * secret and file hosts check it, so it goes along, as curl's does.
+ */
+export const ORIGIN_BOUND_HEADERS: readonly RequestHeaderName[] = ['Cookie', 'Authorization', 'Referer'];
+
 export const MAX_HEADER_VALUE = 8192;
 
 const CANONICAL = new Map<string, RequestHeaderName>(REQUEST_HEADER_NAMES.map((name) => [name.toLowerCase(), name]));

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { type RequestHeaders, requestHeadersSchema } from '../contract/request-headers.js';
+import { ORIGIN_BOUND_HEADERS, type RequestHeaders, requestHeadersSchema } from '../contract/request-headers.js';
 import type { SecretName, SecretStore } from './secret-store.js';
 
 const keyOf = (id: string): SecretName => `download-headers:${id}`;
@@ -37,6 +37,26 @@ export function headersForUrl(url: string, given: RequestHeaders = {}): { url: s
   return { url: split.url, headers };
 }
 
+const originOf = (url: string): string | null => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The headers a download keeps when its link changes: a link to another origin (scheme, host,
+ * port) loses the sign-ins and Referer, as a redirect there does, or anyone allowed to change
+ * links could send them to a server of their own; a sign-in in the new link replaces the old.
+ */
+export function headersForNewLink(oldUrl: string | null, newUrl: string, kept: RequestHeaders): { url: string; headers: RequestHeaders } {
+  const { url, headers: signIn } = headersForUrl(newUrl);
+  const headers = { ...kept };
+  if (oldUrl === null || originOf(oldUrl) !== originOf(url)) for (const name of ORIGIN_BOUND_HEADERS) delete headers[name];
+  return { url, headers: { ...headers, ...signIn } };
+}
+
 /**
  * Each download's request headers, one secret-store entry per download (`download-headers:<id>`),
  * never in the database: they are sign-ins (ARCHITECTURE.md §6).
@@ -48,7 +68,9 @@ export class DownloadHeaders {
   constructor(private readonly secrets: SecretStore) {}
 
   save(id: string, headers: RequestHeaders): void {
-    this.secrets.set(keyOf(id), Object.keys(headers).length === 0 ? null : JSON.stringify(headers));
+    // Most downloads have none: their add writes nothing to the store.
+    if (Object.keys(headers).length === 0) this.forget(id);
+    else this.secrets.set(keyOf(id), JSON.stringify(headers));
     this.nameCache.set(id, Object.keys(headers));
   }
 
@@ -78,7 +100,7 @@ export class DownloadHeaders {
   }
 
   forget(id: string): void {
-    this.secrets.set(keyOf(id), null);
+    if (this.secrets.get(keyOf(id)) !== null) this.secrets.set(keyOf(id), null);
     this.nameCache.delete(id);
   }
 }

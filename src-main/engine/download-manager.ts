@@ -10,7 +10,7 @@ import { requireAllowed } from '../contract/transitions.js';
 import { AttemptLauncher, type SourceFactory } from './attempt-launcher.js';
 import { stoppedOutcome } from './attempt-outcome.js';
 import { type Clock, systemClock } from './clock.js';
-import { DownloadHeaders, headersForUrl } from './download-headers.js';
+import { DownloadHeaders, headersForNewLink, headersForUrl } from './download-headers.js';
 import { DownloadRegistry } from './download-registry.js';
 import type { DownloadRuntime } from './download-runtime.js';
 import { type DownloadStore, newDownloadRecord } from './download-store.js';
@@ -221,9 +221,9 @@ export class DownloadManager implements EngineApi {
     // Without a validator nothing proves the new link serves the same file, so the partial
     // cannot be trusted; with one, the next attempt's If-Range and size checks decide.
     const restart = record.etag === null && record.last_modified === null && record.downloaded_bytes > 0;
-    const { url: address, headers } = headersForUrl(url);
-    // A sign-in in the new link replaces the one kept; the other headers stay.
-    if (headers.Authorization !== undefined) this.headers.save(id, { ...this.headers.load(id), ...headers });
+    const kept = this.headers.load(id);
+    const { url: address, headers } = headersForNewLink(record.source.kind === 'http' ? record.source.url : null, url, kept);
+    if (JSON.stringify(headers) !== JSON.stringify(kept)) this.headers.save(id, headers);
     this.downloads.update(download, {
       source: sourceFromUrl(address),
       // Another server may serve ranges properly.

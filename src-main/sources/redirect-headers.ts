@@ -1,12 +1,8 @@
 import type { BeforeRedirectHook } from 'got';
-import type { RequestHeaders } from '../contract/request-headers.js';
+import { ORIGIN_BOUND_HEADERS, type RequestHeaders } from '../contract/request-headers.js';
 
-/**
- * The download's headers that are a sign-in or say where the user came from: a server the
- * download is sent on to must not receive them (as curl and browsers do). User-Agent is no secret
- * and file hosts check it, so it goes along, as curl's does.
- */
-const ORIGIN_BOUND = ['cookie', 'authorization', 'referer'] as const;
+/** got's spelling: lower-case names. */
+const ORIGIN_BOUND = ORIGIN_BOUND_HEADERS.map((name) => name.toLowerCase());
 
 /** The download's headers as got takes them: lower-case names. */
 export function requestHeaderFields(headers: RequestHeaders): Record<string, string> {
@@ -25,7 +21,7 @@ const originOf = (url: string | URL | undefined): string | null => {
 };
 
 /**
- * A got hook that drops the origin-bound headers once a redirect leaves the download's origin
+ * A got hook that drops the origin-bound headers (as curl and browsers do) once a redirect leaves the download's origin
  * (scheme, host and port): got itself drops Cookie and Authorization only when the host or port
  * changes, and never Referer. Once dropped they stay dropped, even if a later hop comes back.
  */

@@ -83,6 +83,24 @@ describe('request headers per download', () => {
     expect(requestsTo(origin, '/f.bin').map((r) => [r.headers.cookie, r.headers['user-agent']])).toEqual([['a=b', 'UA-x']]);
   });
 
+  it('a changed link at another origin loses Cookie, Authorization and Referer: changing links cannot send them elsewhere', async () => {
+    const content = randomBytesSeeded(200 * 1024, 158);
+    origin = await startFaultOrigin({ '/f.bin': { content, requireHeaders: { cookie: 'never' } } });
+    other = await startFaultOrigin({ '/f.bin': { content } });
+    engine = startEngine();
+    const added = await engine.api.add({ url: origin.url('/f.bin'), headers: HEADERS });
+    expect((await engine.waitForStatus(added.id, 'failed')).error_code).toBe('UNAUTHORIZED');
+    const changed = await engine.api.changeSource(added.id, other.url('/f.bin'));
+    expect(changed.request_headers).toEqual(['User-Agent']);
+    await engine.api.restart(added.id);
+    const done = await engine.waitForStatus(added.id, 'completed');
+    expect(sha256(readFileSync(done.path))).toBe(sha256(content));
+    const [request, ...more] = requestsTo(other, '/f.bin');
+    expect(more).toEqual([]);
+    expect(request!.headers).toMatchObject({ 'user-agent': SENT['user-agent'] });
+    for (const name of ['cookie', 'authorization', 'referer']) expect(request!.headers[name]).toBeUndefined();
+  });
+
   it('headers outlive the process: the next start sends them, and its snapshot names them', async () => {
     const content = randomBytesSeeded(300 * 1024, 157);
     origin = await startFaultOrigin({ '/f.bin': { content, requireHeaders: { cookie: SENT.cookie, referer: SENT.referer } } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DownloadHeaders, headersForUrl, splitCredentials } from '../../src-main/engine/download-headers.js';
+import { DownloadHeaders, headersForNewLink, headersForUrl, splitCredentials } from '../../src-main/engine/download-headers.js';
 import { MemorySecretStore } from '../../src-main/engine/secret-store.js';
 import { dropHeadersOffOrigin, requestHeaderFields } from '../../src-main/sources/redirect-headers.js';
 
@@ -31,18 +31,50 @@ describe('headersForUrl', () => {
   });
 });
 
+describe('headersForNewLink', () => {
+  const kept = { Cookie: 'c', Authorization: 'Bearer a', Referer: 'r', 'User-Agent': 'u' };
+
+  it('keeps every header for a link at the same origin, and takes a sign-in from the new link', () => {
+    expect(headersForNewLink('http://h:81/a', 'http://h:81/b?x', kept)).toEqual({ url: 'http://h:81/b?x', headers: kept });
+    expect(headersForNewLink('http://h:81/a', 'http://u:p@h:81/b', kept)).toEqual({
+      url: 'http://h:81/b',
+      headers: { ...kept, Authorization: basic('u:p') },
+    });
+  });
+
+  it('drops Cookie, Authorization and Referer for a link at another origin (or from S3); User-Agent stays', () => {
+    expect(headersForNewLink('http://h:81/a', 'http://h:82/a', kept)).toEqual({ url: 'http://h:82/a', headers: { 'User-Agent': 'u' } });
+    expect(headersForNewLink('http://h/a', 'https://h/a', kept)).toEqual({ url: 'https://h/a', headers: { 'User-Agent': 'u' } });
+    expect(headersForNewLink(null, 'http://h/a', kept)).toEqual({ url: 'http://h/a', headers: { 'User-Agent': 'u' } });
+    expect(headersForNewLink('http://h/a', 'http://u:p@evil/a', kept)).toEqual({
+      url: 'http://evil/a',
+      headers: { 'User-Agent': 'u', Authorization: basic('u:p') },
+    });
+  });
+});
+
 describe('DownloadHeaders', () => {
   it('keeps one secret entry per download, names them for snapshots, and forgets them', () => {
     const secrets = new MemorySecretStore();
+    let writes = 0;
+    const set = secrets.set.bind(secrets);
+    secrets.set = (name, value) => {
+      writes += 1;
+      set(name, value);
+    };
     const headers = new DownloadHeaders(secrets);
     headers.save('d1', { Cookie: 'a=b', Referer: 'https://r/' });
     headers.save('d2', {});
     expect(secrets.get('download-headers:d1')).toBe(JSON.stringify({ Cookie: 'a=b', Referer: 'https://r/' }));
+    // A download without headers costs the store nothing.
+    expect(writes).toBe(1);
     expect(secrets.get('download-headers:d2')).toBeNull();
     expect(headers.load('d1')).toEqual({ Cookie: 'a=b', Referer: 'https://r/' });
     expect(headers.names('d1')).toEqual(['Cookie', 'Referer']);
     expect(headers.names('d2')).toEqual([]);
     headers.forget('d1');
+    headers.forget('d2');
+    expect(writes).toBe(2);
     expect(secrets.get('download-headers:d1')).toBeNull();
     expect(headers.load('d1')).toEqual({});
     expect(headers.names('d1')).toEqual([]);
