@@ -16,6 +16,12 @@ Options:
   --connections N           connections per download when the server serves ranges, 1–16 (default 8)
   --speed-limit RATE        at most RATE bytes a second, e.g. 500K or 20M (K = 1024; default: none)
   --json                    print the final state as one JSON object on stdout
+  --header 'NAME: VALUE'    send this header with every request (repeatable): Cookie,
+                            Authorization, Referer or User-Agent; kept in the secret store
+  --cookie 'a=b; c=d'       the same as --header 'Cookie: a=b; c=d'
+  --referer URL             the same as --header 'Referer: URL'
+  --user-agent UA           the same as --header 'User-Agent: UA'
+                            (user:password@ in an http(s) URL is sent as Authorization: Basic)
 
 S3 (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the shared AWS files or --profile):
   --endpoint URL            an S3-compatible endpoint (MinIO, R2, …); implies path-style addressing
@@ -54,6 +60,8 @@ export interface GetCommand {
   region: string | null;
   profile: string | null;
   json: boolean;
+  /** Request headers as given; the API's edge checks names and values. */
+  headers: Record<string, string>;
 }
 
 export interface ServeCommand {
@@ -97,6 +105,26 @@ function rateOption(value: string | undefined): number | null {
   return bytes;
 }
 
+/** `--header 'Name: value'` (curl's form) and the shorthands, one entry per name whatever its case. */
+function headerOptions(values: { header?: string[]; cookie?: string; referer?: string; 'user-agent'?: string }): Record<string, string> {
+  const given: [string, string][] = (values.header ?? []).map((line) => {
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header must look like 'Name: value', not "${line.slice(0, 40)}"`);
+    return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+  });
+  if (values.cookie !== undefined) given.push(['Cookie', values.cookie]);
+  if (values.referer !== undefined) given.push(['Referer', values.referer]);
+  if (values['user-agent'] !== undefined) given.push(['User-Agent', values['user-agent']]);
+  const headers: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const [name, value] of given) {
+    if (seen.has(name.toLowerCase())) throw new UsageError(`the ${name} header is given twice`);
+    seen.add(name.toLowerCase());
+    headers[name] = value;
+  }
+  return headers;
+}
+
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
   if (argv[0] === 'serve') return parseServeArgs(argv.slice(1), env);
   let parsed;
@@ -116,6 +144,10 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         region: { type: 'string' },
         profile: { type: 'string' },
         json: { type: 'boolean', default: false },
+        header: { type: 'string', multiple: true },
+        cookie: { type: 'string' },
+        referer: { type: 'string' },
+        'user-agent': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -142,6 +174,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     region: values.region ?? null,
     profile: values.profile ?? null,
     json: values.json,
+    headers: headerOptions(values),
   };
 }
 

@@ -3,11 +3,13 @@ import got, { type Request } from 'got';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { RequestHeaders } from '../contract/request-headers.js';
 import type { ByteSource, OpenRequest, OpenResult, Validator } from '../engine/byte-source.js';
 import { classifyHttpStatus, classifyNetworkError, insecureRedirectError } from '../engine/classify-error.js';
 import { parseContentRange } from '../engine/content-range.js';
 import { permanentError, transientError } from '../engine/download-error.js';
 import { filenameFromContentDisposition, filenameFromUrl } from '../engine/file-names.js';
+import { dropHeadersOffOrigin, requestHeaderFields } from './redirect-headers.js';
 
 export interface HttpSourceOptions {
   /** DNS hook: tests inject failures here instead of making real DNS queries. */
@@ -17,6 +19,8 @@ export interface HttpSourceOptions {
   allowInsecureRedirects?: boolean;
   /** The certificates TLS trusts, when not Node's own roots alone (see createSourceFactory). */
   certificateAuthority?: readonly string[];
+  /** The download's own headers (sign-ins), sent on each request; dropped off its origin (redirect-headers.ts). */
+  headers?: RequestHeaders;
 }
 
 interface Opened {
@@ -167,7 +171,8 @@ export class HttpSource implements ByteSource {
     // response itself, which is refused below before any byte of it is read.
     let downgrade: URL | null = null;
     const request = got.stream(this.url, {
-      headers: { 'accept-encoding': 'identity', ...headers },
+      headers: { ...requestHeaderFields(this.options.headers ?? {}), 'accept-encoding': 'identity', ...headers },
+      hooks: { beforeRedirect: [dropHeadersOffOrigin(this.url)] },
       decompress: false,
       retry: { limit: 0 },
       throwHttpErrors: false,

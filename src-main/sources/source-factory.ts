@@ -1,6 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { DownloadSource } from '../contract/downloads.js';
+import type { RequestHeaders } from '../contract/request-headers.js';
 import type { Settings } from '../contract/settings.js';
 import type { ByteSource } from '../engine/byte-source.js';
 import type { SourceFactory } from '../engine/download-manager.js';
@@ -32,9 +33,10 @@ export function createSourceFactory(options: SourceOptions): SourceFactory {
   const s3 = new S3Clients(options.secrets, lookup);
   // Node's `ca` replaces its roots rather than adding to them, so the roots come along.
   const certificateAuthority = extraCaCertificates ? [...rootCertificates, ...extraCaCertificates] : undefined;
-  return (source: DownloadSource, settings: Settings): ByteSource => {
+  return (source: DownloadSource, settings: Settings, headers: RequestHeaders): ByteSource => {
     if (source.kind === 'http') {
       return new HttpSource(source.url, {
+        headers,
         ...(lookup ? { lookup } : {}),
         ...(certificateAuthority ? { certificateAuthority } : {}),
         now,

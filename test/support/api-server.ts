@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../src-main/contract/settings.js';
+import type { SecretStore } from '../../src-main/engine/secret-store.js';
 import { withAllowedFolders } from '../../src-main/server/allowed-folders.js';
 import { createHttpServer, type HttpServerOptions } from '../../src-main/server/http-server.js';
 import { apiClient } from './api-client.js';
@@ -19,14 +20,19 @@ export interface ApiHarness {
 
 /**
  * The REST server over a real engine, on 127.0.0.1 with a port of its own and a stub page;
- * `allowedDirs(root)` puts the engine behind `steadfast serve`'s folder allow-list.
+ * `allowedDirs(root)` puts the engine behind `steadfast serve`'s folder allow-list; `root` and
+ * `secrets` give the engine a folder and a secret store of the test's own.
  */
 export async function startApi(
   settings: Partial<Settings> = {},
-  options: Pick<HttpServerOptions, 'heartbeatMs' | 'limits'> & { allowedDirs?: (root: string) => string[] } = {},
+  options: Pick<HttpServerOptions, 'heartbeatMs' | 'limits'> & {
+    allowedDirs?: (root: string) => string[];
+    root?: string;
+    secrets?: SecretStore;
+  } = {},
 ): Promise<ApiHarness> {
-  const { allowedDirs, ...server } = options;
-  const engine = startEngine({ settings });
+  const { allowedDirs, root, secrets, ...server } = options;
+  const engine = startEngine({ settings, ...(root === undefined ? {} : { root }), ...(secrets === undefined ? {} : { secrets }) });
   const rendererDir = join(engine.root, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Steadfast</title>');

@@ -29,6 +29,7 @@ describe('parseCliArgs', () => {
       region: null,
       profile: null,
       json: false,
+      headers: {},
     });
   });
 
@@ -61,7 +62,42 @@ describe('parseCliArgs', () => {
       region: null,
       profile: null,
       json: true,
+      headers: {},
     });
+  });
+
+  it('takes request headers: --header (repeatable, split at the first colon) and the shorthands', () => {
+    const parsed = parseCliArgs([
+      'get',
+      URL_,
+      '--header',
+      'Authorization: Bearer a:b:c',
+      '--header=X-Other:  spaced  ',
+      '--cookie',
+      'a=b; c=d',
+      '--referer',
+      'https://example.com/page',
+      '--user-agent',
+      'Mozilla/5.0 (X11)',
+    ]);
+    expect(parsed).toMatchObject({
+      command: 'get',
+      headers: {
+        Authorization: 'Bearer a:b:c',
+        // Names are checked at the API's edge, like a REST caller's: the CLI passes them on.
+        'X-Other': 'spaced',
+        Cookie: 'a=b; c=d',
+        Referer: 'https://example.com/page',
+        'User-Agent': 'Mozilla/5.0 (X11)',
+      },
+    });
+  });
+
+  it('refuses a --header without a name and colon, and a header given twice in any case', () => {
+    expect(usageError(['get', URL_, '--header', 'Cookie a=b']).message).toContain("--header must look like 'Name: value'");
+    expect(usageError(['get', URL_, '--header', ': no name']).message).toContain("--header must look like 'Name: value'");
+    expect(usageError(['get', URL_, '--header', 'cookie: a=b', '--cookie', 'c=d']).message).toBe('the Cookie header is given twice');
+    expect(usageError(['get', URL_, '--header', 'Referer: x', '--header', 'REFERER: y']).message).toBe('the REFERER header is given twice');
   });
 
   it('takes the URL after -- even when it starts with a dash', () => {
