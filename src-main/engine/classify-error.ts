@@ -106,7 +106,9 @@ export function classifyHttpStatus(
   const label = statusLabel(status);
   const retryAfterMs = parseRetryAfter(retryAfter, nowMs);
   const retry = (code: 'REQUEST_TIMEOUT' | 'RATE_LIMITED' | 'SERVER_ERROR', message: string) =>
-    new DownloadError(code, message, { transient: true, retryAfterMs });
+    new DownloadError(code, message, { transient: true, retryAfterMs, status });
+  const refused = (code: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'NOT_FOUND', message: string) =>
+    new DownloadError(code, message, { transient: false, status });
   switch (status) {
     case 408:
       return retry('REQUEST_TIMEOUT', `The server timed out waiting for the request (${label})`);
@@ -119,12 +121,12 @@ export function classifyHttpStatus(
     case 504:
       return retry('SERVER_ERROR', `Temporary server error (${label})`);
     case 401:
-      return permanentError('UNAUTHORIZED', `The server requires a login (${label})`);
+      return refused('UNAUTHORIZED', `The server requires a login (${label})`);
     case 403:
-      return permanentError('ACCESS_DENIED', `Access denied (${label})`);
+      return refused('ACCESS_DENIED', `Access denied (${label})`);
     case 404:
     case 410:
-      return permanentError('NOT_FOUND', `File not found on the server (${label})`);
+      return refused('NOT_FOUND', `File not found on the server (${label})`);
   }
   if (status >= 500) return permanentError('BAD_RESPONSE', `The server cannot serve this download (${label})`);
   if (status >= 400) return permanentError('HTTP_CLIENT_ERROR', `The server refused the request (${label})`);

@@ -179,17 +179,27 @@ export class DownloadManager implements EngineApi {
   async restart(id: string): Promise<DownloadSnapshot> {
     const download = this.download(id);
     requireAllowed(download.record.status, 'restart');
-    this.downloads.update(download, {
-      // Bytes that failed their checksum are no partial worth resuming.
-      ...(download.record.error_code === 'CHECKSUM_MISMATCH' ? { downloaded_bytes: 0 } : {}),
-      status: 'queued',
-      failed_count: 0,
-      max_attempts: this.settings.current.max_attempts,
-      next_retry_at: null,
-      error_code: null,
-      error_message: null,
-      notice: null,
-    });
+    const code = download.record.error_code;
+    // Bytes that failed their checksum are no partial worth resuming. A link that gives another
+    // file, or none, is restarted to take what it gives now (its error says so; Change link is
+    // the way to keep the partial, ARCHITECTURE.md §4): nothing recorded of the old file stays.
+    const fromZero = code === 'CHECKSUM_MISMATCH' || code === 'FILE_CHANGED' || code === 'LINK_EXPIRED';
+    const forget = code === 'CHECKSUM_MISMATCH' ? {} : { total_bytes: null, etag: null, last_modified: null };
+    this.downloads.update(
+      download,
+      {
+        ...(fromZero ? { downloaded_bytes: 0, ...forget } : {}),
+        status: 'queued',
+        failed_count: 0,
+        max_attempts: this.settings.current.max_attempts,
+        next_retry_at: null,
+        error_code: null,
+        error_message: null,
+        notice: null,
+      },
+      // The ranges of a split download say its progress too: they go with it.
+      fromZero ? [] : undefined,
+    );
     this.pump();
     return this.snapshot(download);
   }
