@@ -11,7 +11,7 @@ import { stoppedOutcome } from './attempt-outcome.js';
 import { type Clock, systemClock } from './clock.js';
 import { DownloadRegistry } from './download-registry.js';
 import type { DownloadRuntime } from './download-runtime.js';
-import { type DownloadStore, newDownloadRecord } from './download-store.js';
+import { type DownloadPatch, type DownloadStore, newDownloadRecord } from './download-store.js';
 import { EngineSettings } from './engine-settings.js';
 import { sanitizeFilename } from './file-names.js';
 import { canonicalFolder, FileNaming } from './file-naming.js';
@@ -189,13 +189,7 @@ export class DownloadManager implements EngineApi {
       download,
       {
         ...(fromZero ? { downloaded_bytes: 0, ...forget } : {}),
-        status: 'queued',
-        failed_count: 0,
-        max_attempts: this.settings.current.max_attempts,
-        next_retry_at: null,
-        error_code: null,
-        error_message: null,
-        notice: null,
+        ...this.requeued(),
       },
       // The ranges of a split download say its progress too: they go with it.
       fromZero ? [] : undefined,
@@ -211,7 +205,11 @@ export class DownloadManager implements EngineApi {
     // Without a validator nothing proves the new link serves the same file, so the partial
     // cannot be trusted; with one, the next attempt's If-Range and size checks decide.
     const restart = record.etag === null && record.last_modified === null && record.downloaded_bytes > 0;
+    // The fresh link the error asked for (ARCHITECTURE.md §4 "Not this file"): it continues at
+    // once; its first response is checked against the partial like any resume.
+    const continues = record.status === 'failed' && (record.error_code === 'LINK_EXPIRED' || record.error_code === 'FILE_CHANGED');
     this.downloads.update(download, {
+      ...(continues ? this.requeued() : {}),
       source: sourceFromUrl(url),
       // Another server may serve ranges properly.
       one_connection: false,
@@ -223,7 +221,21 @@ export class DownloadManager implements EngineApi {
           }
         : {}),
     });
+    if (continues) this.pump();
     return this.snapshot(download);
+  }
+
+  /** Queued afresh: a whole attempt budget, the last error and notice cleared. */
+  private requeued(): DownloadPatch {
+    return {
+      status: 'queued',
+      failed_count: 0,
+      max_attempts: this.settings.current.max_attempts,
+      next_retry_at: null,
+      error_code: null,
+      error_message: null,
+      notice: null,
+    };
   }
 
   async setSpeedLimit(id: string, limit: number | null): Promise<DownloadSnapshot> {
