@@ -37,6 +37,12 @@ export function accessRefusal(error: unknown): Refusal | null {
   return { reason: 'ACCESS_REFUSED', status: error.status };
 }
 
+/** Two sizes in words that tell them apart: exact bytes when rounding would make them look alike. */
+function twoSizes(now: number, was: number): [string, string] {
+  const [a, b] = [formatBytes(now), formatBytes(was)];
+  return a !== b ? [a, b] : [`${now.toLocaleString('en-US')} bytes`, `${was.toLocaleString('en-US')} bytes`];
+}
+
 /** How far the partial got: a percentage of a known size, else its bytes. */
 const progressOf = (have: number, total: number | null): string =>
   total !== null && total > 0 ? `${Math.floor((have / total) * 100)} %` : formatBytes(have);
@@ -55,7 +61,7 @@ export function refusalError(refusal: Refusal, host: string, have: number, total
     }
     case 'SIZE_CHANGED':
     case 'FILE_CHANGED': {
-      const what = refusal.reason === 'SIZE_CHANGED' ? `its size is ${formatBytes(refusal.now)} instead of ${formatBytes(refusal.was)}` : 'another version of it';
+      const what = refusal.reason === 'SIZE_CHANGED' ? `its size is ${twoSizes(refusal.now, refusal.was).join(' instead of ')}` : 'another version of it';
       return permanentError(
         'FILE_CHANGED',
         `The link now gives a different file (${host}: ${what}). The partial file is kept: Change link to a link for the same file to continue from ${from}, or Restart to download the new file from the start.`,
