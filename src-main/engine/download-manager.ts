@@ -5,7 +5,7 @@ import type { AttemptRecord, DownloadSnapshot, DownloadStatus } from '../contrac
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
 import type { ParsedAddRequest, ParsedSettingsPatch } from '../contract/schemas.js';
 import type { Settings } from '../contract/settings.js';
-import { requireAllowed } from '../contract/transitions.js';
+import { needsFreshLink, requireAllowed } from '../contract/transitions.js';
 import { AttemptLauncher, type SourceFactory } from './attempt-launcher.js';
 import { stoppedOutcome } from './attempt-outcome.js';
 import { type Clock, systemClock } from './clock.js';
@@ -183,7 +183,7 @@ export class DownloadManager implements EngineApi {
     // Bytes that failed their checksum are no partial worth resuming. A link that gives another
     // file, or none, is restarted to take what it gives now (its error says so; Change link is
     // the way to keep the partial, ARCHITECTURE.md §4): nothing recorded of the old file stays.
-    const fromZero = code === 'CHECKSUM_MISMATCH' || code === 'FILE_CHANGED' || code === 'LINK_EXPIRED';
+    const fromZero = code === 'CHECKSUM_MISMATCH' || needsFreshLink(code);
     const forget = code === 'CHECKSUM_MISMATCH' ? {} : { total_bytes: null, etag: null, last_modified: null };
     this.downloads.update(
       download,
@@ -207,7 +207,7 @@ export class DownloadManager implements EngineApi {
     const restart = record.etag === null && record.last_modified === null && record.downloaded_bytes > 0;
     // The fresh link the error asked for (ARCHITECTURE.md §4 "Not this file"): it continues at
     // once; its first response is checked against the partial like any resume.
-    const continues = record.status === 'failed' && (record.error_code === 'LINK_EXPIRED' || record.error_code === 'FILE_CHANGED');
+    const continues = record.status === 'failed' && needsFreshLink(record.error_code);
     this.downloads.update(download, {
       ...(continues ? this.requeued() : {}),
       source: sourceFromUrl(url),
