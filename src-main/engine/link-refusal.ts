@@ -47,28 +47,52 @@ function twoSizes(now: number, was: number): [string, string] {
 const progressOf = (have: number, total: number | null): string =>
   total !== null && total > 0 ? `${Math.floor((have / total) * 100)} %` : formatBytes(have);
 
-/** The error a refused response ends the download with; `have` bytes of `total` are kept on disk. */
-export function refusalError(refusal: Refusal, host: string, have: number, total: number | null): DownloadError {
+/** The words for a refusal, with `have` bytes of `total` kept on disk. */
+function refusalWords(refusal: Refusal, host: string, have: number, total: number | null): { code: 'LINK_EXPIRED' | 'FILE_CHANGED'; message: string } {
   const from = progressOf(have, total);
   switch (refusal.reason) {
     case 'WEB_PAGE':
     case 'ACCESS_REFUSED': {
       const why = refusal.reason === 'WEB_PAGE' ? `${host} sent a web page` : `${host} refused access: ${STATUS_WORDS[refusal.status] ?? `HTTP ${refusal.status}`}`;
-      return permanentError(
-        'LINK_EXPIRED',
-        `The link no longer gives this file (${why}). The partial file is kept: paste a fresh link with Change link to continue from ${from}, or Restart to download from the start what the link gives now.`,
-      );
+      return {
+        code: 'LINK_EXPIRED',
+        message: `The link no longer gives this file (${why}). The partial file is kept: paste a fresh link with Change link to continue from ${from}, or Restart to download from the start what the link gives now.`,
+      };
     }
     case 'SIZE_CHANGED':
     case 'FILE_CHANGED': {
       const what = refusal.reason === 'SIZE_CHANGED' ? `its size is ${twoSizes(refusal.now, refusal.was).join(' instead of ')}` : 'another version of it';
-      return permanentError(
-        'FILE_CHANGED',
-        `The link now gives a different file (${host}: ${what}). The partial file is kept: Change link to a link for the same file to continue from ${from}, or Restart to download the new file from the start.`,
-      );
+      return {
+        code: 'FILE_CHANGED',
+        message: `The link now gives a different file (${host}: ${what}). The partial file is kept: Change link to a link for the same file to continue from ${from}, or Restart to download the new file from the start.`,
+      };
     }
   }
 }
+
+/**
+ * The permanent error a refused response ends the download with. It keeps what it was made
+ * from, so a split download can say how far it got once every connection has recorded its bytes.
+ */
+export class RefusedResponse extends DownloadError {
+  constructor(
+    readonly refusal: Refusal,
+    private readonly host: string,
+    have: number,
+    private readonly total: number | null,
+  ) {
+    const { code, message } = refusalWords(refusal, host, have, total);
+    super(code, message, { transient: false });
+  }
+
+  /** The same refusal, saying `have` bytes are kept. */
+  keeping(have: number): RefusedResponse {
+    return new RefusedResponse(this.refusal, this.host, have, this.total);
+  }
+}
+
+export const refusalError = (refusal: Refusal, host: string, have: number, total: number | null): RefusedResponse =>
+  new RefusedResponse(refusal, host, have, total);
 
 /** A fresh download named as a non-page file that got a web page: nothing is saved. */
 export function webPageInsteadError(host: string, filename: string): DownloadError {
@@ -78,6 +102,3 @@ export function webPageInsteadError(host: string, filename: string): DownloadErr
   );
 }
 
-/** A refusal's error is complete as it is: it ends the attempt for every connection, and says so by its code. */
-export const isRefusalError = (error: unknown): boolean =>
-  error instanceof DownloadError && (error.code === 'LINK_EXPIRED' || error.code === 'FILE_CHANGED');

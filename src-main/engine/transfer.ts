@@ -6,7 +6,7 @@ import { classifyDiskError, classifyNetworkError } from './classify-error.js';
 import { CONNECTION_RETRY_MS, endsAllConnections, everyConnectionFailed, turnedAway } from './connection-failures.js';
 import { DownloadError, transientError } from './download-error.js';
 import type { PartialFile } from './partial-file.js';
-import { accessRefusal, isRefusalError, refusalError } from './link-refusal.js';
+import { accessRefusal, RefusedResponse, refusalError } from './link-refusal.js';
 import { judgeResponse, type Refusal, type RestartReason } from './resume-rules.js';
 import { durableBytes, isDone, OPEN_END, type Segment, spread } from './segments.js';
 import { SequentialWriter } from './sequential-writer.js';
@@ -128,7 +128,8 @@ export class Transfer {
     this.ctx.doneReceiving();
     await this.syncFinished();
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+    // A refusal says how far the download got: only now has every connection recorded its bytes.
+    if (failure) throw failure.reason instanceof RefusedResponse ? failure.reason.keeping(durableBytes(this.segments)) : failure.reason;
     // Stopped while a connection waited to reconnect: that is why ranges are missing.
     if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
     if (this.segments.some((s) => !isDone(s))) {
@@ -160,7 +161,8 @@ export class Transfer {
         } catch (error) {
           const failure = this.recoverable(error);
           if (failure === null) {
-            throw this.width < 2 || !(error instanceof DownloadError) || isRefusalError(error) ? error : endsAllConnections(error, this.width);
+            // A refusal's words are complete: it is about the link, not about one connection.
+            throw this.width < 2 || !(error instanceof DownloadError) || error instanceof RefusedResponse ? error : endsAllConnections(error, this.width);
           }
           // An extra connection turned away while others transfer: the host allows fewer than we
           // opened. (One that transferred before and is refused later, as in an outage, retries.)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyHttpStatus } from '../../src-main/engine/classify-error.js';
 import { transientError } from '../../src-main/engine/download-error.js';
-import { accessRefusal, isRefusalError, namedAsNonPage, namedAsWebPage, refusalError } from '../../src-main/engine/link-refusal.js';
+import { accessRefusal, namedAsNonPage, namedAsWebPage, RefusedResponse, refusalError } from '../../src-main/engine/link-refusal.js';
 
 const H = 'files.example.com:8443';
 
@@ -40,7 +40,9 @@ describe('link refusals', () => {
     // Sizes that round alike are told in bytes.
     expect(refusalError({ reason: 'SIZE_CHANGED', was: 1_000_000, now: 1_000_001 }, H, 0, 1_000_000).message).toContain('its size is 1,000,001 bytes instead of 1,000,000 bytes');
     expect(refusalError({ reason: 'FILE_CHANGED' }, H, 0, 10).message).toContain(`(${H}: another version of it)`);
-    expect([page, size].every(isRefusalError)).toBe(true);
-    expect(isRefusalError(classifyHttpStatus(403, undefined, 0))).toBe(false);
+    // Said again once a split download's connections have recorded their bytes.
+    const later = page.keeping(900);
+    expect([later instanceof RefusedResponse, later.code, later.refusal]).toEqual([true, 'LINK_EXPIRED', { reason: 'WEB_PAGE' }]);
+    expect(later.message).toContain('continue from 90 %');
   });
 });
