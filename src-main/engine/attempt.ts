@@ -12,7 +12,7 @@ import { DownloadError, permanentError, transientError } from './download-error.
 import type { DownloadRecord } from './download-store.js';
 import { type FileIdentity, placeWithoutReplacing } from './owned-files.js';
 import { PartialFile, partialPath } from './partial-file.js';
-import { accessRefusal, namedAsNonPage, namedAsWebPage, refusalError, webPageInsteadError } from './link-refusal.js';
+import { accessRefusal, namedAsNonPage, namedAsWebPage, refusalError, startsLikeWebPage, webPageInsteadError } from './link-refusal.js';
 import { type Ask, breaksRanges, isWebPage, judgeResponse, mayResume, oneConnectionNotice, type RestartReason } from './resume-rules.js';
 import { clampToFile, durableBytes, durableEnd, MIN_SPLIT, OPEN_END, type Segment, segmentsToResume } from './segments.js';
 import { stallWatchdog } from './stall-watchdog.js';
@@ -233,12 +233,14 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     let path = partialPath(record.dest_dir, filename);
     let total = record.total_bytes;
     let validator: Validator = { etag: record.etag, lastModified: record.last_modified };
-    const webPage = namedAsWebPage(record.filename);
     const resumed = segmentsToResume(ctx.segments, total, record.downloaded_bytes);
     let segments = clampToFile(resumed, await sizeOnDisk(path));
     // The database said more than the partial holds: record what is really there before anything else.
     if (durableBytes(segments) < durableBytes(resumed)) ctx.onSegments(segments);
     if (total !== null) await ensureSpace(record.dest_dir, total - durableBytes(segments));
+    // Whether a web page in answer to a resume can be this file: by its name, or by its first bytes.
+    const head = segments[0]!;
+    const webPage = namedAsWebPage(record.filename) || (head.start === 0 && head.done > 0 && (await startsLikeWebPage(path)));
 
     let first: OpenBody | null = null;
     let connections = ctx.connections;

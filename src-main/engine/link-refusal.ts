@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { formatBytes } from '../contract/format.js';
 import { DownloadError, permanentError } from './download-error.js';
 import type { Refusal } from './resume-rules.js';
@@ -22,6 +24,26 @@ const NEVER_PAGE_EXTENSIONS =
 
 /** The file is named as a web page, so a resume may be answered with one. */
 export const namedAsWebPage = (filename: string): boolean => PAGE_EXTENSIONS.test(filename);
+
+/** How an HTML document begins, after an optional byte-order mark and white space. */
+const PAGE_START = /^(\uFEFF)?\s*<(!doctype html|html[\s>]|head[\s>]|!--)/i;
+
+/**
+ * The partial's first bytes are a web page's: whatever its name, the file is one, so a page in
+ * answer to its resume is no sign of an expired link. Never through a link; unreadable says no.
+ */
+export async function startsLikeWebPage(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0);
+    return PAGE_START.test(buffer.subarray(0, bytesRead).toString('utf8'));
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}
 
 /** The file is named as something that is surely not a web page. */
 export const namedAsNonPage = (filename: string): boolean => NEVER_PAGE_EXTENSIONS.test(filename);

@@ -161,4 +161,28 @@ describe('expired links and changed files', () => {
     const done = await engine.waitForStatus(id, 'completed');
     expect(readFileSync(done.path, 'utf8')).toBe(LOGIN_PAGE.body);
   });
+
+  it('a file that is a page itself (its partial begins like one) may be answered with the page again: no expired link', async () => {
+    const page = Buffer.concat([Buffer.from('<!DOCTYPE html>\n<title>Guide</title>\n'), randomBytesSeeded(SIZE, 304)]);
+    origin = await startFaultOrigin({ '/docs/guide': { content: page, etag: '"g"', headers: { 'Content-Type': 'text/html' } } });
+    origin.script('/docs/guide', { kind: 'drop-after', bytes: SIZE / 2 }, { kind: 'ignore-range' });
+    engine = startEngine();
+    const { id } = await engine.manager.add({ url: origin.url('/docs/guide') });
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(readFileSync(done.path).equals(page)).toBe(true);
+    expect(origin.requests.map((r) => r.status)).toEqual([200, 200]);
+    expect(done.notice).toBe('The server does not support resuming; downloading again from the start.');
+  });
+
+  it('a file with no telling name whose partial is not a page: the page in answer is refused', async () => {
+    origin = await startFaultOrigin({ '/download': { content: v1, etag: '"one"' } });
+    origin.script('/download', { kind: 'drop-after', bytes: SIZE / 2 }, LOGIN_PAGE);
+    engine = startEngine();
+    const { id } = await engine.manager.add({ url: origin.url('/download') });
+    const failed = await engine.waitForStatus(id, 'failed');
+    expect(failed.error_code).toBe('LINK_EXPIRED');
+    const partial = readFileSync(join(engine.downloads, 'download.partial'));
+    expect(partial.length).toBe(Number(failed.downloaded_bytes));
+    expect(partial.equals(v1.subarray(0, partial.length))).toBe(true);
+  });
 });

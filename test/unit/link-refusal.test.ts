@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyHttpStatus } from '../../src-main/engine/classify-error.js';
 import { transientError } from '../../src-main/engine/download-error.js';
-import { accessRefusal, namedAsNonPage, namedAsWebPage, RefusedResponse, refusalError } from '../../src-main/engine/link-refusal.js';
+import { accessRefusal, namedAsNonPage, namedAsWebPage, RefusedResponse, refusalError, startsLikeWebPage } from '../../src-main/engine/link-refusal.js';
 
 const H = 'files.example.com:8443';
 
@@ -44,5 +47,24 @@ describe('link refusals', () => {
     const later = page.keeping(900);
     expect([later instanceof RefusedResponse, later.code, later.refusal]).toEqual([true, 'LINK_EXPIRED', { reason: 'WEB_PAGE' }]);
     expect(later.message).toContain('continue from 90 %');
+  });
+
+  it("a partial's first bytes tell a page, never through a link", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steadfast-refusal-'));
+    try {
+      const file = (name: string, text: string | Buffer) => {
+        writeFileSync(join(dir, name), text);
+        return join(dir, name);
+      };
+      expect(await startsLikeWebPage(file('a', '\uFEFF  <!DOCTYPE html><title>x</title>'))).toBe(true);
+      expect(await startsLikeWebPage(file('b', '\n<html lang="en">'))).toBe(true);
+      expect(await startsLikeWebPage(file('c', 'PK\u0003\u0004<html>'))).toBe(false);
+      expect(await startsLikeWebPage(file('d', '<htmlish'))).toBe(false);
+      symlinkSync(join(dir, 'a'), join(dir, 'link'));
+      expect(await startsLikeWebPage(join(dir, 'link'))).toBe(false);
+      expect(await startsLikeWebPage(join(dir, 'missing'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
