@@ -238,13 +238,12 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     // The database said more than the partial holds: record what is really there before anything else.
     if (durableBytes(segments) < durableBytes(resumed)) ctx.onSegments(segments);
     if (total !== null) await ensureSpace(record.dest_dir, total - durableBytes(segments));
+    const only = segments[0]!;
     // Whether a web page in answer to a resume can be this file: by its name, or by its first bytes.
-    const head = segments[0]!;
-    const webPage = namedAsWebPage(record.filename) || (head.start === 0 && head.done > 0 && (await startsLikeWebPage(path)));
+    const webPage = namedAsWebPage(record.filename) || (only.start === 0 && only.done > 0 && (await startsLikeWebPage(path)));
 
     let first: OpenBody | null = null;
     let connections = ctx.connections;
-    const only = segments[0]!;
     // One range: ask for everything from its durable offset, even for none (416 says "complete").
     if (segments.length === 1) {
       const ask = { offset: only.start + only.done, total, validator, webPage };
