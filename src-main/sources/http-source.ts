@@ -58,6 +58,9 @@ const contentLength = (headers: IncomingHttpHeaders): number | null => {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
 };
 
+/** The media type alone (`text/html; charset=utf-8` → `text/html`): resume-rules.ts tells a web page by it. */
+const mediaType = (headers: IncomingHttpHeaders): string | null => headers['content-type']?.split(';')[0]?.trim().toLowerCase() || null;
+
 const contentEncoding = (headers: IncomingHttpHeaders): string => {
   const value = (headers['content-encoding'] ?? '').trim().toLowerCase();
   return value === '' ? 'identity' : value;
@@ -115,6 +118,7 @@ export class HttpSource implements ByteSource {
         total: range?.total ?? null,
         validator: validatorOf(answer),
         suggestedName,
+        contentType: mediaType(answer),
         // Offsets into an encoded body are not offsets into the file: such a range is unusable.
         encoded: decoderFor(contentEncoding(answer), suggestedName) !== null,
         body: opened.request,
@@ -140,6 +144,7 @@ export class HttpSource implements ByteSource {
       total: contentLength(headers),
       validator: validatorOf(headers),
       suggestedName,
+      contentType: mediaType(headers),
       acceptsRanges: headers['accept-ranges'] === 'bytes',
       decoded: false,
       body: opened.request,
