@@ -1,5 +1,5 @@
 /**
- * Where secrets (the S3 secret access key) live, apart from settings and the database, so they
+ * Where secrets (the S3 secret access key, the proxy's password) live, apart from settings and the database, so they
  * never reach a snapshot, a settings response or a log. Headless: a 0600 file; the desktop
  * app: Electron's safeStorage.
  */
@@ -9,7 +9,7 @@ export interface SecretStore {
   set(name: SecretName, value: string | null): void;
 }
 
-export type SecretName = 's3_secret_access_key';
+export type SecretName = 's3_secret_access_key' | 'proxy_password';
 
 /** For processes that keep no secrets (and tests that need none). */
 export class MemorySecretStore implements SecretStore {

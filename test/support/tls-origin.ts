@@ -11,6 +11,8 @@ export interface TlsOrigin {
   url(path: string): string;
   /** Every request's path and query, in order. */
   readonly requests: readonly string[];
+  /** TLS connections accepted so far. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -36,12 +38,15 @@ export async function startTlsOrigin(handler: (request: IncomingMessage, respons
     requests.push(request.url ?? '');
     handler(request, response);
   });
+  let connections = 0;
+  server.on('secureConnection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
     certificate: cert,
     url: (path) => `https://127.0.0.1:${port}${path}`,
     requests,
+    connections: () => connections,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
