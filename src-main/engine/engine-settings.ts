@@ -32,10 +32,13 @@ export class EngineSettings {
   constructor(options: EngineSettingsOptions) {
     this.store = options.store;
     this.secrets = options.secrets;
+    const stored = readStoredSettings(this.store.readSettings());
+    // Never written with a password; one put there by hand must still not reach a response.
+    if (stored.proxy !== undefined) stored.proxy = splitProxyPassword(stored.proxy).proxy;
     this.settings = {
       ...DEFAULT_SETTINGS,
       download_dir: options.defaultDownloadDir,
-      ...readStoredSettings(this.store.readSettings()),
+      ...stored,
       ...options.override,
       ...this.secretFlags(),
     };

@@ -127,6 +127,33 @@ describe('downloads through a proxy (a real tinyproxy)', () => {
     expect(origin.served()).toBe(1);
   });
 
+  it('"system" in the desktop app asks its resolveProxy (Chromium\'s PAC answer) for each URL: PROXY goes through, DIRECT does not', async () => {
+    proxy = await startTinyproxy();
+    origin = await startViaOnlyOrigin();
+    // The environment must not matter when the app's lookup is given.
+    process.env.HTTP_PROXY = 'http://127.0.0.1:9';
+    const asked: string[] = [];
+    let answer = `QUIC 127.0.0.1:1; PROXY ${proxy.host}; DIRECT`;
+    const secrets = new MemorySecretStore();
+    engine = startEngine({
+      secrets,
+      settings: { proxy: 'system', max_attempts: 1 },
+      createSource: createSourceFactory({
+        secrets,
+        systemProxy: (url) => {
+          asked.push(url);
+          return Promise.resolve(answer);
+        },
+      }),
+    });
+    expect((await finish(origin.url)).status).toBe('completed');
+    expect(proxy.requests()).toEqual([{ method: 'GET', target: origin.url }]);
+    answer = 'DIRECT';
+    expect((await finish(origin.url)).error_code).toBe('ACCESS_DENIED');
+    expect(proxy.requests()).toHaveLength(1);
+    expect(asked).toEqual([origin.url, origin.url]);
+  });
+
   it('a user and password in the proxy URL: the password goes to the secret store, never to settings, snapshots or the database', async () => {
     proxy = await startTinyproxy({ basicAuth: { user: 'alice', password: PASSWORD } });
     origin = await startViaOnlyOrigin();
