@@ -46,6 +46,28 @@ describe('S3 through a proxy', () => {
     // One connection, one GetObject, and it went through the proxy.
     expect(proxy.requests()).toEqual([{ method: 'GET', target: `${s3.endpoint}/media/videos/a.bin?x-id=GetObject` }]);
   });
+
+  it('a proxy asking for a login fails at once with PROXY_AUTH_REQUIRED; one that is gone is PROXY_UNREACHABLE, retried', async () => {
+    proxy = await startTinyproxy({ basicAuth: { user: 'alice', password: 'right' } });
+    s3 = await startLocalS3(['media']);
+    await s3.put('media', 'a.bin', content);
+    const secrets = new MemorySecretStore();
+    secrets.set('s3_secret_access_key', S3RVER_KEY.secretAccessKey);
+    const s3Settings = { s3_endpoint: s3.endpoint, s3_region: 'us-east-1', s3_access_key_id: S3RVER_KEY.accessKeyId };
+    engine = startEngine({ secrets, settings: { proxy: proxy.url, max_attempts: 2, ...s3Settings } });
+    const refused = await finish(engine, { url: 's3://media/a.bin' });
+    expect([refused.status, refused.error_code, refused.failed_count]).toEqual(['failed', 'PROXY_AUTH_REQUIRED', 1]);
+    expect(refused.error_message).toBe(`The proxy ${proxy.host} requires a user name and password (HTTP 407)`);
+    await engine.close();
+
+    const gone = proxy.host;
+    await proxy.close();
+    proxy = undefined;
+    engine = startEngine({ secrets, settings: { proxy: `http://${gone}`, max_attempts: 2, ...s3Settings } });
+    const unreachable = await finish(engine, { url: 's3://media/a.bin' });
+    expect([unreachable.status, unreachable.error_code, unreachable.failed_count]).toEqual(['failed', 'PROXY_UNREACHABLE', 2]);
+    expect(unreachable.error_message).toBe(`Max retries exceeded: Could not reach the proxy ${gone} (connection refused)`);
+  });
 });
 
 describe('the ca_file setting (a private CA)', () => {
