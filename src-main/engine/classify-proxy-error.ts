@@ -82,7 +82,8 @@ export function proxyStatusError(status: number, proxy: ProxyInUse, target: stri
     }
     return null;
   }
-  if (status === 502 || status === 503 || status === 504) {
+  // Proxies answer a tunnel they could not open with some 5xx (tinyproxy: 500), as a server is down.
+  if (status >= 500) {
     return transientError('PROXY_ERROR', `The proxy ${proxy.host} could not reach ${target} (HTTP ${status})`);
   }
   return permanentError('PROXY_ERROR', `The proxy ${proxy.host} refused to connect to ${target} (HTTP ${status})`);

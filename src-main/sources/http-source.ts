@@ -194,7 +194,10 @@ export class HttpSource implements ByteSource {
     });
     let tunnelRefused = false;
     request.once('request', (clientRequest: ClientRequest) =>
-      clientRequest.once('proxyConnect', (answer: { statusCode?: number }) => (tunnelRefused = answer.statusCode !== 200)),
+      // A tunnel's answer has a status; a plain http:// request's proxy connection has none.
+      clientRequest.once('proxyConnect', (answer: { statusCode?: unknown }) => {
+        tunnelRefused = typeof answer.statusCode === 'number' && answer.statusCode !== 200;
+      }),
     );
     return new Promise<Opened>((resolve, reject) => {
       const onError = (error: unknown): void => {

@@ -190,6 +190,29 @@ describe('downloads through a proxy (a real tinyproxy)', () => {
     expect(attempts).toEqual([1, 1]);
   });
 
+  it('errors past the proxy: a tunnel it cannot open is PROXY_ERROR naming both, retried; a plain server\'s 502 stays the server\'s', async () => {
+    proxy = await startTinyproxy();
+    // A port nobody listens on: tinyproxy answers the CONNECT with 500.
+    tls = await startTlsOrigin((_request, response) => response.end());
+    const closedUrl = tls.url('/gone.bin');
+    await tls.close();
+    tls = undefined;
+    engine = engineWith({ proxy: proxy.url, max_attempts: 2 });
+    const tunnel = await finish(closedUrl);
+    expect([tunnel.status, tunnel.error_code]).toEqual(['failed', 'PROXY_ERROR']);
+    expect(tunnel.error_message).toBe(`Max retries exceeded: The proxy ${proxy.host} could not reach ${new URL(closedUrl).host} (HTTP 500)`);
+
+    const bad: Server = createServer((_request, response) => response.writeHead(502, { 'content-length': 0 }).end());
+    await new Promise<void>((resolve) => bad.listen(0, '127.0.0.1', resolve));
+    try {
+      const plain = await finish(`http://127.0.0.1:${(bad.address() as { port: number }).port}/x.bin`);
+      expect([plain.error_code, plain.error_message]).toEqual(['SERVER_ERROR', 'Max retries exceeded: Temporary server error (HTTP 502 Bad Gateway)']);
+    } finally {
+      bad.closeAllConnections();
+      await new Promise((resolve) => bad.close(resolve));
+    }
+  });
+
   it('a proxy that cannot be reached is PROXY_UNREACHABLE, transient: retried until the attempts run out', async () => {
     proxy = await startTinyproxy();
     const gone = proxy.host;

@@ -43,7 +43,8 @@ describe('proxyStatusError', () => {
     expect(brief(proxyStatusError(407, proxy, 'files.example.com', true))?.[2]).toBe('The proxy proxy.corp:3128 did not accept its user name and password (HTTP 407)');
   });
 
-  it('a refused tunnel: 401 is the proxy refusing the login; 502/503/504 transient PROXY_ERROR; others permanent', () => {
+  it('a refused tunnel: 401 is the proxy refusing the login; 5xx transient PROXY_ERROR; others permanent', () => {
+    expect(brief(proxyStatusError(500, proxy, 'files.example.com', true))?.slice(0, 2)).toEqual(['PROXY_ERROR', true]);
     expect(brief(proxyStatusError(401, proxy, 'files.example.com', true))?.[0]).toBe('PROXY_AUTH_REQUIRED');
     expect(brief(proxyStatusError(502, proxy, 'files.example.com', true))).toEqual([
       'PROXY_ERROR',
