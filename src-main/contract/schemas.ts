@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ApiRequestError } from './api-error.js';
-import { BACKOFF_KINDS, DEFAULT_QUALITIES } from './settings.js';
+import { BACKOFF_KINDS, DEFAULT_QUALITIES, PROXY_PROTOCOLS } from './settings.js';
 
 /**
  * The OS these schemas judge folders for. Only the main process parses with them (the page and
@@ -90,8 +90,6 @@ const endpointUrl = z
       return false;
     }
   }, 'endpoint must be an http:// or https:// URL');
-
-const PROXY_PROTOCOLS = new Set(['http:', 'https:', 'socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:']);
 
 /** "system", "none" or a proxy's URL: scheme, host and port, maybe a user and password, nothing else. */
 const proxySetting = z

@@ -1,3 +1,6 @@
+/** The schemes a proxy URL may have (the proxy setting, HTTP_PROXY and friends). */
+export const PROXY_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:']);
+
 export const BACKOFF_KINDS = ['exponential', 'fixed'] as const;
 export type BackoffKind = (typeof BACKOFF_KINDS)[number];
 

@@ -8,9 +8,9 @@ import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 import { SocksProxyAgent } from 'socks-proxy-agent';
-import type { Settings } from '../contract/settings.js';
+import { PROXY_PROTOCOLS, type Settings } from '../contract/settings.js';
 import type { ProxyInUse } from '../engine/classify-proxy-error.js';
-import { permanentError } from '../engine/download-error.js';
+import { permanentError, transientError } from '../engine/download-error.js';
 import type { SecretStore } from '../engine/secret-store.js';
 import { firstPacRoute, type ProxyRoute } from './pac-result.js';
 
@@ -91,14 +91,22 @@ export class NetworkRoutes {
   private async proxyFor(target: string, settings: Settings): Promise<ProxyRoute> {
     if (settings.proxy === 'none') return { kind: 'direct' };
     if (settings.proxy === 'system') {
-      if (this.options.systemProxy !== undefined) return firstPacRoute(await this.options.systemProxy(target));
+      if (this.options.systemProxy !== undefined) return firstPacRoute(await this.askSystem(target));
       const fromEnvironment = getProxyForUrl(target);
-      return fromEnvironment === '' ? { kind: 'direct' } : { kind: 'proxy', url: new URL(fromEnvironment) };
+      return fromEnvironment === '' ? { kind: 'direct' } : { kind: 'proxy', url: environmentProxy(fromEnvironment) };
     }
     const url = new URL(settings.proxy);
     const password = this.options.secrets.get('proxy_password');
     if (password !== null) url.password = password;
     return { kind: 'proxy', url };
+  }
+
+  private async askSystem(target: string): Promise<string> {
+    try {
+      return await this.options.systemProxy!(target);
+    } catch (error) {
+      throw transientError('PROXY_ERROR', 'Could not find out from the system which proxy to use', error);
+    }
   }
 
   private agentsFor(proxy: URL, certificateAuthority: string[] | undefined): ProxyAgents {
@@ -139,6 +147,20 @@ export class NetworkRoutes {
     if (this.caCache?.key !== key) this.caCache = { key, list: [...rootCertificates, ...extra] };
     return this.caCache.list;
   }
+}
+
+/** HTTP_PROXY and friends as a URL; the message never quotes the value, which may hold a password. */
+function environmentProxy(value: string): URL {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // Reported below, like an unsupported scheme.
+  }
+  if (url === null || !PROXY_PROTOCOLS.has(url.protocol) || url.hostname === '') {
+    throw permanentError('PROXY_ERROR', 'The proxy named by HTTP_PROXY, HTTPS_PROXY or ALL_PROXY is not a usable http://, https:// or socks5:// URL');
+  }
+  return url;
 }
 
 /** The `ca_file` setting's certificates; a file that cannot be used fails the download at once, saying why. */
