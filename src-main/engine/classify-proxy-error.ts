@@ -46,14 +46,26 @@ function layers(error: unknown): ConnectErrorLike[] {
   return found;
 }
 
+/** The messages of the `socks` client's errors (it sets no code): what the SOCKS proxy said. */
+const SOCKS_LOGIN_REFUSED = /^Socks5 Authentication failed|no accepted authentication type/;
+const SOCKS_ERROR = /^(Socks[45] |Socket closed|Proxy connection timed out|Negotiation error|Received invalid Socks)/i;
+
 /**
- * A connection failure while a proxy was in use: PROXY_UNREACHABLE (transient) when it is the
- * proxy that could not be reached, else null (the caller's usual classification applies). A
- * socket error that names another host or port (a SOCKS proxy resolving the target here, say)
- * is not the proxy's.
+ * A connection failure while a proxy was in use, or null when it is not the proxy's (the
+ * caller's usual classification applies): PROXY_UNREACHABLE (transient) when the proxy could not
+ * be reached; a SOCKS proxy refusing the login is PROXY_AUTH_REQUIRED (permanent), any other
+ * SOCKS refusal PROXY_ERROR (transient). A socket error that names another host or port (a
+ * SOCKS proxy resolving the target here, say) is not the proxy's.
  */
-export function proxyConnectionError(error: unknown, proxy: ProxyInUse): DownloadError | null {
+export function proxyConnectionError(error: unknown, proxy: ProxyInUse, target: string): DownloadError | null {
   const all = layers(error);
+  const socks = all.map((layer) => (layer instanceof Error ? layer.message : '')).find((message) => SOCKS_ERROR.test(message) || SOCKS_LOGIN_REFUSED.test(message));
+  if (socks !== undefined) {
+    if (SOCKS_LOGIN_REFUSED.test(socks)) {
+      return permanentError('PROXY_AUTH_REQUIRED', proxy.withCredentials ? `The proxy ${proxy.host} did not accept its user name and password` : `The proxy ${proxy.host} requires a user name and password`, error);
+    }
+    return transientError('PROXY_ERROR', `The proxy ${proxy.host} could not connect to ${target}`, error);
+  }
   const code = all.map((layer) => layer.code).find((value): value is string => typeof value === 'string');
   if (code === undefined || !Object.hasOwn(UNREACHABLE, code)) return null;
   const { hostname, port } = splitHost(proxy.host);

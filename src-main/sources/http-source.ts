@@ -203,7 +203,7 @@ export class HttpSource implements ByteSource {
       const onError = (error: unknown): void => {
         request.off('response', onResponse);
         if (signal.aborted) return reject(error);
-        reject((proxy === null ? null : proxyConnectionError(error, proxy)) ?? classifyNetworkError(error, this.displayHost));
+        reject((proxy === null ? null : proxyConnectionError(error, proxy, this.displayHost)) ?? classifyNetworkError(error, this.displayHost));
       };
       const onResponse = (response: IncomingMessage & { url?: string }): void => {
         request.off('error', onError);

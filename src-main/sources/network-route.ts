@@ -50,15 +50,27 @@ export interface NetworkRoutesOptions {
 
 /**
  * The tunnel's TLS checks the certificate against the target's name; for an IP address target
- * the agent leaves Node to check it against "localhost" (SNI cannot carry an IP), so the check
+ * the agents leave Node to check it against "localhost" (SNI cannot carry an IP), so the check
  * (the caller's own, or Node's) is pointed at the address itself.
  */
+function withIpIdentity(options: AgentConnectOpts): AgentConnectOpts {
+  const { host } = options;
+  if (!options.secureEndpoint || host === undefined || isIP(host) === 0) return options;
+  const check = options.checkServerIdentity ?? checkServerIdentity;
+  return { ...options, checkServerIdentity: (_name, certificate) => check(host, certificate) };
+}
+
+type ConnectRequest = Parameters<HttpsProxyAgent<string>['connect']>[0];
+
 class TunnelAgent extends HttpsProxyAgent<string> {
-  override connect(request: Parameters<HttpsProxyAgent<string>['connect']>[0], options: AgentConnectOpts): Promise<Socket> {
-    const { host } = options;
-    if (!options.secureEndpoint || host === undefined || isIP(host) === 0) return super.connect(request, options);
-    const check = options.checkServerIdentity ?? checkServerIdentity;
-    return super.connect(request, { ...options, checkServerIdentity: (_name, certificate) => check(host, certificate) });
+  override connect(request: ConnectRequest, options: AgentConnectOpts): Promise<Socket> {
+    return super.connect(request, withIpIdentity(options));
+  }
+}
+
+class SocksAgent extends SocksProxyAgent {
+  override connect(request: ConnectRequest, options: AgentConnectOpts): Promise<Socket> {
+    return super.connect(request, withIpIdentity(options));
   }
 }
 
@@ -121,7 +133,7 @@ export class NetworkRoutes {
       ...(certificateAuthority ? { ca: certificateAuthority } : {}),
     };
     const made: ProxyAgents = proxy.protocol.startsWith('socks')
-      ? { http: new SocksProxyAgent(proxy, common), https: new SocksProxyAgent(proxy, common) as Agent as HttpsAgent }
+      ? { http: new SocksAgent(proxy, common), https: new SocksAgent(proxy, common) as Agent as HttpsAgent }
       : { http: new HttpProxyAgent(proxy, common), https: new TunnelAgent(proxy, common) as Agent as HttpsAgent };
     this.agentSets.set(key, made);
     return made;

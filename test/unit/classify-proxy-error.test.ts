@@ -13,23 +13,46 @@ function gotError(code: string, cause: Record<string, unknown>): Error {
 
 describe('proxyConnectionError', () => {
   it('a refused, unknown or unreachable proxy is PROXY_UNREACHABLE, transient, naming host and port only', () => {
-    expect(brief(proxyConnectionError(gotError('ECONNREFUSED', { address: '10.0.0.5', port: 3128 }), proxy))).toEqual([
+    expect(brief(proxyConnectionError(gotError('ECONNREFUSED', { address: '10.0.0.5', port: 3128 }), proxy, 'files.example.com'))).toEqual([
       'PROXY_UNREACHABLE',
       true,
       'Could not reach the proxy proxy.corp:3128 (connection refused)',
     ]);
-    expect(brief(proxyConnectionError(gotError('ENOTFOUND', { hostname: 'proxy.corp' }), proxy))?.[2]).toBe('Could not reach the proxy proxy.corp:3128 (host not found)');
-    expect(brief(proxyConnectionError(gotError('ETIMEDOUT', {}), proxy))?.[0]).toBe('PROXY_UNREACHABLE');
-    expect(brief(proxyConnectionError(gotError('EHOSTUNREACH', { port: 3128 }), proxy))?.[2]).toMatch(/network unreachable/);
-    expect(JSON.stringify(brief(proxyConnectionError(gotError('ECONNREFUSED', {}), proxy)))).not.toMatch(/secret|sig=|user/);
+    expect(brief(proxyConnectionError(gotError('ENOTFOUND', { hostname: 'proxy.corp' }), proxy, 'files.example.com'))?.[2]).toBe('Could not reach the proxy proxy.corp:3128 (host not found)');
+    expect(brief(proxyConnectionError(gotError('ETIMEDOUT', {}), proxy, 'files.example.com'))?.[0]).toBe('PROXY_UNREACHABLE');
+    expect(brief(proxyConnectionError(gotError('EHOSTUNREACH', { port: 3128 }), proxy, 'files.example.com'))?.[2]).toMatch(/network unreachable/);
+    expect(JSON.stringify(brief(proxyConnectionError(gotError('ECONNREFUSED', {}), proxy, 'files.example.com')))).not.toMatch(/secret|sig=|user/);
   });
 
   it('leaves alone what is not the proxy: another host or port (a SOCKS proxy resolving here), resets, TLS', () => {
-    expect(proxyConnectionError(gotError('ENOTFOUND', { hostname: 'files.example.com' }), proxy)).toBeNull();
-    expect(proxyConnectionError(gotError('ECONNREFUSED', { port: 443 }), proxy)).toBeNull();
-    expect(proxyConnectionError(gotError('ECONNRESET', {}), proxy)).toBeNull();
-    expect(proxyConnectionError(gotError('CERT_HAS_EXPIRED', {}), proxy)).toBeNull();
-    expect(proxyConnectionError(new Error('no code'), proxy)).toBeNull();
+    expect(proxyConnectionError(gotError('ENOTFOUND', { hostname: 'files.example.com' }), proxy, 'files.example.com')).toBeNull();
+    expect(proxyConnectionError(gotError('ECONNREFUSED', { port: 443 }), proxy, 'files.example.com')).toBeNull();
+    expect(proxyConnectionError(gotError('ECONNRESET', {}), proxy, 'files.example.com')).toBeNull();
+    expect(proxyConnectionError(gotError('CERT_HAS_EXPIRED', {}), proxy, 'files.example.com')).toBeNull();
+    expect(proxyConnectionError(new Error('no code'), proxy, 'files.example.com')).toBeNull();
+  });
+});
+
+describe('proxyConnectionError: SOCKS', () => {
+  /** The socks client's errors carry no code, only these messages. */
+  const socks = (message: string) => Object.assign(new Error('got wrapper'), { cause: new Error(message) });
+
+  it('a refused login is PROXY_AUTH_REQUIRED, permanent; other refusals transient PROXY_ERROR naming both hosts', () => {
+    expect(brief(proxyConnectionError(socks('Socks5 Authentication failed'), proxy, 'files.example.com'))).toEqual([
+      'PROXY_AUTH_REQUIRED',
+      false,
+      'The proxy proxy.corp:3128 did not accept its user name and password',
+    ]);
+    expect(brief(proxyConnectionError(socks('Received invalid Socks5 initial handshake (no accepted authentication type)'), anonymous, 'x'))?.[2]).toBe(
+      'The proxy proxy.corp:3128 requires a user name and password',
+    );
+    expect(brief(proxyConnectionError(socks('Socks5 proxy rejected connection - ConnectionRefused'), proxy, 'files.example.com'))).toEqual([
+      'PROXY_ERROR',
+      true,
+      'The proxy proxy.corp:3128 could not connect to files.example.com',
+    ]);
+    expect(brief(proxyConnectionError(socks('Socket closed'), proxy, 'files.example.com'))?.slice(0, 2)).toEqual(['PROXY_ERROR', true]);
+    expect(proxyConnectionError(socks('something else'), proxy, 'files.example.com')).toBeNull();
   });
 });
 
