@@ -21,7 +21,7 @@ export interface S3Connection {
 export class S3Clients {
   private readonly clients = new Map<string, Promise<S3Connection>>();
   private settings: Settings | null = null;
-  /** What the clients were made from; the secret only as a hash. */
+  /** What the clients were made from; the secrets only as hashes. */
   private madeFrom = '';
 
   constructor(
@@ -33,8 +33,8 @@ export class S3Clients {
 
   /**
    * The settings the next clients are made with. Clients are dropped only when what they were
-   * made from changed (credentials, endpoint, timeouts, proxy, CA file): dropping one cuts its requests, and a
-   * new speed limit must not fail a running S3 download.
+   * made from changed (credentials, endpoint, timeouts, proxy, CA file's path): dropping one cuts
+   * its requests, and a new speed limit must not fail a running S3 download.
    */
   use(settings: Settings): void {
     this.settings = settings;

@@ -82,7 +82,11 @@ export class S3Source implements ByteSource {
   }
 
   private classify(error: unknown) {
-    const fromProxy = this.proxy === null ? null : (proxyConnectionError(error, this.proxy, this.displayHost) ?? proxyStatusError(statusOf(error) ?? 0, this.proxy, this.displayHost, false));
+    // The SDK's requests are plain or tunnelled alike to us: only a 407 is surely the proxy's.
+    const fromProxy =
+      this.proxy === null
+        ? null
+        : (proxyConnectionError(error, this.proxy, this.displayHost) ?? proxyStatusError(statusOf(error) ?? 0, this.proxy, this.displayHost, false));
     return fromProxy ?? classifyS3Error(error, { bucket: this.bucket, key: this.key, host: this.displayHost }, this.now());
   }
 }
