@@ -4,6 +4,7 @@
 //
 //   npm run bench -- [--size MiB (1024)] [--runs N (3)] [--throttled-size MiB (64)]
 //                    [--throttled-big-size MiB (256)] [--rate MiB/s (20)]
+//                    [--cases plain,durable,throttled,throttled-big,limit (all)]
 //
 // Cases: "plain" (bytes to a file), "durable" (the file fsync'ed before the tool counts as done;
 // Steadfast always is), "throttled" (nginx limits each connection, so parallel connections win),
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     'throttled-size': { type: 'string', default: '64' },
     'throttled-big-size': { type: 'string', default: '256' },
     rate: { type: 'string', default: '20' },
+    cases: { type: 'string', default: 'plain,durable,throttled,throttled-big,limit' },
   },
 });
 const sizeMiB = Number(values.size);
@@ -37,6 +39,7 @@ const runs = Number(values.runs);
 const throttledMiB = Number(values['throttled-size']);
 const throttledBigMiB = Number(values['throttled-big-size']);
 const rateMiB = Number(values.rate);
+const cases = new Set(values.cases.split(','));
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'steadfast-bench-'));
 
@@ -212,15 +215,17 @@ const rows: Row[] = [];
 let limit: Awaited<ReturnType<typeof speedLimitRun>> | undefined;
 try {
   console.log(`origin: ${nginx ? 'nginx (sendfile)' : "Steadfast's test origin (install nginx for the fair origin and the throttled case)"}; ${runs} runs per tool, alternating\n`);
-  rows.push(...(await runCase(`plain ${sizeMiB} MiB`, `${base}/big.bin`, bigSize, bigHash, false)));
-  rows.push(...(await runCase(`durable ${sizeMiB} MiB`, `${base}/big.bin`, bigSize, bigHash, true)));
-  if (nginx) {
+  if (cases.has('plain')) rows.push(...(await runCase(`plain ${sizeMiB} MiB`, `${base}/big.bin`, bigSize, bigHash, false)));
+  if (cases.has('durable')) rows.push(...(await runCase(`durable ${sizeMiB} MiB`, `${base}/big.bin`, bigSize, bigHash, true)));
+  if (nginx && cases.has('throttled')) {
     rows.push(...(await runCase(`throttled ${throttledMiB} MiB at ${rateMiB} MiB/s per connection`, `${base}/throttled/small.bin`, smallSize, smallHash, false, ['curl', 'steadfast', 'aria2c -x8 -k1M'])));
+  }
+  if (nginx && cases.has('throttled-big')) {
     rows.push(
       ...(await runCase(`throttled ${throttledBigMiB} MiB at ${rateMiB} MiB/s per connection`, `${base}/throttled/big.bin`, throttledBigSize, throttledBigHash, false, ['steadfast', 'aria2c -x8 -k1M'])),
     );
   }
-  limit = await speedLimitRun(`${base}/big.bin`, bigSize);
+  if (cases.has('limit')) limit = await speedLimitRun(`${base}/big.bin`, bigSize);
 } finally {
   await nginx?.close();
   await ownOrigin?.close();

@@ -8,7 +8,7 @@ import type { ServeCommand } from './cli/args.js';
 import { openLocalEngine } from './cli/local-engine.js';
 import { withAllowedFolders } from './server/allowed-folders.js';
 import { createHttpServer } from './server/http-server.js';
-import { loadOrCreateToken } from './server/token-file.js';
+import { loadOrCreateToken, readTokenFile } from './server/token-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built UI, seen from the sources (src-main/) or from the bundle (out/cli/). */
@@ -21,11 +21,14 @@ const LOCAL_NAMES = ['localhost', '127.0.0.1', '::1'];
 
 /** Runs until SIGINT or SIGTERM; then every active download is checkpointed before exit. */
 export async function serve(command: ServeCommand): Promise<number> {
+  for (const warning of command.warnings) process.stderr.write(`steadfast: warning: ${warning}\n`);
+  // A token file that is refused stops the start before anything is opened.
+  const given = command.tokenFile === null ? command.token : readTokenFile(command.tokenFile);
   const { dataDir, store, manager } = openLocalEngine(
     command.dataDir,
     command.downloadDir === null ? {} : { download_dir: resolve(command.downloadDir) },
   );
-  const token = command.token ?? loadOrCreateToken(dataDir);
+  const token = given ?? loadOrCreateToken(dataDir);
   // Fixed for this run: a setting would let any token holder widen it.
   const allowedDirs = (command.allowedDirs ?? [(await manager.getSettings()).download_dir, homedir()]).map((dir) => resolve(dir));
   const app = await createHttpServer({

@@ -1,6 +1,5 @@
 // Electron composition root: the engine, its store and the window, wired together.
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, safeStorage, session, shell } from 'electron';
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHANGED_CHANNEL } from './contract/bridge.js';
@@ -17,6 +16,7 @@ import { electronSqliteBinding } from './electron/native-binding.js';
 import { createOriginMarker, watchCompletions } from './electron/origin-marker.js';
 import { SafeStorageSecretStore } from './electron/safe-storage-secrets.js';
 import { trustedSender } from './electron/sender-check.js';
+import { preparePrivateDataDir } from './store/private-files.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,7 +28,8 @@ if (process.env.STEADFAST_DATA_DIR) app.setPath('userData', process.env.STEADFAS
 
 async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
-  mkdirSync(dataDir, { recursive: true });
+  // The same folder and file modes as `steadfast serve` and `get` (ARCHITECTURE.md §6).
+  preparePrivateDataDir(dataDir);
   const nativeBinding = electronSqliteBinding(app.getAppPath(), process.resourcesPath, app.isPackaged);
   if (nativeBinding === null) {
     dialog.showErrorBox(

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import { TOKEN_PATTERN } from '../server/token-file.js';
 
 export const USAGE = `Usage: steadfast get <url | s3://bucket/key> [options]
-       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token T] [--allowed-dirs A,B]
+       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token-file PATH] [--allowed-dirs A,B]
 
 Downloads one URL or S3 object in the foreground, resuming and retrying like the app does.
 Run the same command again to resume a download that was interrupted or paused (Ctrl-C).
@@ -15,6 +16,12 @@ Options:
   --connections N           connections per download when the server serves ranges, 1–16 (default 8)
   --speed-limit RATE        at most RATE bytes a second, e.g. 500K or 20M (K = 1024; default: none)
   --json                    print the final state as one JSON object on stdout
+  --header 'NAME: VALUE'    send this header with every request (repeatable): Cookie,
+                            Authorization, Referer or User-Agent; kept in the secret store
+  --cookie 'a=b; c=d'       the same as --header 'Cookie: a=b; c=d'
+  --referer URL             the same as --header 'Referer: URL'
+  --user-agent UA           the same as --header 'User-Agent: UA'
+                            (user:password@ in an http(s) URL is sent as Authorization: Basic)
 
 S3 (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the shared AWS files or --profile):
   --endpoint URL            an S3-compatible endpoint (MinIO, R2, …); implies path-style addressing
@@ -26,7 +33,10 @@ serve runs the engine headless with the REST API and the UI in a browser (see RE
   --host HOST               address to listen on (default 127.0.0.1; env STEADFAST_HOST)
   --port PORT               port (default 4000; env STEADFAST_PORT)
   --download-dir DIR        default download folder (env STEADFAST_DOWNLOAD_DIR)
-  --token TOKEN             API token (env STEADFAST_TOKEN; default: generated once, kept in the data dir)
+  --token-file PATH         read the API token from PATH, which only its owner may read (chmod 600)
+                            (or env STEADFAST_TOKEN; default: generated once, kept in the data dir)
+  --token TOKEN             the API token itself; every user of this machine sees it in the process
+                            list, so prefer STEADFAST_TOKEN or --token-file
   --allowed-hosts A,B       extra host names the server may be reached by (env STEADFAST_ALLOWED_HOSTS)
   --allowed-dirs A,B        the only folders downloads may be saved in, fixed until restart
                             (env STEADFAST_ALLOWED_DIRS; default: the download folder and the home folder)`;
@@ -50,6 +60,8 @@ export interface GetCommand {
   region: string | null;
   profile: string | null;
   json: boolean;
+  /** Request headers as given; the API's edge checks names and values. */
+  headers: Record<string, string>;
 }
 
 export interface ServeCommand {
@@ -58,10 +70,15 @@ export interface ServeCommand {
   port: number;
   dataDir: string | null;
   downloadDir: string | null;
+  /** The API token given with --token or STEADFAST_TOKEN. */
   token: string | null;
+  /** --token-file: the token is read from this file at start. With neither, the data folder's is used. */
+  tokenFile: string | null;
   allowedHosts: string[];
   /** The only folders (and their subfolders) the API may save into; null for the defaults. */
   allowedDirs: string[] | null;
+  /** Said on stderr at start. */
+  warnings: string[];
 }
 
 export type CliCommand = GetCommand | ServeCommand | { command: 'help' };
@@ -88,6 +105,26 @@ function rateOption(value: string | undefined): number | null {
   return bytes;
 }
 
+/** `--header 'Name: value'` (curl's form) and the shorthands, one entry per name whatever its case. */
+function headerOptions(values: { header?: string[]; cookie?: string; referer?: string; 'user-agent'?: string }): Record<string, string> {
+  const given: [string, string][] = (values.header ?? []).map((line) => {
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header must look like 'Name: value', not "${line.slice(0, 40)}"`);
+    return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+  });
+  if (values.cookie !== undefined) given.push(['Cookie', values.cookie]);
+  if (values.referer !== undefined) given.push(['Referer', values.referer]);
+  if (values['user-agent'] !== undefined) given.push(['User-Agent', values['user-agent']]);
+  const headers: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const [name, value] of given) {
+    if (seen.has(name.toLowerCase())) throw new UsageError(`the ${name} header is given twice`);
+    seen.add(name.toLowerCase());
+    headers[name] = value;
+  }
+  return headers;
+}
+
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliCommand {
   if (argv[0] === 'serve') return parseServeArgs(argv.slice(1), env);
   let parsed;
@@ -107,6 +144,10 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         region: { type: 'string' },
         profile: { type: 'string' },
         json: { type: 'boolean', default: false },
+        header: { type: 'string', multiple: true },
+        cookie: { type: 'string' },
+        referer: { type: 'string' },
+        'user-agent': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -133,6 +174,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     region: values.region ?? null,
     profile: values.profile ?? null,
     json: values.json,
+    headers: headerOptions(values),
   };
 }
 
@@ -147,6 +189,7 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
         'data-dir': { type: 'string' },
         'download-dir': { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         'allowed-hosts': { type: 'string' },
         'allowed-dirs': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -157,8 +200,11 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
   }
   const { values } = parsed;
   if (values.help) return { command: 'help' };
-  const token = values.token ?? env.STEADFAST_TOKEN ?? null;
-  if (token !== null && !/^[A-Za-z0-9._~+/=-]{16,256}$/.test(token)) {
+  const tokenFile = values['token-file'] ?? null;
+  if (values.token !== undefined && tokenFile !== null) throw new UsageError('Give --token or --token-file, not both');
+  // Flags win over the environment, as for every option.
+  const token = values.token ?? (tokenFile === null ? (env.STEADFAST_TOKEN ?? null) : null);
+  if (token !== null && !TOKEN_PATTERN.test(token)) {
     throw new UsageError('--token must be 16–256 characters without spaces');
   }
   // An empty variable is as good as unset (`STEADFAST_ALLOWED_DIRS= steadfast serve`); an empty flag is a mistake.
@@ -172,10 +218,18 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
     dataDir: values['data-dir'] ?? null,
     downloadDir: values['download-dir'] ?? env.STEADFAST_DOWNLOAD_DIR ?? null,
     token,
+    tokenFile,
     allowedHosts: (values['allowed-hosts'] ?? env.STEADFAST_ALLOWED_HOSTS ?? '')
       .split(',')
       .map((host) => host.trim().toLowerCase())
       .filter(Boolean),
     allowedDirs,
+    // A process's arguments are public on this machine (ps, /proc/PID/cmdline); its environment
+    // is readable by its own user only.
+    warnings:
+      values.token === undefined
+        ? []
+        : ['--token shows the token to every user of this machine in the process list (ps, /proc/PID/cmdline); ' +
+          'pass it in STEADFAST_TOKEN or with --token-file PATH instead'],
   };
 }

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Settings } from '../contract/settings.js';
 import { DownloadManager } from '../engine/download-manager.js';
 import { createSourceFactory } from '../sources/source-factory.js';
 import { FileSecretStore } from '../store/file-secret-store.js';
+import { preparePrivateDataDir } from '../store/private-files.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { defaultDataDir, defaultDownloadDir } from './default-paths.js';
 
@@ -13,6 +13,8 @@ export interface LocalEngine {
   manager: DownloadManager;
 }
 
+const octal = (mode: number) => mode.toString(8).padStart(4, '0');
+
 /** The engine of a plain-Node process (CLI, headless server) on its data folder. */
 export function openLocalEngine(
   dataDir: string | null,
@@ -20,7 +22,9 @@ export function openLocalEngine(
   options: { changeIntervalMs?: number } = {},
 ): LocalEngine {
   const dir = resolve(dataDir ?? defaultDataDir());
-  mkdirSync(dir, { recursive: true });
+  for (const { path, from, to } of preparePrivateDataDir(dir)) {
+    process.stderr.write(`steadfast: ${path} was open to other users (mode ${octal(from)}); it is now ${octal(to)}\n`);
+  }
   const store = SqliteStore.open(join(dir, 'steadfast.db'));
   const secrets = new FileSecretStore(dir);
   const manager = new DownloadManager({

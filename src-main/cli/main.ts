@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { ApiRequestError } from '../contract/api-error.js';
 import type { DownloadsApi } from '../contract/api.js';
-import { describeSource, type DownloadSnapshot } from '../contract/downloads.js';
+import { describeSource, type DownloadSnapshot, withoutCredentials } from '../contract/downloads.js';
 import { parseInput, settingsPatchSchema } from '../contract/schemas.js';
 import { changes, isActive } from '../contract/transitions.js';
 import type { Settings } from '../contract/settings.js';
@@ -27,12 +27,18 @@ function overrides(command: GetCommand): Partial<Settings> {
   return values;
 }
 
-/** The same URL into the same folder, not finished yet: running the command again resumes it. */
-async function findOrAdd(api: DownloadsApi, url: string, dir: string): Promise<DownloadSnapshot> {
+/**
+ * The same URL into the same folder, not finished yet: running the command again resumes it, with
+ * the headers it was added with (kept in the secret store).
+ */
+async function findOrAdd(api: DownloadsApi, command: GetCommand, dir: string): Promise<DownloadSnapshot> {
+  const { url, headers } = command;
+  // Stored addresses carry no user name or password: those became a header.
+  const shown = withoutCredentials(url);
   const earlier = (await api.list()).find(
-    (s) => describeSource(s.source) === url && s.dest_dir === dir && s.status !== 'completed',
+    (s) => describeSource(s.source) === shown && s.dest_dir === dir && s.status !== 'completed',
   );
-  if (earlier === undefined) return api.add({ url, dest_dir: dir });
+  if (earlier === undefined) return api.add({ url, dest_dir: dir, ...(Object.keys(headers).length > 0 ? { headers } : {}) });
   if (changes(earlier.status, 'resume')) return api.resume(earlier.id);
   if (changes(earlier.status, 'restart')) return api.restart(earlier.id);
   return earlier;
@@ -67,7 +73,7 @@ async function get(command: GetCommand): Promise<number> {
 
   try {
     const dir = resolve(command.dir ?? (await api.getSettings()).download_dir);
-    const first = await findOrAdd(api, command.url, dir);
+    const first = await findOrAdd(api, command, dir);
     const id = first.id;
     last = first;
     const finished = new Promise<DownloadSnapshot>((done) => {

@@ -27,9 +27,26 @@ export interface S3Source {
 
 export type DownloadSource = HttpSource | S3Source;
 
+/**
+ * The address without its user name and password: what is stored and shown. Downloads added since
+ * sign-ins became headers never keep them; this also covers rows saved before that.
+ */
+export function withoutCredentials(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.username === '' && parsed.password === '') return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href;
+}
+
 /** How a source is shown to people: a URL, or s3://bucket/key (never credentials). */
 export function describeSource(source: DownloadSource): string {
-  return source.kind === 'http' ? source.url : `s3://${source.bucket}/${source.key}`;
+  return source.kind === 'http' ? withoutCredentials(source.url) : `s3://${source.bucket}/${source.key}`;
 }
 
 export interface RetryInfo {
@@ -84,6 +101,8 @@ export interface DownloadSnapshot {
   connection_retries: number;
   /** The most connections its server allows, when that was learned (a 503 to an extra one), else null. */
   connection_limit: number | null;
+  /** The names of the request headers this download is sent with (Cookie, Referer, …); never their values. */
+  request_headers: string[];
   retry_info: RetryInfo;
   created_at: string;
   updated_at: string;

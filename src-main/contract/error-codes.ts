@@ -39,6 +39,10 @@ export const ERROR_CODES = [
   'DISK_READ_ONLY',
   'DISK_ERROR',
   'PARTIAL_NOT_OURS',
+  // The link no longer gives the file whose bytes are kept: a web page, 401/403/410 after bytes.
+  'LINK_EXPIRED',
+  // The link gives another file (size or version) than the bytes kept.
+  'FILE_CHANGED',
   'CHECKSUM_MISMATCH',
   'CANCELLED',
   'INTERNAL_ERROR',

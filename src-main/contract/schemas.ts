@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ApiRequestError } from './api-error.js';
+import { requestHeadersSchema } from './request-headers.js';
 import { BACKOFF_KINDS, DEFAULT_QUALITIES, PROXY_PROTOCOLS } from './settings.js';
 
 /**
@@ -122,7 +123,12 @@ const requestOptions = {
     .optional(),
 };
 
-export const urlRequestSchema = z.strictObject({ url: sourceUrl, ...requestOptions });
+export const urlRequestSchema = z.strictObject({
+  url: sourceUrl,
+  /** Sent on every request of this download; kept in the secret store, never shown (ARCHITECTURE.md §6). */
+  headers: requestHeadersSchema.optional(),
+  ...requestOptions,
+});
 export const s3RequestSchema = z.strictObject({
   s3: z.strictObject({ bucket: bucketName, key: objectKey, region: region.optional(), endpoint: endpointUrl.optional() }),
   ...requestOptions,

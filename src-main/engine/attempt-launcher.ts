@@ -1,4 +1,5 @@
 import type { DownloadSource } from '../contract/downloads.js';
+import type { RequestHeaders } from '../contract/request-headers.js';
 import type { Settings } from '../contract/settings.js';
 import { OneConnectionRestart, type ResponseFacts, runAttempt } from './attempt.js';
 import { failedOutcome, type Outcome, stoppedOutcome } from './attempt-outcome.js';
@@ -22,8 +23,11 @@ import type { TokenBucket } from './token-bucket.js';
  */
 export const HOST_LIMIT_MEMORY_MS = 24 * 60 * 60 * 1000;
 
-/** Makes the transport for a source, with the settings of the moment (credentials, endpoints). */
-export type SourceFactory = (source: DownloadSource, settings: Settings) => ByteSource;
+/**
+ * Makes the transport for a source, with the settings of the moment (credentials, endpoints) and
+ * the download's own request headers, which the transport sends on every request it makes.
+ */
+export type SourceFactory = (source: DownloadSource, settings: Settings, headers: RequestHeaders) => ByteSource;
 
 export interface LauncherDeps {
   store: DownloadStore;
@@ -32,6 +36,8 @@ export interface LauncherDeps {
   clock: Clock;
   createSource: SourceFactory;
   settings: () => Settings;
+  /** The download's request headers, read from the secret store at each attempt. */
+  requestHeaders: (id: string) => RequestHeaders;
   /** The global speed limit, shared by every running download. */
   globalLimit: TokenBucket;
   /** The download now waits for its retry: time it. */
@@ -61,7 +67,7 @@ export class AttemptLauncher {
       });
     });
     const settings = this.deps.settings();
-    const source = this.deps.createSource(record.source, settings);
+    const source = this.deps.createSource(record.source, settings, this.deps.requestHeaders(record.id));
     const learned = store.hostLimit(source.displayHost);
     download.connectionLimit = learned !== null && learned.learned_at > clock.now() - HOST_LIMIT_MEMORY_MS ? learned.max_connections : null;
     const connections = record.one_connection ? 1 : Math.min(settings.connections, download.connectionLimit ?? Number.POSITIVE_INFINITY);

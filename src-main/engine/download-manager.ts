@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { ApiRequestError } from '../contract/api-error.js';
 import type { DownloadsChange, EngineApi } from '../contract/api.js';
 import type { AttemptRecord, DownloadSnapshot, DownloadStatus } from '../contract/downloads.js';
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
 import type { ParsedAddRequest, ParsedSettingsPatch } from '../contract/schemas.js';
 import type { Settings } from '../contract/settings.js';
-import { requireAllowed } from '../contract/transitions.js';
+import { needsFreshLink, requireAllowed } from '../contract/transitions.js';
 import { AttemptLauncher, type SourceFactory } from './attempt-launcher.js';
 import { stoppedOutcome } from './attempt-outcome.js';
 import { type Clock, systemClock } from './clock.js';
+import { DownloadHeaders, headersForNewLink, headersForUrl } from './download-headers.js';
 import { DownloadRegistry } from './download-registry.js';
 import type { DownloadRuntime } from './download-runtime.js';
-import { type DownloadStore, newDownloadRecord } from './download-store.js';
+import { type DownloadPatch, type DownloadStore, newDownloadRecord } from './download-store.js';
 import { EngineSettings } from './engine-settings.js';
 import { sanitizeFilename } from './file-names.js';
 import { canonicalFolder, FileNaming } from './file-naming.js';
@@ -30,7 +32,7 @@ export interface ManagerOptions {
   defaultDownloadDir: string;
   /** The transports (src-main/sources/): the engine itself knows only the ByteSource interface. */
   createSource: SourceFactory;
-  /** Where the S3 secret key lives; nothing is kept without one. */
+  /** Where the S3 secret key and downloads' request headers live; nothing is kept without one. */
   secrets?: SecretStore;
   clock?: Clock;
   /** Settings for this process only (CLI flags): applied over the stored ones, never saved. */
@@ -54,6 +56,7 @@ export class DownloadManager implements EngineApi {
   private readonly downloads: DownloadRegistry;
   private readonly settings: EngineSettings;
   private readonly naming: FileNaming;
+  private readonly headers: DownloadHeaders;
   private readonly launcher: AttemptLauncher;
   private started = false;
   private online = true;
@@ -62,9 +65,11 @@ export class DownloadManager implements EngineApi {
   constructor(options: ManagerOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
+    const secrets = options.secrets ?? new MemorySecretStore();
+    this.headers = new DownloadHeaders(secrets);
     this.settings = new EngineSettings({
       store: this.store,
-      secrets: options.secrets ?? new MemorySecretStore(),
+      secrets,
       defaultDownloadDir: options.defaultDownloadDir,
       override: options.settingsOverride,
     });
@@ -73,7 +78,7 @@ export class DownloadManager implements EngineApi {
       globalLimit.setRate(settings.speed_limit);
       this.pump();
     });
-    this.downloads = new DownloadRegistry(this.store, this.clock, options.changeIntervalMs);
+    this.downloads = new DownloadRegistry(this.store, this.clock, options.changeIntervalMs, (id) => this.headers.names(id));
     this.naming = new FileNaming(() => this.downloads.records());
     this.launcher = new AttemptLauncher({
       store: this.store,
@@ -82,6 +87,7 @@ export class DownloadManager implements EngineApi {
       clock: this.clock,
       createSource: options.createSource,
       settings: () => this.settings.current,
+      requestHeaders: (id) => this.headers.load(id),
       globalLimit,
       onRetry: (download) => this.timeRetry(download),
       onSettled: () => this.pump(),
@@ -126,25 +132,39 @@ export class DownloadManager implements EngineApi {
   }
 
   async add(input: ParsedAddRequest): Promise<DownloadSnapshot> {
-    const { source, name } = resolveSource(input, this.settings.current.catalog);
+    // A sign-in in the URL becomes a header like the others: the stored address carries none.
+    const request = 'url' in input ? headersForUrl(input.url, input.headers) : null;
+    const { source, name } = resolveSource(request === null ? input : { ...input, url: request.url }, this.settings.current.catalog);
+    const headers = request?.headers ?? {};
+    if (source.kind !== 'http' && Object.keys(headers).length > 0) {
+      throw new ApiRequestError('INVALID_ARGUMENT', 'headers: only http(s) downloads take request headers (and user:password@ in the URL)');
+    }
     const destDir = await canonicalFolder(resolve(input.dest_dir ?? this.settings.current.download_dir));
     const wanted = sanitizeFilename(input.filename ?? name ?? '');
-    const download = await this.naming.claim({ destDir, wanted, self: null }, (filename) =>
-      this.downloads.insert(
-        newDownloadRecord({
-          id: randomUUID(),
-          source,
-          filename,
-          // A name the user or the catalog chose is kept over whatever the server suggests.
-          filenameFromUser: input.filename !== undefined || 'content_id' in input,
-          destDir,
-          maxAttempts: this.settings.current.max_attempts,
-          sha256: input.sha256 ?? null,
-          speedLimit: input.speed_limit ?? null,
-          now: this.clock.now(),
-        }),
-      ),
-    );
+    const id = randomUUID();
+    // Saved before the row exists, so its first attempt finds them.
+    this.headers.save(id, headers);
+    const download = await this.naming
+      .claim({ destDir, wanted, self: null }, (filename) =>
+        this.downloads.insert(
+          newDownloadRecord({
+            id,
+            source,
+            filename,
+            // A name the user or the catalog chose is kept over whatever the server suggests.
+            filenameFromUser: input.filename !== undefined || 'content_id' in input,
+            destDir,
+            maxAttempts: this.settings.current.max_attempts,
+            sha256: input.sha256 ?? null,
+            speedLimit: input.speed_limit ?? null,
+            now: this.clock.now(),
+          }),
+        ),
+      )
+      .catch((error: unknown) => {
+        this.headers.forget(id);
+        throw error;
+      });
     this.pump();
     return this.snapshot(download);
   }
@@ -179,17 +199,21 @@ export class DownloadManager implements EngineApi {
   async restart(id: string): Promise<DownloadSnapshot> {
     const download = this.download(id);
     requireAllowed(download.record.status, 'restart');
-    this.downloads.update(download, {
-      // Bytes that failed their checksum are no partial worth resuming.
-      ...(download.record.error_code === 'CHECKSUM_MISMATCH' ? { downloaded_bytes: 0 } : {}),
-      status: 'queued',
-      failed_count: 0,
-      max_attempts: this.settings.current.max_attempts,
-      next_retry_at: null,
-      error_code: null,
-      error_message: null,
-      notice: null,
-    });
+    const code = download.record.error_code;
+    // Bytes that failed their checksum are no partial worth resuming. A link that gives another
+    // file, or none, is restarted to take what it gives now (its error says so; Change link is
+    // the way to keep the partial, ARCHITECTURE.md §4): nothing recorded of the old file stays.
+    const fromZero = code === 'CHECKSUM_MISMATCH' || needsFreshLink(code);
+    const forget = code === 'CHECKSUM_MISMATCH' ? {} : { total_bytes: null, etag: null, last_modified: null };
+    this.downloads.update(
+      download,
+      {
+        ...(fromZero ? { downloaded_bytes: 0, ...forget } : {}),
+        ...this.requeued(),
+      },
+      // The ranges of a split download say its progress too: they go with it.
+      fromZero ? [] : undefined,
+    );
     this.pump();
     return this.snapshot(download);
   }
@@ -201,8 +225,15 @@ export class DownloadManager implements EngineApi {
     // Without a validator nothing proves the new link serves the same file, so the partial
     // cannot be trusted; with one, the next attempt's If-Range and size checks decide.
     const restart = record.etag === null && record.last_modified === null && record.downloaded_bytes > 0;
+    const kept = this.headers.load(id);
+    const { url: address, headers } = headersForNewLink(record.source.kind === 'http' ? record.source.url : null, url, kept);
+    if (JSON.stringify(headers) !== JSON.stringify(kept)) this.headers.save(id, headers);
+    // The fresh link the error asked for (ARCHITECTURE.md §4 "Not this file"): it continues at
+    // once; its first response is checked against the partial like any resume.
+    const continues = record.status === 'failed' && needsFreshLink(record.error_code);
     this.downloads.update(download, {
-      source: sourceFromUrl(url),
+      ...(continues ? this.requeued() : {}),
+      source: sourceFromUrl(address),
       // Another server may serve ranges properly.
       one_connection: false,
       ...(restart
@@ -213,7 +244,21 @@ export class DownloadManager implements EngineApi {
           }
         : {}),
     });
+    if (continues) this.pump();
     return this.snapshot(download);
+  }
+
+  /** Queued afresh: a whole attempt budget, the last error and notice cleared. */
+  private requeued(): DownloadPatch {
+    return {
+      status: 'queued',
+      failed_count: 0,
+      max_attempts: this.settings.current.max_attempts,
+      next_retry_at: null,
+      error_code: null,
+      error_message: null,
+      notice: null,
+    };
   }
 
   async setSpeedLimit(id: string, limit: number | null): Promise<DownloadSnapshot> {
@@ -231,6 +276,7 @@ export class DownloadManager implements EngineApi {
     download.cancelRetry();
     const { record } = download;
     this.downloads.delete(download);
+    this.headers.forget(record.id);
     // Only the file this download created: whatever else is under its name stays (owned-files.ts).
     if (record.status === 'completed') {
       if (options.delete_file === true) await removeOwned(join(record.dest_dir, record.filename), record.partial_file);

@@ -22,6 +22,8 @@ export class DownloadRegistry {
     private readonly store: DownloadStore,
     private readonly clock: Clock,
     changeIntervalMs?: number,
+    /** The names of a download's request headers, for its snapshot (the values stay in the secret store). */
+    private readonly headerNames: (id: string) => readonly string[] = () => [],
   ) {
     this.batcher = new ChangeBatcher((ids) => this.emit(ids), clock, changeIntervalMs);
     for (const record of store.listDownloads()) this.downloads.set(record.id, new DownloadRuntime(record, clock));
@@ -75,7 +77,8 @@ export class DownloadRegistry {
   }
 
   snapshot(download: DownloadRuntime): DownloadSnapshot {
-    return toSnapshot(download.record, download.progress(), this.clock.now(), download.waitingForNetwork, download.connectionLimit);
+    const { record } = download;
+    return toSnapshot(record, download.progress(), this.clock.now(), download.waitingForNetwork, download.connectionLimit, this.headerNames(record.id));
   }
 
   onChanged(listener: (change: DownloadsChange) => void): () => void {

@@ -1,4 +1,4 @@
-import type { AttemptRecord, DownloadSnapshot } from '../contract/downloads.js';
+import { type AttemptRecord, type DownloadSnapshot, withoutCredentials } from '../contract/downloads.js';
 import type { AttemptRow, DownloadRecord } from './download-store.js';
 import { partialPath } from './partial-file.js';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ export function toSnapshot(
   now: number,
   waitingForNetwork = false,
   connectionLimit: number | null = null,
+  requestHeaders: readonly string[] = [],
 ): DownloadSnapshot {
   const bytes = live?.bytes ?? record.downloaded_bytes;
   const total = record.total_bytes;
@@ -29,7 +30,7 @@ export function toSnapshot(
   const retrying = record.status === 'retrying' && record.next_retry_at !== null;
   return {
     id: record.id,
-    source: record.source,
+    source: record.source.kind === 'http' ? { kind: 'http', url: withoutCredentials(record.source.url) } : record.source,
     filename: record.filename,
     dest_dir: record.dest_dir,
     path: completed ? join(record.dest_dir, record.filename) : partialPath(record.dest_dir, record.filename),
@@ -49,6 +50,7 @@ export function toSnapshot(
     connections: live?.connections ?? 0,
     connection_retries: live?.connectionRetries ?? 0,
     connection_limit: connectionLimit,
+    request_headers: [...requestHeaders],
     retry_info: {
       // A failed download's attempt is the one that failed last; any other's is the next one.
       current_attempt:

@@ -1,13 +1,47 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import type { EngineApi } from '../contract/api.js';
 import type { UntypedMethod } from '../contract/methods.js';
 import { fromRestRequest, restRoutes, toRestReply } from '../contract/rest-mapping.js';
 import { validatingApi } from '../contract/validating-api.js';
 import { apiError, toApiError } from './api-errors.js';
+import { capConnections } from './connection-cap.js';
+import { eventStreams } from './event-stream.js';
 import { hasToken, isAllowedHost, isSameOrigin } from './request-guards.js';
+
+/** How long a connection may take and how many may be open (ARCHITECTURE.md §7). */
+export interface ServerLimits {
+  /** From the connection (or the previous request's end) to a request's last header. */
+  headersTimeoutMs: number;
+  /** From the connection (or the previous request's end) to a request's last body byte; not the answer. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** A connection with no byte either way for this long is closed (event streams beat more often). */
+  idleTimeoutMs: number;
+  /** Open connections at most; see capConnections. */
+  maxConnections: number;
+  /** An event-stream client with more unsent bytes than this is dropped; see eventStreams. */
+  maxUnsentEventBytes: number;
+}
+
+/**
+ * Headers come in one packet from any real client, and bodies are at most 64 KiB: generous
+ * still for a slow link, and short enough that a socket that drips bytes is gone quickly.
+ * Keep-alive is Node's own 5 s (Fastify's 72 s is meant for sitting behind a load balancer).
+ * 128 connections leave the file handles a download needs even under `ulimit -n 256`.
+ * 1 MiB of unsent events (beyond what the kernel buffers) is about 7 s of them with 20 downloads
+ * moving: a client that far behind costs less to resync from a snapshot than to catch up.
+ */
+export const DEFAULT_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 60_000,
+  maxConnections: 128,
+  maxUnsentEventBytes: 1024 * 1024,
+};
 
 export interface HttpServerOptions {
   /** Called only through validatingApi: the routes hand it arguments exactly as sent. */
@@ -19,6 +53,8 @@ export interface HttpServerOptions {
   rendererDir: string | null;
   /** How often an idle event stream gets a heartbeat comment. */
   heartbeatMs?: number;
+  /** DEFAULT_LIMITS unless given (tests use short ones). */
+  limits?: Partial<ServerLimits>;
 }
 
 const BODY_LIMIT = 64 * 1024;
@@ -39,11 +75,25 @@ const PAGE_HEADERS = {
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { token, allowedHosts } = options;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  // A quiet event stream must write before the idle timeout would close it.
+  const heartbeatMs = Math.min(options.heartbeatMs ?? 15_000, limits.idleTimeoutMs / 2);
   const api = validatingApi(options.engine);
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     logger: false,
     forceCloseConnections: true,
+    // Fastify's defaults leave requests and idle sockets unlimited: one byte every few seconds
+    // would hold a connection (and a file handle) for ever.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node looks for late requests every 30 s by default, which would stretch a 10 s limit to 40.
+      connectionsCheckingInterval: Math.ceil(Math.min(1000, limits.headersTimeoutMs / 4)),
+    },
     // A path the router cannot read (bad escapes, an over-long id) is bad input like any other.
     frameworkErrors: (_error, _request, reply) => {
       void (reply as FastifyReply).code(400).send({ error: { code: 'INVALID_ARGUMENT', message: 'The request path is malformed or too long' } });
@@ -54,19 +104,21 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         socket.destroy();
         return;
       }
-      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-      const body = JSON.stringify({
-        error: tooLarge
-          ? { code: 'PAYLOAD_TOO_LARGE', message: 'The request headers are larger than 16 KiB' }
-          : { code: 'INVALID_ARGUMENT', message: 'Malformed HTTP request' },
-      });
+      const [status, code, message] =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? ['431 Request Header Fields Too Large', 'PAYLOAD_TOO_LARGE', 'The request headers are larger than 16 KiB']
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? ['408 Request Timeout', 'INVALID_ARGUMENT', 'The request did not arrive in time']
+            : ['400 Bad Request', 'INVALID_ARGUMENT', 'Malformed HTTP request'];
+      const body = JSON.stringify({ error: { code, message } });
       socket.end(
-        `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nConnection: close\r\n` +
+        `HTTP/1.1 ${status}\r\nConnection: close\r\n` +
           `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
     },
   });
-  const streams = new Set<ServerResponse>();
+  const cap = capConnections(app.server, limits.maxConnections);
+  const streams = eventStreams(api, { heartbeatMs, maxUnsentBytes: limits.maxUnsentEventBytes });
 
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = toApiError(error);
@@ -77,22 +129,30 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
   });
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  /** Why the door refuses a request, or null to let it in (and then a token holder's connection is trusted). */
+  const refusal = (request: FastifyRequest) => {
     const host = request.headers.host;
-    if (!isAllowedHost(host, allowedHosts)) {
-      throw apiError('FORBIDDEN', `Requests for host "${host ?? ''}" are not served here`);
-    }
-    if (!isSameOrigin(request.headers.origin, host)) {
-      throw apiError('FORBIDDEN', 'Cross-origin requests are not allowed');
-    }
+    if (!isAllowedHost(host, allowedHosts)) return apiError('FORBIDDEN', `Requests for host "${host ?? ''}" are not served here`);
+    if (!isSameOrigin(request.headers.origin, host)) return apiError('FORBIDDEN', 'Cross-origin requests are not allowed');
     // Judged by the route the router matched, not by the raw URL: "/%61pi/…" and absolute-form
     // targets reach the same handlers. Only the page and its files are public.
     const route = request.routeOptions.url;
-    const isPage = route === '/' || route === '/*';
-    if (!isPage && !hasToken(request.headers.authorization, token)) {
-      void reply.header('www-authenticate', 'Bearer');
-      throw apiError('UNAUTHORIZED', 'Missing or wrong token: send "Authorization: Bearer <token>" (printed at start)');
+    if (route === '/' || route === '/*') return null;
+    if (!hasToken(request.headers.authorization, token)) {
+      return apiError('UNAUTHORIZED', 'Missing or wrong token: send "Authorization: Bearer <token>" (printed at start)');
     }
+    cap.trust(request.raw.socket);
+    return null;
+  };
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const error = refusal(request);
+    if (error === null) return;
+    // A refused request ends its connection: no further requests on it, and no waiting for the
+    // rest of a body that may be dripped for ever.
+    void reply.header('connection', 'close');
+    if (error.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer');
+    throw error;
   });
 
   for (const { route, methods } of restRoutes()) {
@@ -111,25 +171,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     });
   }
 
-  app.get('/api/events', async (request, reply) => {
+  app.get('/api/events', async (_request, reply) => {
     reply.hijack();
-    const response = reply.raw;
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-    });
-    const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    streams.add(response);
-    // Every connection starts with the whole list: a client that reconnects is in sync at once.
-    const unsubscribe = api.onChanged((change) => send('changed', change));
-    send('snapshot', { downloads: await api.list() });
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000);
-    request.raw.on('close', () => {
-      unsubscribe();
-      clearInterval(heartbeat);
-      streams.delete(response);
-    });
+    await streams.open(reply.raw);
   });
 
   if (options.rendererDir !== null && existsSync(options.rendererDir)) {
@@ -148,8 +192,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     );
   }
 
-  app.addHook('preClose', async () => {
-    for (const response of streams) response.end();
-  });
+  app.addHook('preClose', async () => streams.closeAll());
   return app;
 }

@@ -3,6 +3,7 @@ import got, { type Request } from 'got';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { RequestHeaders } from '../contract/request-headers.js';
 import type { ByteSource, OpenRequest, OpenResult, Validator } from '../engine/byte-source.js';
 import { classifyHttpStatus, classifyNetworkError, insecureRedirectError } from '../engine/classify-error.js';
 import { proxyConnectionError, proxyStatusError } from '../engine/classify-proxy-error.js';
@@ -10,6 +11,7 @@ import { parseContentRange } from '../engine/content-range.js';
 import { permanentError, transientError } from '../engine/download-error.js';
 import { filenameFromContentDisposition, filenameFromUrl } from '../engine/file-names.js';
 import type { NetworkRoute } from './network-route.js';
+import { dropHeadersOffOrigin, requestHeaderFields } from './redirect-headers.js';
 
 export interface HttpSourceOptions {
   /** DNS hook: tests inject failures here instead of making real DNS queries. */
@@ -19,6 +21,8 @@ export interface HttpSourceOptions {
   allowInsecureRedirects?: boolean;
   /** Proxy agents and trusted certificates for this URL (see createSourceFactory); absent: direct, Node's roots. */
   route?: (url: string) => Promise<NetworkRoute>;
+  /** The download's own headers (sign-ins), sent on each request; dropped off its origin (redirect-headers.ts). */
+  headers?: RequestHeaders;
 }
 
 interface Opened {
@@ -58,6 +62,9 @@ const contentLength = (headers: IncomingHttpHeaders): number | null => {
   const value = headers['content-length'];
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
 };
+
+/** The media type alone (`text/html; charset=utf-8` → `text/html`): resume-rules.ts tells a web page by it. */
+const mediaType = (headers: IncomingHttpHeaders): string | null => headers['content-type']?.split(';')[0]?.trim().toLowerCase() || null;
 
 const contentEncoding = (headers: IncomingHttpHeaders): string => {
   const value = (headers['content-encoding'] ?? '').trim().toLowerCase();
@@ -116,6 +123,7 @@ export class HttpSource implements ByteSource {
         total: range?.total ?? null,
         validator: validatorOf(answer),
         suggestedName,
+        contentType: mediaType(answer),
         // Offsets into an encoded body are not offsets into the file: such a range is unusable.
         encoded: decoderFor(contentEncoding(answer), suggestedName) !== null,
         body: opened.request,
@@ -141,6 +149,7 @@ export class HttpSource implements ByteSource {
       total: contentLength(headers),
       validator: validatorOf(headers),
       suggestedName,
+      contentType: mediaType(headers),
       acceptsRanges: headers['accept-ranges'] === 'bytes',
       decoded: false,
       body: opened.request,
@@ -177,7 +186,8 @@ export class HttpSource implements ByteSource {
     // response itself, which is refused below before any byte of it is read.
     let downgrade: URL | null = null;
     const request = got.stream(this.url, {
-      headers: { 'accept-encoding': 'identity', ...headers },
+      headers: { ...requestHeaderFields(this.options.headers ?? {}), 'accept-encoding': 'identity', ...headers },
+      hooks: { beforeRedirect: [dropHeadersOffOrigin(this.url)] },
       decompress: false,
       retry: { limit: 0 },
       throwHttpErrors: false,

@@ -54,6 +54,7 @@ export class S3Source implements ByteSource {
     } catch (error) {
       if (request.signal.aborted) throw error;
       const status = statusOf(error);
+      // The object is another version now: resume-rules.ts refuses it, the partial is kept.
       if (ranged && (nameOf(error) === 'PreconditionFailed' || status === 412)) return { kind: 'changed' };
       if (ranged && (nameOf(error) === 'InvalidRange' || status === 416)) return { kind: 'unsatisfiable', total: null };
       throw this.classify(error);
@@ -64,6 +65,7 @@ export class S3Source implements ByteSource {
       // was not rewritten, so an object without an ETag is never resumed.
       validator: { etag: response.ETag ?? null, lastModified: null },
       suggestedName: filenameFromContentDisposition(response.ContentDisposition),
+      contentType: response.ContentType?.split(';')[0]?.trim().toLowerCase() || null,
       body: response.Body as Readable,
     };
     // No Content-Range: the store sent the whole object, whatever was asked.

@@ -1,5 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import type { DownloadSource } from '../contract/downloads.js';
+import type { RequestHeaders } from '../contract/request-headers.js';
 import type { Settings } from '../contract/settings.js';
 import type { ByteSource } from '../engine/byte-source.js';
 import type { SourceFactory } from '../engine/download-manager.js';
@@ -38,9 +39,10 @@ export function createSourceFactory(options: SourceOptions): SourceFactory {
     ...(systemProxy ? { systemProxy } : {}),
   });
   const s3 = new S3Clients(options.secrets, routes, lookup);
-  return (source: DownloadSource, settings: Settings): ByteSource => {
+  return (source: DownloadSource, settings: Settings, headers: RequestHeaders): ByteSource => {
     if (source.kind === 'http') {
       return new HttpSource(source.url, {
+        headers,
         ...(lookup ? { lookup } : {}),
         route: (url) => routes.routeFor(url, settings),
         now,

@@ -72,12 +72,16 @@ const SIDE_FILES = ['-wal', '-journal', '-shm'] as const;
  * untouched (DatabaseUnreadableError); one from a newer version is refused untouched
  * (DatabaseTooNewError); a damaged one is moved aside and refused (DatabaseCorruptError), so
  * the first start fails loudly and only the next one starts empty. A 0-byte file is a new
- * database.
+ * database. A new file is created readable by its owner only (0600), as SQLite then creates its
+ * -wal and -shm: it holds every URL, signed ones included (ARCHITECTURE.md §6).
  */
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS, nativeBinding?: string): Db {
   const latest = migrations.at(-1)?.version ?? 0;
   const onDisk = path !== ':memory:' && path !== '';
-  if (onDisk) inspectFile(path, latest, nativeBinding);
+  if (onDisk) {
+    inspectFile(path, latest, nativeBinding);
+    createPrivately(path);
+  }
 
   let db: Db;
   try {
@@ -158,6 +162,16 @@ function inspectFile(path: string, latest: number, nativeBinding: string | undef
     if (!existing.has(suffix)) removeQuietly(path + suffix);
   }
   throw setAside(path, damage, existing);
+}
+
+/** SQLite would create the file 0644 (less the umask); an empty file is a new database to it. */
+function createPrivately(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch {
+    // It exists (its mode is the data folder's business, see private-files.ts), or it cannot be
+    // created: SQLite, opening it next, reports that as it always has.
+  }
 }
 
 /** Moves a damaged database and the side files it had to `<path>.corrupt-<time>`, keeping every byte. */

@@ -42,6 +42,12 @@ export function DetailsPanel({ id }: { id: string }) {
         <dd>{s.path}</dd>
         <dt>Size</dt>
         <dd>{s.total_bytes === null ? 'unknown' : formatBytes(Number(s.total_bytes))}</dd>
+        {s.request_headers.length > 0 && (
+          <>
+            <dt title="Sent with every request to this server; the values are kept in the secret store and never shown">Request headers</dt>
+            <dd>{s.request_headers.join(', ')}</dd>
+          </>
+        )}
         {s.expected_sha256 !== null && (
           <>
             <dt>SHA-256</dt>

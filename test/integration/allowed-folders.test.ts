@@ -24,7 +24,7 @@ describe('allowed folders (steadfast serve --allowed-dirs)', () => {
 
   async function start(settings: Partial<Settings> = {}) {
     origin = await startFaultOrigin({ '/f.bin': { content } });
-    server = await startApi(settings, undefined, { allowedDirs: (root) => [join(root, 'downloads'), join(root, 'allowed')] });
+    server = await startApi(settings, { allowedDirs: (root) => [join(root, 'downloads'), join(root, 'allowed')] });
     const { root } = server.engine;
     mkdirSync(join(root, 'allowed'));
     mkdirSync(join(root, 'outside'));

@@ -109,6 +109,29 @@ describe('IPC: preload bridge ⇄ main handlers, in plain Node', () => {
     expect(engine.store.listDownloads()).toEqual([]);
   });
 
+  it('add takes request headers over IPC: sent on the request, named in the snapshot, refused when bad', async () => {
+    origin = await startFaultOrigin({ '/signed.bin': { content, requireHeaders: { cookie: 'sid=ipc-secret' } } });
+    engine = startEngine();
+    const { pair, bridge } = wire();
+    const added = await bridge.add({ url: origin.url('/signed.bin'), headers: { cookie: 'sid=ipc-secret', 'User-Agent': 'UA' } });
+    if (!added.ok) throw new Error(JSON.stringify(added.error));
+    expect(added.value.request_headers).toEqual(['Cookie', 'User-Agent']);
+    const done = await engine.waitForStatus(added.value.id, 'completed');
+    expect(readFileSync(done.path).equals(content)).toBe(true);
+    expect(origin.requests.map((r) => r.headers.cookie)).toEqual(['sid=ipc-secret']);
+    expect(JSON.stringify(await bridge.list())).not.toContain('ipc-secret');
+
+    expect(await pair.ipcRenderer.invoke('downloads:add', { url: origin.url('/x.bin'), headers: { Host: 'evil.example' } })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'headers.Host: only Cookie, Authorization, Referer, User-Agent may be set' },
+    });
+    expect(await pair.ipcRenderer.invoke('downloads:add', { url: origin.url('/x.bin'), headers: { Cookie: 'a\nb' } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^headers\.Cookie: /) },
+    });
+    expect(engine.store.listDownloads()).toHaveLength(1);
+  });
+
   it('the bridge exposes exactly the contract and nothing raw', () => {
     const bridge: DownloadsBridge = createBridge(ipcPair(PAGE).ipcRenderer);
     expect(Object.keys(bridge).sort()).toEqual([...METHOD_NAMES, 'onChanged'].sort());

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EngineHarness, startEngine, tempDir } from '../support/engine-harness.js';
@@ -88,7 +88,7 @@ describe('no link is followed', () => {
     const partial = join(engine.downloads, 'y.bin.partial');
     expect(existsSync(partial)).toBe(true);
     // Replaced by a link: the path is the same, the file is not the one Steadfast created.
-    (await import('node:fs')).rmSync(partial);
+    rmSync(partial);
     symlinkSync(precious, partial);
     await engine.manager.restart(added.id);
     const again = await engine.waitForStatus(added.id, 'failed');
@@ -108,7 +108,7 @@ describe('no link is followed', () => {
     await engine.waitFor(added.id, (s) => Number(s.downloaded_bytes) > 0, 20_000);
     await engine.manager.pause(added.id);
     const partial = join(engine.downloads, 'z.bin.partial');
-    (await import('node:fs')).rmSync(partial);
+    rmSync(partial);
     writeFileSync(partial, 'somebody else');
     await engine.manager.resume(added.id);
     const refused = await engine.waitForStatus(added.id, 'failed');

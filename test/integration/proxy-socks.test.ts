@@ -49,7 +49,7 @@ describe('a socks5:// proxy with a user and password', () => {
     expect(readFileSync(join(engine!.downloads, viaHttps.filename!)).equals(content)).toBe(true);
     const tlsHost = new URL(httpsUrl).host;
     expect(socks!.connects).toContain(new URL(httpUrl).host);
-    expect(socks!.connects.filter((target) => target === tlsHost)).toHaveLength(tls!.connections());
+    expect(socks!.connects.filter((target) => target === tlsHost)).toHaveLength(tls!.connections);
   });
 
   it('a wrong password fails at once with PROXY_AUTH_REQUIRED naming the proxy', async () => {
@@ -57,6 +57,6 @@ describe('a socks5:// proxy with a user and password', () => {
     const failed = await finish(httpsUrl);
     expect([failed.status, failed.error_code, failed.failed_count]).toEqual(['failed', 'PROXY_AUTH_REQUIRED', 1]);
     expect(failed.error_message).toBe(`The proxy ${socks!.host} did not accept its user name and password`);
-    expect(tls!.connections()).toBe(0);
+    expect(tls!.connections).toBe(0);
   });
 });

@@ -100,7 +100,7 @@ describe('downloads through a proxy (a real tinyproxy)', () => {
     const tunnels = proxy.requests().filter((r) => r.method === 'CONNECT');
     expect(tunnels.length).toBeGreaterThan(0);
     expect(new Set(tunnels.map((r) => r.target))).toEqual(new Set([new URL(tls.url('/')).host]));
-    expect(tls.connections()).toBe(tunnels.length);
+    expect(tls.connections).toBe(tunnels.length);
   });
 
   it('"system" honours HTTP_PROXY and HTTPS_PROXY; a host in NO_PROXY goes direct and the proxy sees nothing; "none" ignores them all', async () => {
@@ -179,7 +179,7 @@ describe('downloads through a proxy (a real tinyproxy)', () => {
     const wrong = await finish(tls.url('/secure.bin'));
     expect([wrong.status, wrong.error_code]).toEqual(['failed', 'PROXY_AUTH_REQUIRED']);
     expect(wrong.error_message).toBe(`The proxy ${proxy.host} did not accept its user name and password (HTTP 401)`);
-    expect(tls.connections()).toBe(0);
+    expect(tls.connections).toBe(0);
 
     // No password at all: tinyproxy asks for one with 407.
     await engine.api.updateSettings({ proxy: proxy.url });

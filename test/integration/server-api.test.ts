@@ -266,7 +266,7 @@ describe('server-sent events', () => {
   it('start with the whole list, deliver states in order, beat while idle, and resync on reconnect', async () => {
     origin = await startFaultOrigin({ '/f.bin': { content } });
     origin.script('/f.bin', { kind: 'status', status: 503 });
-    server = await startApi({ initial_delay_seconds: 0.5 }, 100);
+    server = await startApi({ initial_delay_seconds: 0.5 }, { heartbeatMs: 100 });
     const stream = await openEventStream(server.port, TEST_TOKEN);
     await sleep(50);
     expect(stream.events[0]).toEqual({ event: 'snapshot', data: { downloads: [] } });

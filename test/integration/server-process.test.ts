@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,9 @@ import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../suppor
 const MiB = 1024 * 1024;
 const TOKEN = 'process-test-token-0123456789';
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const modeOf = (path: string) => statSync(path).mode & 0o777;
+/** What every user of this machine can read about a process: its arguments. */
+const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
 
 /** `steadfast serve` on the test's folders, printing the address a user opens. */
 async function startServer(root: string) {
@@ -128,5 +131,83 @@ describe('steadfast serve as a process', () => {
     } finally {
       await stop(only);
     }
+  });
+
+  it('makes its data folder 0700 and its database, -wal and -shm 0600, and tightens those an older version left open', async () => {
+    root = tempDir();
+    const data = join(root, 'data');
+    const first = await startServer(root);
+    expect(modeOf(data)).toBe(0o700);
+    for (const name of ['steadfast.db', 'steadfast.db-wal', 'steadfast.db-shm']) expect(modeOf(join(data, name)), name).toBe(0o600);
+    first.run.child.kill('SIGTERM');
+    expect((await first.run.exited).code).toBe(0);
+
+    // As an older version left them: the folder 0755, the database and the token 0644.
+    chmodSync(data, 0o755);
+    chmodSync(join(data, 'steadfast.db'), 0o644);
+    writeFileSync(join(data, 'token'), 'older-token-0123456789abcdef\n', { mode: 0o644 });
+    const second = await startServer(root);
+    expect(modeOf(data)).toBe(0o700);
+    for (const name of ['steadfast.db', 'steadfast.db-wal', 'steadfast.db-shm', 'token']) expect(modeOf(join(data, name)), name).toBe(0o600);
+    second.run.child.kill('SIGTERM');
+    const { code, stderr } = await second.run.exited;
+    expect(code).toBe(0);
+    expect(stderr).toContain(`steadfast: ${data} was open to other users (mode 0755); it is now 0700\n`);
+    expect(stderr).toContain(`steadfast: ${join(data, 'steadfast.db')} was open to other users (mode 0644); it is now 0600\n`);
+    expect(stderr).toContain(`steadfast: ${join(data, 'token')} was open to other users (mode 0644); it is now 0600\n`);
+  });
+
+  it('--token-file: serves with the token from the file, which the process list never shows; a file others may read is refused before anything opens', async () => {
+    root = tempDir();
+    const server = await startServeProcess(root, TOKEN, { passing: 'file' });
+    try {
+      expect(server.output).toContain(`/#token=${TOKEN}`);
+      expect((await server.api.get('/api/downloads')).status).toBe(200);
+      expect(commandLine(server.run.child.pid!)).toContain('--token-file');
+      expect(commandLine(server.run.child.pid!)).not.toContain(TOKEN);
+    } finally {
+      server.run.child.kill('SIGTERM');
+    }
+    const { code, stderr } = await server.run.exited;
+    expect(code).toBe(0);
+    expect(stderr).not.toContain('warning');
+
+    const loose = join(root, 'loose.secret');
+    writeFileSync(loose, `${TOKEN}\n`, { mode: 0o644 });
+    chmodSync(loose, 0o644);
+    const refused = await runCli(['serve', '--port', '0', '--data-dir', join(root, 'other-data'), '--token-file', loose]).exited;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `steadfast: The token file ${loose} is open to other users (mode 0644), so its token is no secret. ` +
+        `Make it the owner's alone (chmod 600 ${loose}) and start again.\n`,
+    );
+    expect(existsSync(join(root, 'other-data'))).toBe(false);
+  });
+
+  it('--token still works, and warns that every user sees it in the process list; STEADFAST_TOKEN does not warn', async () => {
+    root = tempDir();
+    const flagged = await startServeProcess(root, TOKEN, { passing: 'flag' });
+    try {
+      expect((await flagged.api.get('/api/downloads')).status).toBe(200);
+      // Why the warning: anyone on the machine reads it here.
+      expect(commandLine(flagged.run.child.pid!)).toContain(TOKEN);
+    } finally {
+      flagged.run.child.kill('SIGTERM');
+    }
+    const flaggedExit = await flagged.run.exited;
+    expect(flaggedExit.code).toBe(0);
+    expect(flaggedExit.stderr).toContain(
+      'steadfast: warning: --token shows the token to every user of this machine in the process list (ps, /proc/PID/cmdline); ' +
+        'pass it in STEADFAST_TOKEN or with --token-file PATH instead\n',
+    );
+
+    const fromEnv = await startServeProcess(root, TOKEN, { passing: 'env' });
+    try {
+      expect((await fromEnv.api.get('/api/downloads')).status).toBe(200);
+      expect(commandLine(fromEnv.run.child.pid!)).not.toContain(TOKEN);
+    } finally {
+      fromEnv.run.child.kill('SIGTERM');
+    }
+    expect((await fromEnv.run.exited).stderr).not.toContain('warning');
   });
 });

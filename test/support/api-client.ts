@@ -62,18 +62,21 @@ export function apiClient(port: number, token: string) {
 export interface EventStream {
   events: { event: string; data: unknown }[];
   comments: number;
+  /** False once the connection has closed, from either side. */
+  open: boolean;
   close(): void;
 }
 
 /** Reads GET /api/events as a browser's EventSource would, keeping every event in order. */
 export function openEventStream(port: number, token: string): Promise<EventStream> {
   return new Promise((resolve, reject) => {
-    const stream: EventStream = { events: [], comments: 0, close: () => req.destroy() };
+    const stream: EventStream = { events: [], comments: 0, open: true, close: () => req.destroy() };
     const req = httpRequest(
       { host: '127.0.0.1', port, path: '/api/events', headers: { authorization: `Bearer ${token}` } },
       (res) => {
         if (res.statusCode !== 200) reject(new Error(`events: HTTP ${res.statusCode}`));
         let buffer = '';
+        res.on('close', () => (stream.open = false));
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           buffer += chunk;

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../src-main/contract/settings.js';
+import type { SecretStore } from '../../src-main/engine/secret-store.js';
 import { withAllowedFolders } from '../../src-main/server/allowed-folders.js';
-import { createHttpServer } from '../../src-main/server/http-server.js';
+import { createHttpServer, type HttpServerOptions } from '../../src-main/server/http-server.js';
 import { apiClient } from './api-client.js';
 import { startEngine, type EngineHarness } from './engine-harness.js';
 
@@ -19,23 +20,28 @@ export interface ApiHarness {
 
 /**
  * The REST server over a real engine, on 127.0.0.1 with a port of its own and a stub page;
- * `allowedDirs(root)` puts the engine behind `steadfast serve`'s folder allow-list.
+ * `allowedDirs(root)` puts the engine behind `steadfast serve`'s folder allow-list; `root` and
+ * `secrets` give the engine a folder and a secret store of the test's own.
  */
 export async function startApi(
   settings: Partial<Settings> = {},
-  heartbeatMs?: number,
-  options: { allowedDirs?: (root: string) => string[] } = {},
+  options: Pick<HttpServerOptions, 'heartbeatMs' | 'limits'> & {
+    allowedDirs?: (root: string) => string[];
+    root?: string;
+    secrets?: SecretStore;
+  } = {},
 ): Promise<ApiHarness> {
-  const engine = startEngine({ settings });
+  const { allowedDirs, root, secrets, ...server } = options;
+  const engine = startEngine({ settings, ...(root === undefined ? {} : { root }), ...(secrets === undefined ? {} : { secrets }) });
   const rendererDir = join(engine.root, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Steadfast</title>');
   const app = await createHttpServer({
-    engine: options.allowedDirs ? withAllowedFolders(engine.manager, options.allowedDirs(engine.root)) : engine.manager,
+    engine: allowedDirs ? withAllowedFolders(engine.manager, allowedDirs(engine.root)) : engine.manager,
     token: TEST_TOKEN,
     allowedHosts: new Set(['127.0.0.1', 'localhost', '::1']),
     rendererDir,
-    ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+    ...server,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;

@@ -9,6 +9,8 @@ export interface ServedFile {
   contentDisposition?: string | null;
   /** More response headers, for example the Content-Encoding an S3 object was stored with. */
   headers?: Record<string, string>;
+  /** A signed-in file: a request without exactly these headers (lower-case names) gets a 401. */
+  requireHeaders?: Record<string, string>;
 }
 
 export type Fault =

@@ -199,6 +199,13 @@ export async function startFaultOrigin(files: Record<string, ServedFile> = {}): 
       return;
     }
 
+    const required = Object.entries(entry.file.requireHeaders ?? {});
+    if (required.some(([name, value]) => record.headers[name] !== value)) {
+      applyPlan(res, record, { status: 401, headers: { 'Content-Type': 'text/plain' }, body: EMPTY });
+      res.end('sign in first\n');
+      return;
+    }
+
     let plan = planNormal(req, entry, fault?.kind !== 'ignore-range' && fault?.kind !== 'gzip');
     if (fault?.kind === 'lying-content-range' && plan.status !== 416) {
       const total = entry.file.content.length;

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { apiClient } from './api-client.js';
@@ -12,6 +13,12 @@ export interface ServeProcess {
 }
 
 /**
+ * How the token reaches the process: STEADFAST_TOKEN (as the README advises), `--token`, or
+ * `--token-file` (a file `<root>/token.secret`, mode 0600).
+ */
+export type TokenPassing = 'env' | 'flag' | 'file';
+
+/**
  * `steadfast serve` as a real process on a free port, with its database in `<root>/data` and
  * downloads in `<root>/dl`, plus `extra` arguments and environment; resolves once it has printed
  * where it listens.
@@ -19,12 +26,16 @@ export interface ServeProcess {
 export async function startServeProcess(
   root: string,
   token: string,
-  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+  extra: { passing?: TokenPassing; args?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ServeProcess> {
-  const run = runCli(
-    ['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl'), '--token', token, ...(extra.args ?? [])],
-    extra.env,
-  );
+  const passing = extra.passing ?? 'env';
+  const args = ['serve', '--port', '0', '--data-dir', join(root, 'data'), '--download-dir', join(root, 'dl')];
+  if (passing === 'flag') args.push('--token', token);
+  if (passing === 'file') {
+    writeFileSync(join(root, 'token.secret'), `${token}\n`, { mode: 0o600 });
+    args.push('--token-file', join(root, 'token.secret'));
+  }
+  const run = runCli([...args, ...(extra.args ?? [])], { ...(passing === 'env' ? { STEADFAST_TOKEN: token } : {}), ...extra.env });
   let output = '';
   run.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const address = /API: http:\/\/127\.0\.0\.1:(\d+)/;

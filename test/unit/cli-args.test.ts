@@ -29,6 +29,7 @@ describe('parseCliArgs', () => {
       region: null,
       profile: null,
       json: false,
+      headers: {},
     });
   });
 
@@ -61,7 +62,42 @@ describe('parseCliArgs', () => {
       region: null,
       profile: null,
       json: true,
+      headers: {},
     });
+  });
+
+  it('takes request headers: --header (repeatable, split at the first colon) and the shorthands', () => {
+    const parsed = parseCliArgs([
+      'get',
+      URL_,
+      '--header',
+      'Authorization: Bearer a:b:c',
+      '--header=X-Other:  spaced  ',
+      '--cookie',
+      'a=b; c=d',
+      '--referer',
+      'https://example.com/page',
+      '--user-agent',
+      'Mozilla/5.0 (X11)',
+    ]);
+    expect(parsed).toMatchObject({
+      command: 'get',
+      headers: {
+        Authorization: 'Bearer a:b:c',
+        // Names are checked at the API's edge, like a REST caller's: the CLI passes them on.
+        'X-Other': 'spaced',
+        Cookie: 'a=b; c=d',
+        Referer: 'https://example.com/page',
+        'User-Agent': 'Mozilla/5.0 (X11)',
+      },
+    });
+  });
+
+  it('refuses a --header without a name and colon, and a header given twice in any case', () => {
+    expect(usageError(['get', URL_, '--header', 'Cookie a=b']).message).toContain("--header must look like 'Name: value'");
+    expect(usageError(['get', URL_, '--header', ': no name']).message).toContain("--header must look like 'Name: value'");
+    expect(usageError(['get', URL_, '--header', 'cookie: a=b', '--cookie', 'c=d']).message).toBe('the Cookie header is given twice');
+    expect(usageError(['get', URL_, '--header', 'Referer: x', '--header', 'REFERER: y']).message).toBe('the REFERER header is given twice');
   });
 
   it('takes the URL after -- even when it starts with a dash', () => {
@@ -204,8 +240,10 @@ describe('serve', () => {
       dataDir: null,
       downloadDir: null,
       token: null,
+      tokenFile: null,
       allowedHosts: [],
       allowedDirs: null,
+      warnings: [],
     });
     const env = { STEADFAST_HOST: '0.0.0.0', STEADFAST_PORT: '8080', STEADFAST_TOKEN: 'env-token-0123456789', STEADFAST_ALLOWED_HOSTS: 'nas.local, Box' };
     expect(parseCliArgs(['serve'], env)).toMatchObject({ host: '0.0.0.0', port: 8080, token: 'env-token-0123456789', allowedHosts: ['nas.local', 'box'] });
@@ -221,6 +259,28 @@ describe('serve', () => {
     for (const value of ['', ' , ']) {
       expect(() => parseCliArgs(['serve', '--allowed-dirs', value], {})).toThrow('--allowed-dirs needs at least one folder');
     }
+  });
+
+  it('reads the token from the environment or a file without a word, and warns when it is on the command line', () => {
+    const env = { STEADFAST_TOKEN: 'env-token-0123456789' };
+    expect(parseCliArgs(['serve'], env)).toMatchObject({ token: 'env-token-0123456789', tokenFile: null, warnings: [] });
+    // A flag wins over the environment, as for every option.
+    expect(parseCliArgs(['serve', '--token-file', '/run/credentials/steadfast/token'], env)).toMatchObject({
+      token: null,
+      tokenFile: '/run/credentials/steadfast/token',
+      warnings: [],
+    });
+    expect(parseCliArgs(['serve', '--token', 'flag-token-0123456789'], env)).toMatchObject({
+      token: 'flag-token-0123456789',
+      tokenFile: null,
+      warnings: [
+        '--token shows the token to every user of this machine in the process list (ps, /proc/PID/cmdline); ' +
+          'pass it in STEADFAST_TOKEN or with --token-file PATH instead',
+      ],
+    });
+    expect(() => parseCliArgs(['serve', '--token', 'flag-token-0123456789', '--token-file', '/t'], {})).toThrow(
+      'Give --token or --token-file, not both',
+    );
   });
 
   it('refuses bad ports and short tokens', () => {

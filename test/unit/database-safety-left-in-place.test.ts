@@ -93,7 +93,13 @@ describe('openDatabase: files that are fine, or not ours to move', () => {
   // a checkout inside a private folder (mode 0700, as mktemp makes) cannot be, so it is skipped.
   const asRoot = process.getuid?.() === 0;
   const unprivilegedCanRun =
-    !asRoot || spawnSync(process.execPath, ['--import', 'tsx', '-e', ''], { cwd: repo, uid: 65534, gid: 65534, timeout: 20_000 }).status === 0;
+    !asRoot ||
+    spawnSync(
+      process.execPath,
+      // The very module the test imports: a checkout in a folder only root may enter (mktemp -d) cannot be read.
+      ['--import', 'tsx', '--input-type=module', '-e', `import ${JSON.stringify(path.join(repo, 'src-main/store/database.ts'))};`],
+      { cwd: repo, uid: 65534, gid: 65534, timeout: 20_000 },
+    ).status === 0;
   if (!unprivilegedCanRun) console.log('Skipped "a file this user may not read": user nobody cannot read this checkout.');
 
   it.skipIf(!unprivilegedCanRun)('a file this user may not read is reported with its path and left where it is', () => {

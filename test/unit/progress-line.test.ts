@@ -30,6 +30,7 @@ function snapshot(overrides: Partial<DownloadSnapshot> = {}): DownloadSnapshot {
     connections: 1,
     connection_retries: 0,
     connection_limit: null,
+    request_headers: [],
     retry_info: { current_attempt: 2, max_attempts: 5, next_retry_at: null, next_retry_in: null },
     created_at: '2029-12-31T23:59:00.000Z',
     updated_at: '2029-12-31T23:59:59.000Z',

@@ -354,3 +354,63 @@ describe('S3 and catalog requests', () => {
     ).toThrow(/catalog\./);
   });
 });
+
+describe('request headers of an add request', () => {
+  const add = (headers: unknown) => ({ url: 'https://example.com/a.bin', headers });
+  const addRefusal = (headers: unknown): ApiRequestError => {
+    try {
+      parseAddRequest(add(headers));
+    } catch (error) {
+      expect(error).toBeInstanceOf(ApiRequestError);
+      return error as ApiRequestError;
+    }
+    throw new Error(`expected ${JSON.stringify(headers)} to be refused`);
+  };
+
+  it('takes Cookie, Authorization, Referer and User-Agent in any case, spelled canonically', () => {
+    expect(
+      parseAddRequest(add({ cookie: 'a=b; c=d', AUTHORIZATION: 'Bearer t0k3n', Referer: 'https://example.com/', 'user-AGENT': 'UA/1.0 (x\ty)' })),
+    ).toEqual({
+      url: 'https://example.com/a.bin',
+      headers: { Cookie: 'a=b; c=d', Authorization: 'Bearer t0k3n', Referer: 'https://example.com/', 'User-Agent': 'UA/1.0 (x\ty)' },
+    });
+    expect(parseAddRequest(add({}))).toEqual({ url: 'https://example.com/a.bin', headers: {} });
+  });
+
+  it('refuses other names, naming the field', () => {
+    for (const name of ['Range', 'Host', 'Accept-Encoding', 'X-Api-Key', 'Cookie2', ' Cookie', 'Cookie:', '__proto__']) {
+      const error = addRefusal({ [name]: 'x' });
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.message).toBe(`headers.${name}: only Cookie, Authorization, Referer, User-Agent may be set`);
+    }
+  });
+
+  it('refuses one header given twice in two spellings', () => {
+    expect(addRefusal({ Cookie: 'a=b', cookie: 'c=d' }).message).toBe('headers.cookie: Cookie is given twice');
+  });
+
+  it('refuses CR, LF, NUL, other controls, non-Latin-1 characters, empty and over-long values', () => {
+    const rule = 'a header value must not contain CR, LF, NUL or other control characters, nor characters beyond Latin-1';
+    for (const value of ['a\r\nX-Evil: 1', 'a\nb', 'a\rb', 'a\0b', 'a\x7fb', 'a\x1bb', 'snow☃man']) {
+      const error = addRefusal({ Cookie: value });
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.message).toBe(`headers.Cookie: ${rule}`);
+      // The refusal names the field, never the value (it may be a secret).
+      expect(error.message).not.toContain(value);
+    }
+    expect(addRefusal({ Referer: '' }).message).toBe('headers.Referer: a header value must not be empty');
+    expect(parseAddRequest(add({ Cookie: 'x'.repeat(8192) }))).toMatchObject({ headers: { Cookie: 'x'.repeat(8192) } });
+    expect(addRefusal({ Cookie: 'x'.repeat(8193) }).message).toBe('headers.Cookie: a header value is at most 8192 characters');
+  });
+
+  it('refuses values that are not strings, and headers that are not an object', () => {
+    expect(addRefusal({ Cookie: 42 }).message).toMatch(/^headers\.Cookie: /);
+    expect(addRefusal(['Cookie: a=b']).message).toMatch(/^headers: /);
+    expect(addRefusal('Cookie: a=b').message).toMatch(/^headers: /);
+  });
+
+  it('is only for URL requests: S3 and catalog requests refuse the key', () => {
+    expect(() => parseAddRequest({ s3: { bucket: 'b', key: 'k' }, headers: { Cookie: 'a' } })).toThrow(/headers/);
+    expect(() => parseAddRequest({ content_id: 'abc', quality: '720p', headers: { Cookie: 'a' } })).toThrow(/headers/);
+  });
+});

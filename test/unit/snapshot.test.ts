@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { toProgressReport } from '../../src-main/contract/progress-report.js';
+import { describeSource } from '../../src-main/contract/downloads.js';
 import type { DownloadRecord } from '../../src-main/engine/download-store.js';
 import { toSnapshot } from '../../src-main/engine/snapshot.js';
 
@@ -62,12 +63,30 @@ describe('toSnapshot', () => {
       waiting_for_network: false,
       connection_retries: 0,
       connection_limit: null,
+      request_headers: [],
       connections: 4,
       retry_info: { current_attempt: 1, max_attempts: 5, next_retry_at: null, next_retry_in: null },
       created_at: '2029-12-31T23:59:00.000Z',
       updated_at: '2029-12-31T23:59:59.000Z',
       completed_at: null,
     });
+  });
+
+  it('names the request headers set, never their values, and shows a URL without credentials', () => {
+    const snapshot = toSnapshot(
+      record({ source: { kind: 'http', url: 'http://bob:hunter2@files.example:8080/a%20b.bin?x=1' } }),
+      null,
+      NOW,
+      false,
+      null,
+      ['Cookie', 'Referer'],
+    );
+    expect(snapshot.request_headers).toEqual(['Cookie', 'Referer']);
+    // A row saved before sign-ins became headers may still hold them: they are not shown.
+    expect(snapshot.source).toEqual({ kind: 'http', url: 'http://files.example:8080/a%20b.bin?x=1' });
+    expect(JSON.stringify(snapshot)).not.toContain('hunter2');
+    expect(describeSource({ kind: 'http', url: 'https://bob:hunter2@files.example/f' })).toBe('https://files.example/f');
+    expect(describeSource({ kind: 'http', url: 'https://files.example/f' })).toBe('https://files.example/f');
   });
 
   it('floors progress to whole percent', () => {
