@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'SERVER_ERROR',
   'NETWORK_ERROR',
   'CLOCK_SKEW',
+  'PROXY_UNREACHABLE',
+  'PROXY_ERROR',
   // Usually permanent: they would repeat on every attempt.
   'NOT_FOUND',
   'ACCESS_DENIED',
@@ -28,6 +30,8 @@ export const ERROR_CODES = [
   'TOO_MANY_REDIRECTS',
   'INSECURE_REDIRECT',
   'TLS_ERROR',
+  'CA_FILE_ERROR',
+  'PROXY_AUTH_REQUIRED',
   'BAD_RESPONSE',
   'DISK_FULL',
   'NOT_ENOUGH_SPACE',

@@ -9,7 +9,7 @@ import { FormFooter } from './FormFooter.js';
 const text = (value: string | null) => value ?? '';
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
 
-/** The retry and transfer settings and the S3 ones; the secret key can be replaced, never read. */
+/** The retry, transfer, network and S3 settings; the secrets (S3 key, proxy password) can be replaced, never read. */
 export function SettingsDialog() {
   const api = useApi();
   const current = useDownloads((s) => s.settings);
@@ -72,6 +72,37 @@ export function SettingsDialog() {
             onChange={(e) => setForm((f) => ({ ...f, insecureRedirects: e.target.checked }))}
           />{' '}
           Follow redirects from https:// to http:// (insecure)
+        </label>
+        <h3>Network</h3>
+        <label>
+          Proxy
+          <select value={form.proxyMode} onChange={set('proxyMode')}>
+            <option value="system">system settings</option>
+            <option value="none">no proxy</option>
+            <option value="custom">custom</option>
+          </select>
+        </label>
+        {form.proxyMode === 'custom' && (
+          <>
+            <label>
+              Proxy URL
+              <input value={form.proxyUrl} onChange={set('proxyUrl')} placeholder="http://user@proxy.example.com:3128 (http, https, socks5)" />
+            </label>
+            <label>
+              Proxy password
+              <input
+                type="password"
+                value={form.proxyPassword}
+                onChange={set('proxyPassword')}
+                autoComplete="new-password"
+                placeholder={current?.proxy_password_set ? 'stored — type to replace' : ''}
+              />
+            </label>
+          </>
+        )}
+        <label>
+          Extra CA certificates (PEM file)
+          <input value={form.caFile} onChange={set('caFile')} placeholder="/path/to/private-ca.pem — empty: none" />
         </label>
         <h3>S3</h3>
         <label>
@@ -142,6 +173,10 @@ function toForm(s: Settings | null) {
     filenameTemplate: s?.catalog?.filename_template ?? '',
     qualities: s?.catalog?.qualities.join(', ') ?? '',
     insecureRedirects: s?.allow_insecure_redirects ?? false,
+    proxyMode: s === null || s.proxy === 'system' || s.proxy === 'none' ? (s?.proxy ?? 'system') : 'custom',
+    proxyUrl: s === null || s.proxy === 'system' || s.proxy === 'none' ? '' : s.proxy,
+    proxyPassword: '',
+    caFile: text(s?.ca_file ?? null),
   };
 }
 
@@ -166,6 +201,9 @@ function toPatch(form: Form): SettingsPatch {
     s3_access_key_id: orNull(form.accessKeyId),
     s3_profile: orNull(form.profile),
     ...(form.secret !== '' ? { s3_secret_access_key: form.secret } : {}),
+    proxy: form.proxyMode === 'custom' ? form.proxyUrl.trim() : form.proxyMode,
+    ...(form.proxyMode === 'custom' && form.proxyPassword !== '' ? { proxy_password: form.proxyPassword } : {}),
+    ca_file: orNull(form.caFile),
     catalog:
       form.catalogBucket.trim() === ''
         ? null
