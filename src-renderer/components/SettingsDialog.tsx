@@ -22,7 +22,7 @@ export function SettingsDialog() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      const saved = await api.updateSettings(toPatch(form));
+      const saved = await api.updateSettings(toPatch(form, current));
       useDownloads.getState().setSettings(saved);
       close();
     } catch (failure) {
@@ -184,8 +184,12 @@ type Form = ReturnType<typeof toForm>;
 /** The fields typed as text; checkboxes set their own. */
 type TextField = { [K in keyof Form]: Form[K] extends string ? K : never }[keyof Form];
 
-/** Numbers as typed (the engine validates ranges and says which field is wrong). */
-function toPatch(form: Form): SettingsPatch {
+/**
+ * Numbers as typed (the engine validates ranges and says which field is wrong). The proxy and
+ * the CA file go only when changed: `steadfast serve` refuses them over the API (they are fixed
+ * at its start), and every other setting must still save there.
+ */
+function toPatch(form: Form, current: Settings | null): SettingsPatch {
   const qualities = form.qualities.split(',').map((q) => q.trim()).filter(Boolean);
   return {
     max_attempts: Number(form.attempts),
@@ -201,9 +205,7 @@ function toPatch(form: Form): SettingsPatch {
     s3_access_key_id: orNull(form.accessKeyId),
     s3_profile: orNull(form.profile),
     ...(form.secret !== '' ? { s3_secret_access_key: form.secret } : {}),
-    proxy: form.proxyMode === 'custom' ? form.proxyUrl.trim() : form.proxyMode,
-    ...(form.proxyMode === 'custom' && form.proxyPassword !== '' ? { proxy_password: form.proxyPassword } : {}),
-    ca_file: orNull(form.caFile),
+    ...networkPatch(form, current),
     catalog:
       form.catalogBucket.trim() === ''
         ? null
@@ -213,5 +215,15 @@ function toPatch(form: Form): SettingsPatch {
             filename_template: form.filenameTemplate,
             ...(qualities.length > 0 ? { qualities } : {}),
           },
+  };
+}
+
+function networkPatch(form: Form, current: Settings | null): SettingsPatch {
+  const proxy = form.proxyMode === 'custom' ? form.proxyUrl.trim() : form.proxyMode;
+  const caFile = orNull(form.caFile);
+  return {
+    ...(proxy !== current?.proxy ? { proxy } : {}),
+    ...(form.proxyMode === 'custom' && form.proxyPassword !== '' ? { proxy_password: form.proxyPassword } : {}),
+    ...(caFile !== current?.ca_file ? { ca_file: caFile } : {}),
   };
 }
