@@ -28,6 +28,7 @@ describe('parseCliArgs', () => {
       endpoint: null,
       region: null,
       profile: null,
+      caFile: null,
       json: false,
       headers: {},
     });
@@ -61,6 +62,7 @@ describe('parseCliArgs', () => {
       endpoint: null,
       region: null,
       profile: null,
+      caFile: null,
       json: true,
       headers: {},
     });
