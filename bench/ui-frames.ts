@@ -181,7 +181,7 @@ function scrollAndMeasure(args: { list: unknown; durationMs: number; stepPx: num
 // --- setup -------------------------------------------------------------------------------------
 
 async function startServer(dataDir: string, downloadDir: string): Promise<number> {
-  server = runCli(['serve', '--port', '0', '--data-dir', dataDir, '--download-dir', downloadDir, '--token', TOKEN]);
+  server = runCli(['serve', '--port', '0', '--data-dir', dataDir, '--download-dir', downloadDir], { STEADFAST_TOKEN: TOKEN });
   let stdout = '';
   server.child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   server.child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));

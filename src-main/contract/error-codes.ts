@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'CLOCK_SKEW',
   'PROXY_UNREACHABLE',
   'PROXY_ERROR',
+  'TOO_MANY_OPEN_FILES',
   // Usually permanent: they would repeat on every attempt.
   'NOT_FOUND',
   'ACCESS_DENIED',
@@ -58,6 +59,7 @@ export const API_ERROR_CODES = [
   'UNAUTHORIZED',
   'FORBIDDEN',
   'PAYLOAD_TOO_LARGE',
+  'REQUEST_TIMEOUT',
   'INTERNAL_ERROR',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

@@ -142,6 +142,10 @@ export function classifyDiskError(error: unknown, path: string): DownloadError {
       return permanentError('DISK_PERMISSION_DENIED', `Permission denied: cannot write ${path}`, error);
     case 'EROFS':
       return permanentError('DISK_READ_ONLY', `The disk is read-only: cannot write ${path}`, error);
+    case 'EMFILE':
+    case 'ENFILE':
+      // Out of file handles: the process or the machine is busy for now, the disk is fine.
+      return transientError('TOO_MANY_OPEN_FILES', `Too many files are open on this computer: could not open ${path}`, error);
   }
   const code = errorCode(error) ?? 'unknown error';
   return permanentError('DISK_ERROR', `Could not write ${path} (${code})`, error);

@@ -8,6 +8,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   NOT_FOUND: 404,
   INVALID_STATE: 409,
   PAYLOAD_TOO_LARGE: 413,
+  REQUEST_TIMEOUT: 408,
   INTERNAL_ERROR: 500,
 };
 

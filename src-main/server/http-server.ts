@@ -108,7 +108,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         error.code === 'HPE_HEADER_OVERFLOW'
           ? ['431 Request Header Fields Too Large', 'PAYLOAD_TOO_LARGE', 'The request headers are larger than 16 KiB']
           : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-            ? ['408 Request Timeout', 'INVALID_ARGUMENT', 'The request did not arrive in time']
+            ? ['408 Request Timeout', 'REQUEST_TIMEOUT', 'The request did not arrive in time']
             : ['400 Bad Request', 'INVALID_ARGUMENT', 'Malformed HTTP request'];
       const body = JSON.stringify({ error: { code, message } });
       socket.end(

@@ -88,9 +88,7 @@ async function spawnServer(
     args.dataDir,
     '--download-dir',
     args.downloadDir,
-    '--token',
-    TOKEN,
-  ]);
+  ], { STEADFAST_TOKEN: TOKEN });
   let stdout = '';
   let stderr = '';
   run.child.stdout!.on('data', (chunk: Buffer) => {

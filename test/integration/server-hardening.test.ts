@@ -79,7 +79,7 @@ describe('slow and idle connections', () => {
     expect(closed as number).toBeGreaterThanOrEqual(400);
     expect(closed as number).toBeLessThan(1200);
     expect(connection.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\nConnection: close\r\n/);
-    expect(connection.received()).toContain('{"error":{"code":"INVALID_ARGUMENT","message":"The request did not arrive in time"}}');
+    expect(connection.received()).toContain('{"error":{"code":"REQUEST_TIMEOUT","message":"The request did not arrive in time"}}');
   });
 
   it('a connection that never sends a byte is closed at the headers timeout', async () => {

@@ -215,6 +215,11 @@ describe('classifyDiskError', () => {
     }
   });
 
+  it.each(['EMFILE', 'ENFILE'])('%s (out of file handles) is TOO_MANY_OPEN_FILES, transient: retried, not a broken disk', (code) => {
+    const result = classifyDiskError(sysError(code), file);
+    expect([result.code, result.transient, result.message]).toEqual(['TOO_MANY_OPEN_FILES', true, `Too many files are open on this computer: could not open ${file}`]);
+  });
+
   it('EROFS is a read-only disk', () => {
     const result = classifyDiskError(sysError('EROFS'), file);
     expect(result.code).toBe('DISK_READ_ONLY');
