@@ -5,6 +5,7 @@ import type { ByteSource, Validator } from './byte-source.js';
 import { classifyDiskError, classifyNetworkError } from './classify-error.js';
 import { CONNECTION_RETRY_MS, endsAllConnections, everyConnectionFailed, turnedAway } from './connection-failures.js';
 import { DownloadError, transientError } from './download-error.js';
+import type { Span } from './attempt-story.js';
 import type { PartialFile } from './partial-file.js';
 import { judgeResponse, type RestartReason } from './resume-rules.js';
 import { isDone, OPEN_END, type Segment, spread } from './segments.js';
@@ -46,6 +47,8 @@ export interface TransferContext {
    * than `connections`, the ones still working.
    */
   onHostLimit(connections: number): void;
+  /** One response ended having written [start, end) on connection `connection` (1-based): the story's spans. */
+  onSpan(span: Span): void;
 }
 
 /** A response already open for one range (the attempt's first request), so it is not fetched twice. */
@@ -116,7 +119,7 @@ export class Transfer {
     const starters: (() => Promise<void>)[] = [];
     for (let i = 0; i < this.width; i++) {
       const segment = pending[i]!;
-      starters.push(() => this.work(segment, first !== null && segment === first.segment ? first : null));
+      starters.push(() => this.work(i + 1, segment, first !== null && segment === first.segment ? first : null));
     }
     if (first !== null && !pending.slice(0, this.width).includes(first.segment)) first.body.destroy();
     const stopWatch = this.width > 1 ? watchConnections(() => this.active, this.ctx.stallTimeoutMs, this.ctx.now) : () => undefined;
@@ -140,7 +143,7 @@ export class Transfer {
    * connection reconnects on its own schedule; a permanent one, or the last connection running
    * out of retries, ends the attempt for all.
    */
-  private async work(assigned: Segment, open: OpenBody | null): Promise<void> {
+  private async work(connection: number, assigned: Segment, open: OpenBody | null): Promise<void> {
     let segment: Segment | null = assigned;
     let first = open;
     let failures = 0;
@@ -152,7 +155,7 @@ export class Transfer {
         const started = this.ctx.now();
         let released = false;
         try {
-          await this.fetch(segment, first, progress);
+          await this.fetch(connection, segment, first, progress);
           failures = 0;
         } catch (error) {
           const failure = this.recoverable(error);
@@ -276,7 +279,7 @@ export class Transfer {
     throw new RangeRestart(verdict.action === 'restart' ? verdict.reason : 'WRONG_RANGE');
   }
 
-  private async fetch(segment: Segment, open: OpenBody | null, progress: { bytes: number }): Promise<void> {
+  private async fetch(connection: number, segment: Segment, open: OpenBody | null, progress: { bytes: number }): Promise<void> {
     const { ctx } = this;
     const offset = segment.start + segment.done;
     const asked = ctx.now();
@@ -346,6 +349,7 @@ export class Transfer {
           if (!ctx.signal.aborted) ctx.abort(error);
         });
       }
+      ctx.onSpan({ connection, start: offset, end: worker.writer.position });
     }
     if (ctx.signal.aborted) throw ctx.signal.reason;
     if (worker.writer.position < segment.end) {
