@@ -23,6 +23,7 @@ import { partialPath } from './partial-file.js';
 import { MemorySecretStore, type SecretStore } from './secret-store.js';
 import { toAttemptRecord } from './snapshot.js';
 import { downloadHistory } from './history.js';
+import { type CompletedFile, openCompletedFile } from './completed-file.js';
 import { resolveSource, sourceFromUrl } from './source-resolution.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -287,6 +288,11 @@ export class DownloadManager implements EngineApi {
     const download = this.download(id);
     const rows = this.store.listAttempts(download.id);
     return downloadHistory(download.record, rows, this.store.listAttemptStories(download.id), download.attempt?.story.stored() ?? null);
+  }
+
+  /** The file a completed download created, open for reading, checked to be that file (not a link, not a replacement). */
+  async openCompletedFile(id: string): Promise<CompletedFile> {
+    return openCompletedFile(this.download(id).record);
   }
 
   /**
