@@ -4,7 +4,8 @@ import { formatBytes } from '../src-main/contract/format.js';
 /** How an attempt ended, as the picture and the text list tell it. */
 export type Ending = 'running' | 'completed' | 'failed' | 'stopped' | 'cut';
 
-export const ENDING_MARK: Record<Ending, string> = { running: '…', completed: '✓', failed: '❌', stopped: '⏸', cut: '⚠' };
+/** Marks the UI's fonts have everywhere (an emoji font often is missing on Linux). */
+export const ENDING_MARK: Record<Ending, string> = { running: '…', completed: '✓', failed: '✗', stopped: '‖', cut: '⚠' };
 
 /**
  * A run with no end time is the one running now, or one a crash or a kill cut (its row was never
