@@ -70,7 +70,11 @@ test.describe('the story at a glance', () => {
     await expect(graph.locator('polygon')).toHaveCount(3);
     await expect(graph.locator('line.speed__end--failed')).toHaveCount(2);
 
-    await parts.nth(0).focus();
+    // By keyboard, so the focus ring shows in the screenshots.
+    await parts.nth(1).focus();
+    await page.keyboard.press('Shift+Tab');
+    await expect(parts.nth(0)).toBeFocused();
+    await expect(details.getByText(/^Attempt 1, connection 1: .*; ✗ failed at/)).toBeVisible();
     await screenshotStates(page, 'story');
   });
 });
