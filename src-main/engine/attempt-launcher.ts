@@ -117,9 +117,12 @@ export class AttemptLauncher {
         registry.changed(download);
       },
       onPartialFile: (identity) => registry.update(download, { partial_file: identity }),
-      onSpan: (span) => {
-        live.story.addSpan(span);
-        store.saveAttemptStory(attemptId, live.story.stored());
+      openSpan: (connection, start, position) => {
+        const close = live.story.openSpan(connection, start, position);
+        return () => {
+          close();
+          store.saveAttemptStory(attemptId, live.story.stored());
+        };
       },
       finalName: (filename) =>
         this.deps.naming.claim({ destDir: record.dest_dir, wanted: filename, self: download.record, final: true }, (name) => name),

@@ -33,6 +33,8 @@ export const FIRST_WINDOW_MS = 1000;
 /** Records one attempt's spans and speed as it runs; cheap enough to call per chunk. */
 export class AttemptStory {
   private readonly spans: Span[] = [];
+  /** Responses still writing, with how far each got: shown live, stored once they end. */
+  private readonly open = new Set<{ connection: number; start: number; position: () => number }>();
   private omitted = 0;
   private everyMs = FIRST_WINDOW_MS;
   private readonly samples: number[] = [];
@@ -52,6 +54,16 @@ export class AttemptStory {
     this.spans.push({ ...span });
   }
 
+  /** A response begins writing at `start`; the function returned records its span once it has ended. */
+  openSpan(connection: number, start: number, position: () => number): () => void {
+    const span = { connection, start, position };
+    this.open.add(span);
+    return () => {
+      if (!this.open.delete(span)) return;
+      this.addSpan({ connection, start, end: position() });
+    };
+  }
+
   addBytes(bytes: number, at: number): void {
     let index = Math.floor(Math.max(0, at - this.startedAt) / this.everyMs);
     while (index >= MAX_SAMPLES) {
@@ -64,6 +76,17 @@ export class AttemptStory {
     this.samples[index] = this.samples[index]! + bytes;
   }
 
+  /** The story so far with the responses still writing, as far as they got: the running attempt's picture. */
+  live(): StoredStory {
+    const story = this.stored();
+    for (const { connection, start, position } of this.open) {
+      const end = position();
+      if (end > start) story.spans.push({ connection, start, end });
+    }
+    return story;
+  }
+
+  /** What is saved with the attempt's row: the spans of responses that ended. */
   stored(): StoredStory {
     return { spans: this.spans.map((s) => ({ ...s })), spans_omitted: this.omitted, speed: { every_ms: this.everyMs, bytes: [...this.samples] } };
   }

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { formatBytes } from '../contract/format.js';
-import type { Span } from './attempt-story.js';
 import type { ByteSource, OpenResult, Validator } from './byte-source.js';
 import { classifyDiskError } from './classify-error.js';
 import { freeBytes } from './disk-space.js';
@@ -60,8 +59,8 @@ export interface AttemptContext {
   onHostLimit(connections: number): void;
   /** The partial this attempt writes was just created (or adopted): record it as the download's own. */
   onPartialFile(identity: FileIdentity): void;
-  /** One response ended having written [start, end) on one connection: the attempt's story. */
-  onSpan(span: Span): void;
+  /** A response begins writing at `start` on one connection (see TransferContext): the attempt's story. */
+  openSpan(connection: number, start: number, position: () => number): () => void;
   /** The file is complete: picks the free final name to rename the partial to. */
   finalName(filename: string): Promise<string>;
 }
@@ -264,7 +263,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         onSegments: ctx.onSegments,
         onConnectionRetry: ctx.onConnectionRetry,
         onHostLimit: ctx.onHostLimit,
-        onSpan: ctx.onSpan,
+        openSpan: ctx.openSpan,
       },
       segments,
     );

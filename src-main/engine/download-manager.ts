@@ -287,7 +287,7 @@ export class DownloadManager implements EngineApi {
   async history(id: string): Promise<DownloadHistory> {
     const download = this.download(id);
     const rows = this.store.listAttempts(download.id);
-    return downloadHistory(download.record, rows, this.store.listAttemptStories(download.id), download.attempt?.story.stored() ?? null);
+    return downloadHistory(download.record, rows, this.store.listAttemptStories(download.id), download.attempt?.story.live() ?? null);
   }
 
   /** The file a completed download created, open for reading, checked to be that file (not a link, not a replacement). */

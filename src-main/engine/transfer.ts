@@ -5,7 +5,6 @@ import type { ByteSource, Validator } from './byte-source.js';
 import { classifyDiskError, classifyNetworkError } from './classify-error.js';
 import { CONNECTION_RETRY_MS, endsAllConnections, everyConnectionFailed, turnedAway } from './connection-failures.js';
 import { DownloadError, transientError } from './download-error.js';
-import type { Span } from './attempt-story.js';
 import type { PartialFile } from './partial-file.js';
 import { judgeResponse, type RestartReason } from './resume-rules.js';
 import { isDone, OPEN_END, type Segment, spread } from './segments.js';
@@ -47,8 +46,11 @@ export interface TransferContext {
    * than `connections`, the ones still working.
    */
   onHostLimit(connections: number): void;
-  /** One response ended having written [start, end) on connection `connection` (1-based): the story's spans. */
-  onSpan(span: Span): void;
+  /**
+   * A response on connection `connection` (1-based) begins writing at `start`; `position` says
+   * how far it got. The returned function is called once it has ended: the story's spans.
+   */
+  openSpan(connection: number, start: number, position: () => number): () => void;
 }
 
 /** A response already open for one range (the attempt's first request), so it is not fetched twice. */
@@ -297,6 +299,7 @@ export class Transfer {
       ctx.now,
     );
     const worker = newWorker(segment, body, writer, ctx.now());
+    const closeSpan = ctx.openSpan(connection, offset, () => worker.writer.position);
     this.active.add(worker);
     ctx.onConnections(this.active.size);
     let finished = false;
@@ -349,7 +352,7 @@ export class Transfer {
           if (!ctx.signal.aborted) ctx.abort(error);
         });
       }
-      ctx.onSpan({ connection, start: offset, end: worker.writer.position });
+      closeSpan();
     }
     if (ctx.signal.aborted) throw ctx.signal.reason;
     if (worker.writer.position < segment.end) {

@@ -78,7 +78,14 @@ describe("each attempt's story: the bytes it fetched where, why it ended, how fa
     origin.throttle(1 * MiB);
     engine = startEngine();
     const { id } = await engine.api.add({ url: origin.url('/f.bin') });
-    await engine.waitFor(id, (s) => Number(s.downloaded_bytes) > 0 || (s.status === 'downloading' && s.speed > 0));
+    await engine.waitFor(id, (s) => s.status === 'downloading' && s.speed > 0);
+    // Running: the response still writing is on the bar as far as it got.
+    const running = await engine.api.history(id);
+    expect(running.attempts.map((a) => [a.ended_at, a.spans.length])).toEqual([[null, 1]]);
+    const [now] = running.attempts[0]!.spans;
+    expect([now!.connection, now!.start]).toEqual([1, '0']);
+    expect(Number(now!.end)).toBeGreaterThan(0);
+    expect(Number(now!.end)).toBeLessThan(size);
     await engine.api.pause(id);
     const paused = await engine.api.history(id);
     expect(paused.attempts).toHaveLength(1);

@@ -15,6 +15,22 @@ describe('AttemptStory', () => {
     ]);
   });
 
+  it('shows a response still writing as far as it got, and keeps its span once it ended', () => {
+    const story = new AttemptStory(0);
+    let position = 100;
+    const close = story.openSpan(2, 100, () => position);
+    expect(story.live().spans).toEqual([]);
+    position = 350;
+    expect(story.live().spans).toEqual([{ connection: 2, start: 100, end: 350 }]);
+    expect(story.stored().spans).toEqual([]);
+    position = 400;
+    close();
+    close();
+    position = 999;
+    expect(story.stored().spans).toEqual([{ connection: 2, start: 100, end: 400 }]);
+    expect(story.live().spans).toEqual([{ connection: 2, start: 100, end: 400 }]);
+  });
+
   it(`keeps at most ${MAX_SPANS} spans and counts the rest`, () => {
     const story = new AttemptStory(0);
     for (let i = 0; i < MAX_SPANS + 7; i++) story.addSpan({ connection: 1 + (i % 8), start: i * 10, end: i * 10 + 5 });
