@@ -45,7 +45,7 @@ export function StoryBar({ history, active }: { history: DownloadHistory; active
   const percent = (bytes: number) => `${(bytes / width) * 100}%`;
   if (history.attempts.length === 0) return null;
   return (
-    <section className="story" aria-label="The download's story">
+    <div className="story">
       <h3 className="story__title">Story</h3>
       <div className="story__bar" role="group" aria-label="Which bytes of the file each attempt and connection fetched">
         {drawn.map((d) => (
@@ -86,6 +86,6 @@ export function StoryBar({ history, active }: { history: DownloadHistory; active
           </li>
         ))}
       </ol>
-    </section>
+    </div>
   );
 }
