@@ -121,7 +121,11 @@ export class AttemptLauncher {
         const close = live.story.openSpan(connection, start, position);
         return () => {
           close();
-          store.saveAttemptStory(attemptId, live.story.stored());
+          try {
+            store.saveAttemptStory(attemptId, live.story.stored());
+          } catch {
+            // The picture is not worth a failed attempt: it is saved again when the attempt ends.
+          }
         };
       },
       finalName: (filename) =>
