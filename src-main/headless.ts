@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ServeCommand } from './cli/args.js';
 import { openLocalEngine } from './cli/local-engine.js';
 import { withAllowedFolders } from './server/allowed-folders.js';
+import { FileLinks } from './server/file-links.js';
 import { createHttpServer } from './server/http-server.js';
 import { loadOrCreateToken, readTokenFile } from './server/token-file.js';
 
@@ -37,6 +38,7 @@ export async function serve(command: ServeCommand): Promise<number> {
     token,
     allowedHosts: new Set([command.host.toLowerCase(), ...LOCAL_NAMES, ...command.allowedHosts]),
     rendererDir: RENDERER_DIR,
+    files: { open: (id) => manager.openCompletedFile(id), links: new FileLinks() },
   });
   // Listening for signals before anything is announced: a stop that comes right after the
   // start line must still checkpoint and close cleanly.

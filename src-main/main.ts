@@ -48,10 +48,11 @@ async function start(): Promise<void> {
     createSource: createSourceFactory({ secrets, systemProxy: (url) => session.defaultSession.resolveProxy(url) }),
     defaultDownloadDir: app.getPath('downloads'),
   });
-  // What the app asks itself (the menu, the file actions, the notices) passes the same edge as
-  // the page's calls; the manager is kept for its lifecycle. registerIpcHandlers has its own edge.
+  // What the app asks itself (the menu, the notices) passes the same edge as the page's calls;
+  // the manager is kept for its lifecycle. registerIpcHandlers has its own edge, which checks the
+  // ids the file actions get before they ask the manager for the completed file.
   const api = validatingApi(manager);
-  registerIpcHandlers(ipcMain, manager, createFileActions(api, shell), trustedSender(pageUrl));
+  registerIpcHandlers(ipcMain, manager, createFileActions(manager, shell), trustedSender(pageUrl));
 
   let window: BrowserWindow | null = createMainWindow(pageUrl, preloadPath, join(dataDir, 'window.json'));
   window.on('closed', () => (window = null));

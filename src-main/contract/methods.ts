@@ -1,5 +1,6 @@
 import type { SchemaInput, SchemaName, SchemaOutput } from './argument-schemas.js';
 import type { AttemptRecord, DownloadSnapshot } from './downloads.js';
+import type { DownloadHistory } from './history.js';
 import type { ProgressReport } from './progress-report.js';
 import type { Settings } from './settings.js';
 
@@ -83,6 +84,8 @@ export const METHODS = {
     result: returns<AttemptRecord[]>(),
     http: { verb: 'GET', path: '/api/downloads/:id/attempts', wrap: 'attempts' },
   },
+  /** The attempts with the byte spans each connection fetched and the speed over time (the details view's picture). */
+  history: { args: [id], result: returns<DownloadHistory>(), http: { verb: 'GET', path: '/api/downloads/:id/history' } },
   remove: {
     args: [id, { in: 'query', flags: ['delete_file'], schema: 'removeOptions', optional: true }],
     result: returns<void>(),

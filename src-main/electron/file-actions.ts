@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import type { DesktopFileActions } from '../contract/api.js';
 import { ApiRequestError } from '../contract/api-error.js';
-import type { DesktopFileActions, DownloadsApi } from '../contract/api.js';
 
 /** The part of Electron's shell used: opening a file and revealing it, both by path. */
 export interface ShellLike {
@@ -8,20 +8,21 @@ export interface ShellLike {
   showItemInFolder(path: string): void;
 }
 
+/** The engine's check that a completed download's file is still the one it created (DownloadManager). */
+export interface CompletedFiles {
+  openCompletedFile(id: string): Promise<{ handle: FileHandle; path: string }>;
+}
+
 /**
  * Open and Show in folder, for files the engine itself completed: the page names a download
- * id, never a path, and nothing goes to openExternal.
+ * id, never a path, nothing goes to openExternal, and a file replaced by a link or another file
+ * is refused (ARCHITECTURE.md §4 "Only its own files") before the shell sees its path.
  */
-export function createFileActions(api: Pick<DownloadsApi, 'get'>, shell: ShellLike): DesktopFileActions {
+export function createFileActions(files: CompletedFiles, shell: ShellLike): DesktopFileActions {
   const completedPath = async (id: string): Promise<string> => {
-    const snapshot = await api.get(id);
-    if (snapshot.status !== 'completed') {
-      throw new ApiRequestError('INVALID_STATE', 'Only a completed download can be opened');
-    }
-    if (!existsSync(snapshot.path)) {
-      throw new ApiRequestError('NOT_FOUND', `The file is no longer there: ${snapshot.path}`);
-    }
-    return snapshot.path;
+    const file = await files.openCompletedFile(id);
+    await file.handle.close();
+    return file.path;
   };
   return {
     async openFile(id) {

@@ -117,6 +117,17 @@ export class AttemptLauncher {
         registry.changed(download);
       },
       onPartialFile: (identity) => registry.update(download, { partial_file: identity }),
+      openSpan: (connection, start, position) => {
+        const close = live.story.openSpan(connection, start, position);
+        return () => {
+          close();
+          try {
+            store.saveAttemptStory(attemptId, live.story.stored());
+          } catch {
+            // The picture is not worth a failed attempt: it is saved again when the attempt ends.
+          }
+        };
+      },
       finalName: (filename) =>
         this.deps.naming.claim({ destDir: record.dest_dir, wanted: filename, self: download.record, final: true }, (name) => name),
     })
@@ -142,7 +153,10 @@ export class AttemptLauncher {
   async settle(download: DownloadRuntime, outcome: Outcome, attempt: { id: number; live: LiveAttempt } | null): Promise<void> {
     if (outcome.patch.status !== 'retrying') download.cancelRetry();
     this.deps.store.transaction(() => {
-      if (attempt !== null) this.deps.store.endAttempt(attempt.id, { ...outcome.end, connection_retries: attempt.live.connectionRetries });
+      if (attempt !== null) {
+        this.deps.store.endAttempt(attempt.id, { ...outcome.end, connection_retries: attempt.live.connectionRetries });
+        this.deps.store.saveAttemptStory(attempt.id, attempt.live.story.stored());
+      }
       this.deps.registry.update(download, outcome.patch);
     });
     if (outcome.retry) this.deps.onRetry(download);
@@ -192,6 +206,7 @@ export class AttemptLauncher {
     const end = { ended_at: now, offset_to: result.total, error_code: null, error_message: null, connection_retries: attempt.live.connectionRetries };
     this.deps.store.transaction(() => {
       this.deps.store.endAttempt(attempt.id, end);
+      this.deps.store.saveAttemptStory(attempt.id, attempt.live.story.stored());
       const done: DownloadPatch = {
         status: 'completed',
         filename: result.filename,

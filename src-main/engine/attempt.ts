@@ -60,6 +60,8 @@ export interface AttemptContext {
   onHostLimit(connections: number): void;
   /** The partial this attempt writes was just created (or adopted): record it as the download's own. */
   onPartialFile(identity: FileIdentity): void;
+  /** A response begins writing at `start` on one connection (see TransferContext): the attempt's story. */
+  openSpan(connection: number, start: number, position: () => number): () => void;
   /** The file is complete: picks the free final name to rename the partial to. */
   finalName(filename: string): Promise<string>;
 }
@@ -289,6 +291,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         onSegments: ctx.onSegments,
         onConnectionRetry: ctx.onConnectionRetry,
         onHostLimit: ctx.onHostLimit,
+        openSpan: ctx.openSpan,
       },
       segments,
     );

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { ApiRequestError } from '../contract/api-error.js';
 import type { DownloadsChange, EngineApi } from '../contract/api.js';
 import type { AttemptRecord, DownloadSnapshot, DownloadStatus } from '../contract/downloads.js';
+import type { DownloadHistory } from '../contract/history.js';
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
 import type { ParsedAddRequest, ParsedSettingsPatch } from '../contract/schemas.js';
 import type { Settings } from '../contract/settings.js';
@@ -21,6 +22,8 @@ import { removeOwned } from './owned-files.js';
 import { partialPath } from './partial-file.js';
 import { MemorySecretStore, type SecretStore } from './secret-store.js';
 import { toAttemptRecord } from './snapshot.js';
+import { downloadHistory } from './history.js';
+import { type CompletedFile, openCompletedFile } from './completed-file.js';
 import { resolveSource, sourceFromUrl } from './source-resolution.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -301,6 +304,17 @@ export class DownloadManager implements EngineApi {
 
   async attempts(id: string): Promise<AttemptRecord[]> {
     return this.store.listAttempts(this.download(id).id).map(toAttemptRecord);
+  }
+
+  async history(id: string): Promise<DownloadHistory> {
+    const download = this.download(id);
+    const rows = this.store.listAttempts(download.id);
+    return downloadHistory(download.record, rows, this.store.listAttemptStories(download.id), download.attempt?.story.live() ?? null);
+  }
+
+  /** The file a completed download created, open for reading, checked to be that file (not a link, not a replacement). */
+  async openCompletedFile(id: string): Promise<CompletedFile> {
+    return openCompletedFile(this.download(id).record);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { AttemptStory } from './attempt-story.js';
 import type { Clock } from './clock.js';
 import type { DownloadRecord } from './download-store.js';
 import type { LiveProgress } from './snapshot.js';
@@ -22,6 +23,8 @@ export interface LiveAttempt {
   readonly limit: TokenBucket;
   /** Times a connection failed and reconnected while others went on. */
   connectionRetries: number;
+  /** What it wrote where, and how fast: saved with its row as responses end and when it ends. */
+  readonly story: AttemptStory;
   done: Promise<void>;
 }
 
@@ -63,6 +66,7 @@ export class DownloadRuntime {
       connections: 0,
       limit: new TokenBucket(this.record.speed_limit, () => this.clock.now()),
       connectionRetries: 0,
+      story: new AttemptStory(this.clock.now()),
       done: Promise.resolve(),
     };
     return this.live;
@@ -76,7 +80,9 @@ export class DownloadRuntime {
   addBytes(position: number, chunk: number): void {
     if (this.live === null) return;
     this.live.bytes = position;
-    this.live.speed.add(chunk, this.clock.now());
+    const now = this.clock.now();
+    this.live.speed.add(chunk, now);
+    this.live.story.addBytes(chunk, now);
   }
 
   setSpeedLimit(limit: number | null): void {

@@ -1,4 +1,5 @@
 import type { DownloadSource, DownloadStatus } from '../contract/downloads.js';
+import type { StoredStory } from './attempt-story.js';
 import type { Segment } from './segments.js';
 
 /** One row of `downloads` (ARCHITECTURE.md §6) as the engine sees it; times are epoch milliseconds. */
@@ -117,6 +118,10 @@ export interface DownloadStore {
   startAttempt(attempt: Omit<AttemptRow, 'id' | keyof AttemptEnd>): number;
   endAttempt(attemptId: number, end: AttemptEnd): void;
   listAttempts(downloadId: string): AttemptRow[];
+  /** What the attempt wrote where, and how fast, so far (the details view's picture). */
+  saveAttemptStory(attemptId: number, story: StoredStory): void;
+  /** The stories of a download's attempts, by attempt id; attempts without one are absent. */
+  listAttemptStories(downloadId: string): Map<number, StoredStory>;
   /** The byte ranges of a segmented download (none for a single-connection one). */
   listSegments(downloadId: string): Segment[];
   /** What was learned of a host's connection limit (`host` as in messages: name and port), if anything. */

@@ -49,6 +49,11 @@ export interface TransferContext {
    * than `connections`, the ones still working.
    */
   onHostLimit(connections: number): void;
+  /**
+   * A response on connection `connection` (1-based) begins writing at `start`; `position` says
+   * how far it got. The returned function is called once it has ended: the story's spans.
+   */
+  openSpan(connection: number, start: number, position: () => number): () => void;
 }
 
 /** A response already open for one range (the attempt's first request), so it is not fetched twice. */
@@ -119,7 +124,7 @@ export class Transfer {
     const starters: (() => Promise<void>)[] = [];
     for (let i = 0; i < this.width; i++) {
       const segment = pending[i]!;
-      starters.push(() => this.work(segment, first !== null && segment === first.segment ? first : null));
+      starters.push(() => this.work(i + 1, segment, first !== null && segment === first.segment ? first : null));
     }
     if (first !== null && !pending.slice(0, this.width).includes(first.segment)) first.body.destroy();
     const stopWatch = this.width > 1 ? watchConnections(() => this.active, this.ctx.stallTimeoutMs, this.ctx.now) : () => undefined;
@@ -144,7 +149,7 @@ export class Transfer {
    * connection reconnects on its own schedule; a permanent one, or the last connection running
    * out of retries, ends the attempt for all.
    */
-  private async work(assigned: Segment, open: OpenBody | null): Promise<void> {
+  private async work(connection: number, assigned: Segment, open: OpenBody | null): Promise<void> {
     let segment: Segment | null = assigned;
     let first = open;
     let failures = 0;
@@ -156,7 +161,7 @@ export class Transfer {
         const started = this.ctx.now();
         let released = false;
         try {
-          await this.fetch(segment, first, progress);
+          await this.fetch(connection, segment, first, progress);
           failures = 0;
         } catch (error) {
           const failure = this.recoverable(error);
@@ -297,7 +302,7 @@ export class Transfer {
     return refusalError(refusal, this.ctx.source.displayHost, durableBytes(this.segments), this.ctx.total);
   }
 
-  private async fetch(segment: Segment, open: OpenBody | null, progress: { bytes: number }): Promise<void> {
+  private async fetch(connection: number, segment: Segment, open: OpenBody | null, progress: { bytes: number }): Promise<void> {
     const { ctx } = this;
     const offset = segment.start + segment.done;
     const asked = ctx.now();
@@ -315,6 +320,7 @@ export class Transfer {
       ctx.now,
     );
     const worker = newWorker(segment, body, writer, ctx.now());
+    const closeSpan = ctx.openSpan(connection, offset, () => worker.writer.position);
     this.active.add(worker);
     ctx.onConnections(this.active.size);
     let finished = false;
@@ -367,6 +373,7 @@ export class Transfer {
           if (!ctx.signal.aborted) ctx.abort(error);
         });
       }
+      closeSpan();
     }
     if (ctx.signal.aborted) throw ctx.signal.reason;
     if (worker.writer.position < segment.end) {

@@ -8,6 +8,8 @@ import { validatingApi } from '../contract/validating-api.js';
 import { apiError, toApiError } from './api-errors.js';
 import { capConnections } from './connection-cap.js';
 import { eventStreams } from './event-stream.js';
+import type { FileLinks } from './file-links.js';
+import { type CompletedFileOpener, FILE_ROUTE, registerFileRoutes } from './file-route.js';
 import { hasToken, isAllowedHost, isSameOrigin } from './request-guards.js';
 
 /** How long a connection may take and how many may be open (ARCHITECTURE.md §7). */
@@ -55,6 +57,8 @@ export interface HttpServerOptions {
   heartbeatMs?: number;
   /** DEFAULT_LIMITS unless given (tests use short ones). */
   limits?: Partial<ServerLimits>;
+  /** Completed files for the browser through short-lived links; without it, no file routes. */
+  files?: { open: CompletedFileOpener; links: FileLinks };
 }
 
 const BODY_LIMIT = 64 * 1024;
@@ -138,6 +142,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     // targets reach the same handlers. Only the page and its files are public.
     const route = request.routeOptions.url;
     if (route === '/' || route === '/*') return null;
+    // A file link carries its own short-lived credential (file-links.ts), checked by its handler.
+    if (route === FILE_ROUTE && options.files !== undefined) return null;
     if (!hasToken(request.headers.authorization, token)) {
       return apiError('UNAUTHORIZED', 'Missing or wrong token: send "Authorization: Bearer <token>" (printed at start)');
     }
@@ -170,6 +176,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       },
     });
   }
+
+  if (options.files !== undefined) registerFileRoutes(app, { ...options.files, trust: (socket) => cap.trust(socket) });
 
   app.get('/api/events', async (_request, reply) => {
     reply.hijack();

@@ -33,6 +33,8 @@ export class SqliteStore implements DownloadStore {
   startAttempt: DownloadStore['startAttempt'] = (attempt) => attempts.startAttempt(this.db, attempt);
   endAttempt: DownloadStore['endAttempt'] = (id, end) => attempts.endAttempt(this.db, id, end);
   listAttempts: DownloadStore['listAttempts'] = (id) => attempts.listAttempts(this.db, id);
+  saveAttemptStory: DownloadStore['saveAttemptStory'] = (id, story) => attempts.saveAttemptStory(this.db, id, story);
+  listAttemptStories: DownloadStore['listAttemptStories'] = (id) => attempts.listAttemptStories(this.db, id);
   listSegments: DownloadStore['listSegments'] = (id) => segments.listSegments(this.db, id);
   hostLimit: DownloadStore['hostLimit'] = (host) => hosts.getHostLimit(this.db, host);
   saveHostLimit: DownloadStore['saveHostLimit'] = (host, limit) => hosts.setHostLimit(this.db, host, limit);

@@ -25,5 +25,6 @@ export function bridgeDownloadsApi(bridge: DownloadsBridge): UiApi {
     onChanged: (listener) => bridge.onChanged(listener),
     onConnection: () => () => undefined,
     desktop: unwrapped(DESKTOP_METHOD_NAMES) as DesktopActions,
+    fileLink: null,
   };
 }

@@ -140,5 +140,9 @@ export function httpDownloadsApi(token: string): UiApi {
     onChanged: (listener) => events.onChanged(listener),
     onConnection: (listener) => events.onConnection(listener),
     desktop: null,
+    fileLink: async (id) => {
+      const { url } = (await send(token, { verb: 'POST', path: `/api/downloads/${encodeURIComponent(id)}/file-link` })) as { url: string };
+      return url;
+    },
   };
 }

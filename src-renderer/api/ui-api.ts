@@ -6,4 +6,9 @@ export interface UiApi extends DownloadsApi {
   onConnection(listener: (connected: boolean) => void): () => void;
   /** Present only in the desktop app. */
   desktop: DesktopActions | null;
+  /**
+   * Present only in the browser (`steadfast serve`): a short-lived address of a completed
+   * download's file, for the browser to download (ARCHITECTURE.md §7 "File links").
+   */
+  fileLink: ((id: string) => Promise<string>) | null;
 }

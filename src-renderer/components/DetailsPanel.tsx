@@ -1,32 +1,49 @@
 import { useEffect, useState } from 'react';
-import { type AttemptRecord, describeSource } from '../../src-main/contract/downloads.js';
+import { describeSource } from '../../src-main/contract/downloads.js';
 import { formatBytes } from '../../src-main/contract/format.js';
+import type { DownloadHistory } from '../../src-main/contract/history.js';
 import { useApi } from '../api/api-context.js';
 import { useDownloads } from '../state/downloads-store.js';
+import { DetailsActions } from './DetailsActions.js';
+import { SpeedGraph } from './SpeedGraph.js';
+import { StoryBar } from './StoryBar.js';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString();
 const bytes = (from: string, to: string | null) =>
   `${formatBytes(Number(from))} → ${to === null ? '…' : formatBytes(Number(to))}`;
+/** While an attempt runs, its story grows: read it again this often. */
+const LIVE_REFRESH_MS = 2000;
 
 /** A download's story: where it comes from, where it goes, and every attempt with its error. */
 export function DetailsPanel({ id }: { id: string }) {
   const api = useApi();
   const s = useDownloads((state) => state.byId[id]);
   const close = () => useDownloads.getState().showDetails(null);
-  const [attempts, setAttempts] = useState<AttemptRecord[]>([]);
+  const [history, setHistory] = useState<DownloadHistory>({ total_bytes: null, attempts: [] });
+  const [now, setNow] = useState(() => Date.now());
   // Refetch when an attempt starts or ends: those are the moments the history changes.
   const moment = s ? `${s.status} ${s.failed_count}` : '';
+  const running = s?.status === 'downloading';
   useEffect(() => {
     let live = true;
-    api.attempts(id).then(
-      (rows) => live && setAttempts(rows),
-      () => undefined,
-    );
+    const load = () =>
+      api.history(id).then(
+        (story) => {
+          if (!live) return;
+          setHistory(story);
+          setNow(Date.now());
+        },
+        () => undefined,
+      );
+    void load();
+    const timer = running ? setInterval(() => void load(), LIVE_REFRESH_MS) : undefined;
     return () => {
       live = false;
+      clearInterval(timer);
     };
-  }, [api, id, moment]);
+  }, [api, id, moment, running]);
   if (s === undefined) return null;
+  const { attempts } = history;
   return (
     <section className="details" role="region" aria-label={`Details of ${s.filename}`}>
       <header className="details__head">
@@ -55,6 +72,9 @@ export function DetailsPanel({ id }: { id: string }) {
           </>
         )}
       </dl>
+      <DetailsActions download={s} />
+      <StoryBar history={history} active={running} />
+      <SpeedGraph history={history} active={running} now={now} />
       <table className="details__attempts">
         <thead>
           <tr>

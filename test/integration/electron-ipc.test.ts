@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadsChange } from '../../src-main/contract/api.js';
 import { CHANGED_CHANNEL, type DownloadsBridge } from '../../src-main/contract/bridge.js';
@@ -130,6 +131,29 @@ describe('IPC: preload bridge ⇄ main handlers, in plain Node', () => {
       error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^headers\.Cookie: /) },
     });
     expect(engine.store.listDownloads()).toHaveLength(1);
+  });
+
+  it('Open and Show in folder refuse a completed file replaced by a link or another file: the shell never sees its path', async () => {
+    origin = await startFaultOrigin({ '/a.bin': { content } });
+    engine = startEngine();
+    const { bridge, opened, shown } = wire();
+    const { id } = await engine.manager.add({ url: origin.url('/a.bin') });
+    const { path } = await engine.waitForStatus(id, 'completed');
+    const elsewhere = join(engine.root, 'elsewhere.sh');
+    writeFileSync(elsewhere, '#!/bin/sh\n');
+    renameSync(path, `${path}.moved`);
+    symlinkSync(elsewhere, path);
+    expect(await bridge.openFile(id)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining('symbolic link') } });
+    unlinkSync(path);
+    copyFileSync(`${path}.moved`, path);
+    expect(await bridge.showInFolder(id)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining('replaced') } });
+    unlinkSync(path);
+    expect(await bridge.openFile(id)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(opened).toEqual([]);
+    expect(shown).toEqual([]);
+    renameSync(`${path}.moved`, path);
+    expect(await bridge.openFile(id)).toEqual({ ok: true });
+    expect(opened).toEqual([path]);
   });
 
   it('the bridge exposes exactly the contract and nothing raw', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Settings } from '../../src-main/contract/settings.js';
 import type { SecretStore } from '../../src-main/engine/secret-store.js';
 import { withAllowedFolders } from '../../src-main/server/allowed-folders.js';
+import type { FileLinks } from '../../src-main/server/file-links.js';
 import { createHttpServer, type HttpServerOptions } from '../../src-main/server/http-server.js';
 import { apiClient } from './api-client.js';
 import { startEngine, type EngineHarness } from './engine-harness.js';
@@ -29,9 +30,11 @@ export async function startApi(
     allowedDirs?: (root: string) => string[];
     root?: string;
     secrets?: SecretStore;
+    /** Serves completed files through these links, as `steadfast serve` does. */
+    fileLinks?: FileLinks;
   } = {},
 ): Promise<ApiHarness> {
-  const { allowedDirs, root, secrets, ...server } = options;
+  const { allowedDirs, root, secrets, fileLinks, ...server } = options;
   const engine = startEngine({ settings, ...(root === undefined ? {} : { root }), ...(secrets === undefined ? {} : { secrets }) });
   const rendererDir = join(engine.root, 'renderer');
   mkdirSync(rendererDir);
@@ -41,6 +44,7 @@ export async function startApi(
     token: TEST_TOKEN,
     allowedHosts: new Set(['127.0.0.1', 'localhost', '::1']),
     rendererDir,
+    ...(fileLinks === undefined ? {} : { files: { open: (id: string) => engine.manager.openCompletedFile(id), links: fileLinks } }),
     ...server,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

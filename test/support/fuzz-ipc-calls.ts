@@ -21,7 +21,7 @@ export interface IpcContext {
   realId: string;
 }
 
-const ID_METHODS = ['get', 'progress', 'pause', 'resume', 'cancel', 'restart', 'attempts', 'openFile', 'showInFolder'] as const;
+const ID_METHODS = ['get', 'progress', 'pause', 'resume', 'cancel', 'restart', 'attempts', 'history', 'openFile', 'showInFolder'] as const;
 export const IPC_METHODS: readonly string[] = METHOD_NAMES;
 const ARITY: Record<string, [number, number]> = Object.fromEntries(METHOD_NAMES.map((method) => [method, arityOf(method)]));
 

@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { DesktopActions, DesktopFileActions, DownloadsApi, DownloadsChange, EngineApi } from '../../src-main/contract/api.js';
 import { ARGUMENT_SCHEMAS } from '../../src-main/contract/argument-schemas.js';
 import type { AttemptRecord, DownloadSnapshot } from '../../src-main/contract/downloads.js';
+import type { DownloadHistory } from '../../src-main/contract/history.js';
 import {
   API_METHOD_NAMES,
   arityOf,
@@ -31,6 +32,7 @@ describe('the method table', () => {
       'changeSource',
       'setSpeedLimit',
       'attempts',
+      'history',
       'remove',
       'getSettings',
       'updateSettings',
@@ -54,6 +56,7 @@ describe('the method table', () => {
     expectTypeOf<DownloadsApi['changeSource']>().toEqualTypeOf<(id: string, url: string) => Promise<DownloadSnapshot>>();
     expectTypeOf<DownloadsApi['setSpeedLimit']>().toEqualTypeOf<(id: string, limit: number | null) => Promise<DownloadSnapshot>>();
     expectTypeOf<DownloadsApi['attempts']>().toEqualTypeOf<(id: string) => Promise<AttemptRecord[]>>();
+    expectTypeOf<DownloadsApi['history']>().toEqualTypeOf<(id: string) => Promise<DownloadHistory>>();
     expectTypeOf<DownloadsApi['remove']>().toEqualTypeOf<(id: string, options?: RemoveOptions) => Promise<void>>();
     expectTypeOf<DownloadsApi['getSettings']>().toEqualTypeOf<() => Promise<Settings>>();
     expectTypeOf<DownloadsApi['updateSettings']>().toEqualTypeOf<(patch: SettingsPatch) => Promise<Settings>>();
@@ -78,6 +81,7 @@ describe('the method table', () => {
       changeSource: [2, 2],
       setSpeedLimit: [2, 2],
       attempts: [1, 1],
+      history: [1, 1],
       remove: [1, 2],
       getSettings: [0, 0],
       updateSettings: [1, 1],
@@ -117,6 +121,7 @@ describe('the method table', () => {
       ['POST /api/downloads/:id/restart', ['restart']],
       ['PATCH /api/downloads/:id', ['changeSource', 'setSpeedLimit']],
       ['GET /api/downloads/:id/attempts', ['attempts']],
+      ['GET /api/downloads/:id/history', ['history']],
       ['DELETE /api/downloads/:id', ['remove']],
       ['GET /api/settings', ['getSettings']],
       ['PATCH /api/settings', ['updateSettings']],

@@ -24,6 +24,7 @@ const CALLS: { [M in ApiMethod]: Params<M>[] } = {
     [ID, null],
   ],
   attempts: [[ID]],
+  history: [[ID]],
   remove: [[ID], [ID, { delete_file: true }], [ID, { delete_file: false }]],
   getSettings: [[]],
   updateSettings: [[{ max_attempts: 3 }]],

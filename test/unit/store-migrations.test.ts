@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, it, expect } from 'vitest';
 import { type Db, DatabaseTooNewError, openDatabase, schemaVersion } from '../../src-main/store/database.js';
+import * as attemptsTable from '../../src-main/store/attempts-table.js';
 import * as downloadsTable from '../../src-main/store/downloads-table.js';
 import { MIGRATIONS } from '../../src-main/store/migrations/index.js';
 import type { Migration } from '../../src-main/store/migrations/migration.js';
@@ -98,7 +99,7 @@ describe('openDatabase', () => {
     const file = databaseFile('legacy.db');
     const raw = new Database(file);
     raw.exec('CREATE TABLE t (x)');
-    raw.pragma('user_version = 7');
+    raw.pragma(`user_version = ${LATEST + 1}`);
     raw.close();
     const before = fs.readFileSync(file);
     expect(() => openDatabase(file)).toThrow(DatabaseTooNewError);
@@ -162,5 +163,27 @@ describe('migration 2: per-download speed limit', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('migration 7: each attempt\'s story', () => {
+  it('adds an empty story to the attempts of a version-6 database, keeping them, and stores one from then on', () => {
+    const file = databaseFile();
+    const v6 = openDatabase(file, MIGRATIONS.slice(0, 6));
+    downloadsTable.insertDownload(v6, record({ id: 'old' }));
+    const before = attemptsTable.startAttempt(v6, { download_id: 'old', number: 1, started_at: 10, offset_from: 0 });
+    v6.close();
+
+    const db = track(openDatabase(file));
+    expect(schemaVersion(db)).toBe(7);
+    expect(attemptsTable.listAttempts(db, 'old')).toMatchObject([{ id: before, number: 1, offset_from: 0 }]);
+    expect(attemptsTable.listAttemptStories(db, 'old').size).toBe(0);
+
+    const story = { spans: [{ connection: 1, start: 0, end: 600 }], spans_omitted: 0, speed: { every_ms: 1000, bytes: [600] } };
+    attemptsTable.saveAttemptStory(db, before, story);
+    expect(attemptsTable.listAttemptStories(db, 'old')).toEqual(new Map([[before, story]]));
+    // A story that is not one (a damaged row) is left out rather than shown wrong.
+    db.prepare('UPDATE attempts SET story = ? WHERE id = ?').run('{"spans":[{"connection":1,"start":5,"end":2}]}', before);
+    expect(attemptsTable.listAttemptStories(db, 'old').size).toBe(0);
   });
 });

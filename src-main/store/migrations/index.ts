@@ -4,7 +4,8 @@ import { segments } from './003-segments.js';
 import { oneConnection } from './004-one-connection.js';
 import { connectionLimits } from './005-connection-limits.js';
 import { partialFile } from './006-partial-file.js';
+import { attemptStory } from './007-attempt-story.js';
 import type { Migration } from './migration.js';
 
 /** Every migration in order; append new ones, never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initial, speedLimit, segments, oneConnection, connectionLimits, partialFile];
+export const MIGRATIONS: readonly Migration[] = [initial, speedLimit, segments, oneConnection, connectionLimits, partialFile, attemptStory];

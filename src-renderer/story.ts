@@ -1,0 +1,74 @@
+import type { AttemptHistory, DownloadHistory } from '../src-main/contract/history.js';
+import { formatBytes } from '../src-main/contract/format.js';
+
+/** How an attempt ended, as the picture and the text list tell it. */
+export type Ending = 'running' | 'completed' | 'failed' | 'stopped' | 'cut';
+
+/** Marks the UI's fonts have everywhere (an emoji font often is missing on Linux). */
+export const ENDING_MARK: Record<Ending, string> = { running: '…', completed: '✓', failed: '✗', stopped: '‖', cut: '⚠' };
+
+/**
+ * A run with no end time is the one running now, or one a crash or a kill cut (its row was never
+ * closed; the next start resumed from its last checkpoint).
+ */
+export function endingOf(attempt: AttemptHistory, isLast: boolean, active: boolean): Ending {
+  if (attempt.ended_at === null) return isLast && active ? 'running' : 'cut';
+  if (attempt.error_code !== null) return 'failed';
+  return attempt.error_message === null ? 'completed' : 'stopped';
+}
+
+const clock = (iso: string) => new Date(iso).toLocaleTimeString();
+
+export function endingText(attempt: AttemptHistory, ending: Ending): string {
+  switch (ending) {
+    case 'running':
+      return `running since ${clock(attempt.started_at)}`;
+    case 'cut':
+      return `cut short (the app stopped) after ${clock(attempt.started_at)}`;
+    case 'completed':
+      return `completed at ${clock(attempt.ended_at!)}`;
+    default:
+      return `${ending === 'failed' ? 'failed' : 'stopped'} at ${clock(attempt.ended_at!)}: ${attempt.error_message ?? ''}`;
+  }
+}
+
+/** "60 %" against a known size, else the byte count. */
+export function position(bytes: string | null, total: number | null): string {
+  if (bytes === null) return '…';
+  const value = Number(bytes);
+  return total === null || total === 0 ? formatBytes(value) : `${Math.floor((value / total) * 100)} %`;
+}
+
+/** One span as a sentence: the same words for the bar's hover and focus as for the list. */
+export function spanText(attempt: AttemptHistory, span: AttemptHistory['spans'][number], total: number | null): string {
+  const range = `${formatBytes(Number(span.start))} → ${formatBytes(Number(span.end))}`;
+  const share = total === null ? '' : ` (${position(span.start, total)} → ${position(span.end, total)})`;
+  return `Attempt ${attempt.number}, connection ${span.connection}: ${range}${share}`;
+}
+
+/** The seed's "Attempt 1: 0 → 60 % ❌" line, with when and why it ended. */
+export function attemptLine(attempt: AttemptHistory, ending: Ending, total: number | null): string {
+  const progress = `${position(attempt.offset_from, total)} → ${position(attempt.offset_to, total)}`;
+  return `Attempt ${attempt.number}: ${progress} ${ENDING_MARK[ending]} ${endingText(attempt, ending)}`;
+}
+
+export interface SpeedPoint {
+  /** Epoch ms at the middle of the window. */
+  at: number;
+  bytesPerSecond: number;
+}
+
+/** Each attempt's speed as points in time; the last window counts only the time it really ran. */
+export function speedPoints(attempt: AttemptHistory, now: number): SpeedPoint[] {
+  if (attempt.speed === null) return [];
+  const { every_ms, bytes } = attempt.speed;
+  const started = Date.parse(attempt.started_at);
+  const ended = attempt.ended_at === null ? now : Date.parse(attempt.ended_at);
+  return bytes.map((count, index) => {
+    const from = started + index * every_ms;
+    const width = Math.max(Math.min(every_ms, ended - from), 1);
+    return { at: from + width / 2, bytesPerSecond: (count * 1000) / width };
+  });
+}
+
+export const totalOf = (history: DownloadHistory): number | null => (history.total_bytes === null ? null : Number(history.total_bytes));
