@@ -36,6 +36,7 @@ export async function serve(command: ServeCommand): Promise<number> {
     token,
     allowedHosts: new Set([command.host.toLowerCase(), ...LOCAL_NAMES, ...command.allowedHosts]),
     rendererDir: RENDERER_DIR,
+    extensions: manager.extensions,
   });
   // Listening for signals before anything is announced: a stop that comes right after the
   // start line must still checkpoint and close cleanly.

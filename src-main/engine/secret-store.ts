@@ -9,8 +9,11 @@ export interface SecretStore {
   set(name: SecretName, value: string | null): void;
 }
 
-/** The S3 secret, and one entry per download with request headers (its id after the colon). */
-export type SecretName = 's3_secret_access_key' | `download-headers:${string}`;
+/**
+ * The S3 secret, one entry per download with request headers (its id after the colon), and the
+ * paired browser extension (its origin and its token's hash).
+ */
+export type SecretName = 's3_secret_access_key' | `download-headers:${string}` | 'extension-pairing';
 
 /** For processes that keep no secrets (and tests that need none). */
 export class MemorySecretStore implements SecretStore {

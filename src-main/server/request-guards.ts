@@ -25,10 +25,13 @@ export function isSameOrigin(origin: string | undefined, hostHeader: string | un
   return hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`);
 }
 
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export const bearerOf = (authorization: string | undefined): string | null => /^Bearer (\S+)$/.exec(authorization ?? '')?.[1] ?? null;
+
 /** Bearer token check in constant time (both sides hashed to one length first). */
 export function hasToken(authorization: string | undefined, token: string): boolean {
-  const match = /^Bearer (\S+)$/.exec(authorization ?? '');
-  if (!match) return false;
+  const given = bearerOf(authorization);
+  if (given === null) return false;
   const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(match[1]!), digest(token));
+  return timingSafeEqual(digest(given), digest(token));
 }

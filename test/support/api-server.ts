@@ -41,6 +41,7 @@ export async function startApi(
     token: TEST_TOKEN,
     allowedHosts: new Set(['127.0.0.1', 'localhost', '::1']),
     rendererDir,
+    extensions: engine.manager.extensions,
     ...server,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
