@@ -48,3 +48,9 @@ export interface ExtensionGate {
   /** The paired origin, or null. */
   pairedOrigin(): string | null;
 }
+
+/** The pairing as its owner sees it: the gate, plus its state and its changes. */
+export interface ExtensionPairingSource extends ExtensionGate {
+  state(): ExtensionPairingState;
+  onChange(listener: () => void): () => void;
+}

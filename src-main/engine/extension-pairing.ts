@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { ApiRequestError } from '../contract/api-error.js';
 import {
-  type ExtensionGate,
   type ExtensionGrant,
+  type ExtensionPairingSource,
   type ExtensionPairingState,
   isExtensionOrigin,
   normalizePairingCode,
@@ -43,7 +43,7 @@ const refused = (message: string) => new ApiRequestError('FORBIDDEN', message);
  * the secret store with the extension's origin. Pairing again replaces the old extension;
  * revoking forgets it.
  */
-export class ExtensionPairing implements ExtensionGate {
+export class ExtensionPairing implements ExtensionPairingSource {
   private pending: PendingCode | null = null;
   private readonly listeners = new Set<() => void>();
 

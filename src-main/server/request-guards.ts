@@ -1,5 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+/** Names that always mean this machine, whatever address the server listens on. */
+export const LOCAL_HOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+
 /** The host name of a Host header or URL authority: no port, no IPv6 brackets, lower case. */
 export function hostName(authority: string): string {
   const value = authority.trim().toLowerCase();
