@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ExtensionGate, isExtensionOrigin, pairRequestSchema } from '../contract/extension-pairing.js';
 import { parseInput } from '../contract/schemas.js';
 import { PAIR_ROUTE } from './extension-door.js';
@@ -28,12 +28,16 @@ export function registerExtensionRoutes(app: FastifyInstance, gate: ExtensionGat
 
   app.get('/api/extension/status', async () => ({ origin: gate.pairedOrigin() }));
 
-  app.options('/api/*', async (_request, reply) =>
-    reply
-      .code(204)
-      .header('access-control-allow-methods', 'GET, POST')
-      .header('access-control-allow-headers', 'authorization, content-type')
-      .header('access-control-max-age', String(PREFLIGHT_MAX_AGE_S))
-      .send(),
-  );
+  // A preflight is answered only for the origin the grant is for; anyone else finds no such route.
+  const preflight = async (request: FastifyRequest, reply: FastifyReply) =>
+    grantedOrigin(request.headers.origin, request.routeOptions.url) === null
+      ? reply.callNotFound()
+      : reply
+          .code(204)
+          .header('access-control-allow-methods', 'GET, POST')
+          .header('access-control-allow-headers', 'authorization, content-type')
+          .header('access-control-max-age', String(PREFLIGHT_MAX_AGE_S))
+          .send();
+  app.options(PAIR_ROUTE, preflight);
+  app.options('/api/*', preflight);
 }
