@@ -62,9 +62,9 @@ const rendererRules = restrict('The renderer talks to the engine only through th
   paths: [...nodeBuiltins, 'electron', 'got', 'better-sqlite3'],
   patterns: ['**/src-main/engine/**', '**/src-main/sources/**', '**/src-main/store/**', '**/src-main/server/**', '**/src-main/electron/**'],
 });
-const extensionRules = restrict('The browser extension stands alone: it speaks to Steadfast over the REST API, as any client does.', {
+const extensionRules = restrict('The browser extension speaks to Steadfast over the REST API, as any client does: of the app it shares only contract/ (its types and formatting).', {
   paths: [...nodeBuiltins, 'electron', 'react', 'zod'],
-  patterns: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**'],
+  patterns: ['**/src-main/*.ts', '**/src-main/engine/**', '**/src-main/sources/**', '**/src-main/store/**', '**/src-main/server/**', '**/src-main/electron/**', '**/src-main/cli/**', '**/src-renderer/**', '**/src-preload/**'],
 });
 
 export default tseslint.config(

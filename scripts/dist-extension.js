@@ -11,44 +11,37 @@ const VERSION_NEEDED = 20;
 const DEFLATE = 8;
 const UTF8_NAMES = 1 << 11;
 
+/** The fields a local header (from byte 4) and a central one (from byte 6) share, in that order. */
+function writeEntryFields(header, at, entry) {
+  header.writeUInt16LE(VERSION_NEEDED, at);
+  header.writeUInt16LE(UTF8_NAMES, at + 2);
+  header.writeUInt16LE(DEFLATE, at + 4);
+  header.writeUInt16LE(0, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(entry.crc, at + 10);
+  header.writeUInt32LE(entry.packed.length, at + 14);
+  header.writeUInt32LE(entry.size, at + 18);
+  header.writeUInt16LE(entry.name.length, at + 22);
+}
+
 function zip(files) {
   const locals = [];
   const centrals = [];
   let offset = 0;
-  for (const { name, data } of files) {
-    const nameBytes = Buffer.from(name, 'utf8');
-    const packed = deflateRawSync(data, { level: 9 });
-    const crc = crc32(data);
-    const fields = (header, signature) => {
-      header.writeUInt32LE(signature, 0);
-      return header;
-    };
-    const local = fields(Buffer.alloc(30), 0x04034b50);
-    local.writeUInt16LE(VERSION_NEEDED, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(DEFLATE, 8);
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    locals.push(local, nameBytes, packed);
+  for (const file of files) {
+    const entry = { name: Buffer.from(file.name, 'utf8'), packed: deflateRawSync(file.data, { level: 9 }), crc: crc32(file.data), size: file.data.length };
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    writeEntryFields(local, 4, entry);
+    locals.push(local, entry.name, entry.packed);
 
-    const central = fields(Buffer.alloc(46), 0x02014b50);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(VERSION_NEEDED, 4);
-    central.writeUInt16LE(VERSION_NEEDED, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(DEFLATE, 10);
-    central.writeUInt16LE(0, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
+    writeEntryFields(central, 6, entry);
     central.writeUInt32LE(offset, 42);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + packed.length;
+    centrals.push(central, entry.name);
+    offset += local.length + entry.name.length + entry.packed.length;
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);

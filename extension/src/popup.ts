@@ -1,3 +1,4 @@
+import { STATUS_LABELS } from '../../src-main/contract/format.js';
 import { loadConfig, type RecentDownload, saveConfig } from './config.js';
 import { byId, pairedSince, say } from './dom.js';
 import { checkPairing, type Connection, downloadState, type SentDownload } from './steadfast-client.js';
@@ -7,15 +8,6 @@ const pairingState = byId('pairing-state');
 const list = byId<HTMLUListElement>('recent');
 const empty = byId('recent-empty');
 
-const STATUS_LABEL: Record<string, string> = {
-  queued: 'Queued',
-  downloading: 'Downloading',
-  retrying: 'Retrying',
-  paused: 'Paused',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -34,7 +26,7 @@ function entry(sent: RecentDownload, state: SentDownload | null): HTMLLIElement 
   const item = document.createElement('li');
   const head = element('div', 'row__head');
   head.append(element('span', 'row__name', state?.filename ?? sent.filename));
-  if (state !== null) head.append(element('span', `badge badge--${state.status}`, STATUS_LABEL[state.status] ?? state.status));
+  if (state !== null) head.append(element('span', `badge badge--${state.status}`, STATUS_LABELS[state.status]));
   item.append(head);
   const done = state === null ? null : percent(state);
   if (done !== null) {

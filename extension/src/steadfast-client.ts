@@ -1,3 +1,5 @@
+import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
+
 /** Why a call to Steadfast failed, in the words the badge and the pages show. */
 export type Failure = 'unreachable' | 'unpaired' | 'refused';
 
@@ -17,13 +19,7 @@ export interface Connection {
 }
 
 /** A download as the popup shows it: part of Steadfast's snapshot. */
-export interface SentDownload {
-  id: string;
-  filename: string;
-  status: string;
-  total_bytes: string | null;
-  downloaded_bytes: string;
-}
+export type SentDownload = Pick<DownloadSnapshot, 'id' | 'filename' | 'status' | 'total_bytes' | 'downloaded_bytes'>;
 
 /** Steadfast answers on this machine; a hung call is as good as none. */
 const TIMEOUT_MS = 5000;
