@@ -25,7 +25,8 @@ for (const page of ['options.html', 'popup.html']) copyFileSync(join('extension/
 copyFileSync('assets/icon.png', join(staging, 'icon.png'));
 
 const manifest = { ...read('extension/manifest.json'), version: read('package.json').version };
-const { background, ...firefoxOnly } = read('extension/manifest.firefox.json');
-const manifests = { chromium: manifest, firefox: { ...manifest, background, ...firefoxOnly } };
+// Firefox warns about Chromium's keys; its variant replaces the background and adds its id.
+const { minimum_chrome_version: _chromeOnly, ...shared } = manifest;
+const manifests = { chromium: manifest, firefox: { ...shared, ...read('extension/manifest.firefox.json') } };
 cpSync(staging, join(OUT, 'firefox'), { recursive: true });
 for (const browser of BROWSERS) writeFileSync(join(OUT, browser, 'manifest.json'), `${JSON.stringify(manifests[browser], null, 2)}\n`);
