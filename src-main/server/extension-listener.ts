@@ -62,7 +62,8 @@ export function followPairing(options: {
       await server.close();
     }
   };
-  const schedule = () => (queue = queue.then(follow));
+  // A failed step (the secret store unreadable) is reported; the next change tries again.
+  const schedule = () => (queue = queue.then(follow).catch((error: unknown) => options.onError(error instanceof Error ? error : new Error(String(error)))));
 
   const unsubscribe = pairing.onChange(() => void schedule());
   void schedule();
