@@ -36,7 +36,7 @@ export function ExtensionPairing() {
     return () => clearInterval(timer);
   }, [api, run, waiting]);
 
-  const secondsLeft = state?.code_expires_at == null ? 0 : Math.max(0, Math.ceil((state.code_expires_at - now) / 1000));
+  const secondsLeft = state?.code_expires_at == null ? 0 : Math.max(0, Math.floor((state.code_expires_at - now) / 1000));
   return (
     <section className="extension-pairing" aria-labelledby="extension-pairing-title">
       <h3 id="extension-pairing-title">Browser extension</h3>
@@ -69,7 +69,7 @@ export function ExtensionPairing() {
           </button>
         )}
         <button type="button" onClick={() => void run(() => api.startExtensionPairing())}>
-          {state?.origin ? 'Pair another browser' : 'Show a pairing code'}
+          {waiting ? 'Show a new code' : state?.origin ? 'Pair another browser' : 'Show a pairing code'}
         </button>
       </div>
     </section>
