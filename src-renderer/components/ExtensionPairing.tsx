@@ -69,7 +69,7 @@ export function ExtensionPairing() {
           </button>
         )}
         <button type="button" onClick={() => void run(() => api.startExtensionPairing())}>
-          {waiting ? 'Show a new code' : state?.origin ? 'Pair another browser' : 'Show a pairing code'}
+          {waiting ? 'Show a new code' : state?.origin ? 'Pair anew (replaces this one)' : 'Show a pairing code'}
         </button>
       </div>
     </section>
