@@ -17,6 +17,7 @@ Options:
   --stall-timeout SECONDS   give up an attempt after this long without data (default 30)
   --connections N           connections per download when the server serves ranges, 1–16 (default 8)
   --speed-limit RATE        at most RATE bytes a second, e.g. 500K or 20M (K = 1024; default: none)
+  --ca-file PATH            PEM authorities to trust besides the built-in ones (and NODE_EXTRA_CA_CERTS)
   --json                    print the final state as one JSON object on stdout
   --header 'NAME: VALUE'    send this header with every request (repeatable): Cookie,
                             Authorization, Referer or User-Agent; kept in the secret store
@@ -66,6 +67,8 @@ export interface GetCommand {
   endpoint: string | null;
   region: string | null;
   profile: string | null;
+  /** PEM authorities trusted for this run (the ca_file setting, not saved). */
+  caFile: string | null;
   json: boolean;
   /** Request headers as given; the API's edge checks names and values. */
   headers: Record<string, string>;
@@ -151,6 +154,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         'stall-timeout': { type: 'string' },
         connections: { type: 'string' },
         'speed-limit': { type: 'string' },
+        'ca-file': { type: 'string' },
         endpoint: { type: 'string' },
         region: { type: 'string' },
         profile: { type: 'string' },
@@ -181,6 +185,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     stallTimeoutSeconds: numberOption('stall-timeout', values['stall-timeout'], 1, 3600, false),
     connections: numberOption('connections', values.connections, 1, 16, true),
     speedLimit: rateOption(values['speed-limit']),
+    caFile: values['ca-file'] ?? null,
     endpoint: values.endpoint ?? null,
     region: values.region ?? null,
     profile: values.profile ?? null,

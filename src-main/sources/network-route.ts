@@ -2,7 +2,7 @@ import type { Agent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { checkServerIdentity, rootCertificates } from 'node:tls';
+import { checkServerIdentity } from 'node:tls';
 import type { AgentConnectOpts } from 'agent-base';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
@@ -13,6 +13,7 @@ import type { ProxyInUse } from '../engine/classify-proxy-error.js';
 import { permanentError, transientError } from '../engine/download-error.js';
 import type { SecretStore } from '../engine/secret-store.js';
 import { firstPacRoute, type ProxyRoute } from './pac-result.js';
+import { defaultAuthorities } from './default-authorities.js';
 
 /**
  * The system's proxy for a URL in Chromium's PAC result form ("DIRECT", "PROXY host:port; …"):
@@ -148,15 +149,16 @@ export class NetworkRoutes {
   }
 
   /**
-   * Node's roots plus the extra certificates and the `ca_file`'s (Node's `ca` replaces the roots
-   * rather than adding to them), or undefined when there is nothing extra.
+   * Node's default authorities (its roots and NODE_EXTRA_CA_CERTS) plus the extra certificates and
+   * the `ca_file`'s (Node's `ca` replaces the defaults rather than adding to them), or undefined
+   * when there is nothing extra.
    */
   private certificates(caFile: string | null): string[] | undefined {
     const extra = [...(this.options.extraCaCertificates ?? [])];
     if (caFile !== null) extra.push(readCaFile(caFile));
     if (extra.length === 0) return undefined;
     const key = extra.join('\n');
-    if (this.caCache?.key !== key) this.caCache = { key, list: [...rootCertificates, ...extra] };
+    if (this.caCache?.key !== key) this.caCache = { key, list: [...defaultAuthorities(), ...extra] };
     return this.caCache.list;
   }
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -165,5 +165,37 @@ describe('steadfast get with HTTP_PROXY', () => {
     expect(direct.code).toBe(1);
     expect((JSON.parse(direct.stdout) as { error_code: string }).error_code).toBe('ACCESS_DENIED');
     expect(proxy.requests()).toHaveLength(1);
+  });
+});
+
+describe('steadfast get with a private authority', () => {
+  const origins: TlsOrigin[] = [];
+  let dir: string | undefined;
+  afterEach(async () => {
+    for (const origin of origins.splice(0)) await origin.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('--ca-file adds to NODE_EXTRA_CA_CERTS, never replaces it: both origins complete in one run each', async () => {
+    const serve = (_request: unknown, response: ServerResponse) => response.writeHead(200, { 'content-length': content.length }).end(content);
+    const [byEnvironment, byFile] = [await startTlsOrigin(serve), await startTlsOrigin(serve)];
+    origins.push(byEnvironment, byFile);
+    dir = tempDir();
+    writeFileSync(join(dir, 'env-ca.pem'), byEnvironment.certificate);
+    writeFileSync(join(dir, 'file-ca.pem'), byFile.certificate);
+    const get = (origin: TlsOrigin, sub: string, extra: string[]) =>
+      runCli(['get', origin.url(`/${sub}.bin`), '--dir', join(dir!, sub), '--data-dir', join(dir!, `data-${sub}`), '--attempts', '1', '--json', ...extra], {
+        NODE_EXTRA_CA_CERTS: join(dir!, 'env-ca.pem'),
+      }).exited;
+
+    for (const [origin, sub] of [[byEnvironment, 'env'], [byFile, 'file']] as const) {
+      const run = await get(origin, sub, ['--ca-file', join(dir, 'file-ca.pem')]);
+      expect([run.code, (JSON.parse(run.stdout) as { status: string }).status]).toEqual([0, 'completed']);
+      expect(readFileSync(join(dir, sub, `${sub}.bin`)).equals(content)).toBe(true);
+    }
+    // Without --ca-file the second authority is unknown: the run above proved the file, not luck.
+    const without = await get(byFile, 'none', []);
+    expect([without.code, (JSON.parse(without.stdout) as { error_code: string }).error_code]).toEqual([1, 'TLS_ERROR']);
   });
 });
