@@ -2,7 +2,8 @@
 document.addEventListener(
   'click',
   (event) => {
-    if (!event.altKey) return;
+    // A page's own synthetic clicks are not the user's choice.
+    if (!event.isTrusted || !event.altKey) return;
     const link = (event.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null | undefined;
     if (link) void chrome.runtime.sendMessage({ bypass: link.href });
   },
