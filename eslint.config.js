@@ -62,6 +62,10 @@ const rendererRules = restrict('The renderer talks to the engine only through th
   paths: [...nodeBuiltins, 'electron', 'got', 'better-sqlite3'],
   patterns: ['**/src-main/engine/**', '**/src-main/sources/**', '**/src-main/store/**', '**/src-main/server/**', '**/src-main/electron/**'],
 });
+const extensionRules = restrict('The browser extension speaks to Steadfast over the REST API, as any client does: of the app it shares only contract/ (its types and formatting).', {
+  paths: [...nodeBuiltins, 'electron', 'react', 'zod'],
+  patterns: ['**/src-main/*.ts', '**/src-main/engine/**', '**/src-main/sources/**', '**/src-main/store/**', '**/src-main/server/**', '**/src-main/electron/**', '**/src-main/cli/**', '**/src-renderer/**', '**/src-preload/**'],
+});
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -83,6 +87,11 @@ export default tseslint.config(
   { files: ['src-main/cli/**/*.ts'], rules: noElectron },
   { files: ['src-main/server/**/*.ts'], rules: restrictAll(noElectron, serverRules) },
   { files: ['src-main/electron/**/*.ts', 'src-main/main.ts', 'src-preload/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': 'off' } },
+  {
+    files: ['extension/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser, chrome: 'readonly' } },
+    rules: extensionRules,
+  },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

@@ -9,6 +9,7 @@ import { openLocalEngine } from './cli/local-engine.js';
 import { withAllowedFolders } from './server/allowed-folders.js';
 import { FileLinks } from './server/file-links.js';
 import { createHttpServer } from './server/http-server.js';
+import { LOCAL_HOST_NAMES } from './server/request-guards.js';
 import { loadOrCreateToken, readTokenFile } from './server/token-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,9 +17,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR =
   [join(here, '..', 'out', 'renderer'), join(here, '..', 'renderer')].find((dir) => existsSync(join(dir, 'index.html'))) ??
   join(here, '..', 'out', 'renderer');
-
-/** Names that always mean this machine, whatever address the server listens on. */
-const LOCAL_NAMES = ['localhost', '127.0.0.1', '::1'];
 
 /** Runs until SIGINT or SIGTERM; then every active download is checkpointed before exit. */
 export async function serve(command: ServeCommand): Promise<number> {
@@ -36,9 +34,10 @@ export async function serve(command: ServeCommand): Promise<number> {
   const app = await createHttpServer({
     engine: withAllowedFolders(manager, allowedDirs),
     token,
-    allowedHosts: new Set([command.host.toLowerCase(), ...LOCAL_NAMES, ...command.allowedHosts]),
+    allowedHosts: new Set([command.host.toLowerCase(), ...LOCAL_HOST_NAMES, ...command.allowedHosts]),
     rendererDir: RENDERER_DIR,
     files: { open: (id) => manager.openCompletedFile(id), links: new FileLinks() },
+    extensions: manager.extensions,
   });
   // Listening for signals before anything is announced: a stop that comes right after the
   // start line must still checkpoint and close cleanly.

@@ -16,6 +16,7 @@ import { electronSqliteBinding } from './electron/native-binding.js';
 import { createOriginMarker, watchCompletions } from './electron/origin-marker.js';
 import { SafeStorageSecretStore } from './electron/safe-storage-secrets.js';
 import { trustedSender } from './electron/sender-check.js';
+import { EXTENSION_PORT, followPairing } from './server/extension-listener.js';
 import { preparePrivateDataDir } from './store/private-files.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
@@ -94,6 +95,13 @@ async function start(): Promise<void> {
     ]),
   );
   manager.start();
+  // The browser extension's door: open only while an extension is paired or a code waits for one.
+  const extensionListener = followPairing({
+    engine: manager,
+    pairing: manager.extensions,
+    port: Number(process.env.STEADFAST_PORT ?? EXTENSION_PORT),
+    onError: (error) => console.error('steadfast:', error.message),
+  });
   // The OS's view of the network: while it reports none, due retries wait instead of failing.
   setInterval(() => manager.setOnline(net.isOnline()), 2000);
 
@@ -103,10 +111,13 @@ async function start(): Promise<void> {
     if (stopping) return;
     stopping = true;
     event.preventDefault();
-    void manager.shutdown().finally(() => {
-      store.close();
-      app.quit();
-    });
+    void extensionListener
+      .stop()
+      .then(() => manager.shutdown())
+      .finally(() => {
+        store.close();
+        app.quit();
+      });
   });
 }
 

@@ -1,4 +1,16 @@
 /** Formatting shared by every front end, so the CLI, the REST API and the UI say the same thing. */
+import type { DownloadStatus } from './downloads.js';
+
+/** A status as the UI's badges (and the browser extension's) name it. */
+export const STATUS_LABELS: Record<DownloadStatus, string> = {
+  queued: 'Queued',
+  downloading: 'Downloading',
+  retrying: 'Retrying',
+  paused: 'Paused',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 

@@ -1,5 +1,6 @@
 import type { SchemaInput, SchemaName, SchemaOutput } from './argument-schemas.js';
 import type { AttemptRecord, DownloadSnapshot } from './downloads.js';
+import type { ExtensionPairingState } from './extension-pairing.js';
 import type { DownloadHistory } from './history.js';
 import type { ProgressReport } from './progress-report.js';
 import type { Settings } from './settings.js';
@@ -97,6 +98,16 @@ export const METHODS = {
     result: returns<Settings>(),
     http: { verb: 'PATCH', path: '/api/settings' },
   },
+  /** The browser extension's pairing, as Settings shows it (ARCHITECTURE.md §7 "Browser extension"). */
+  extensionPairing: { args: [], result: returns<ExtensionPairingState>(), http: { verb: 'GET', path: '/api/extension' } },
+  /** A new one-time code for the extension's options page, replacing any earlier one. */
+  startExtensionPairing: {
+    args: [],
+    result: returns<ExtensionPairingState>(),
+    http: { verb: 'POST', path: '/api/extension/code', status: 201 },
+  },
+  /** Forgets the paired extension: its token stops working at once. */
+  revokeExtension: { args: [], result: returns<void>(), http: { verb: 'DELETE', path: '/api/extension', status: 204 } },
   /** Opens a completed download's file; the page names an id, never a path. */
   openFile: { args: [id], result: returns<void>(), http: null },
   showInFolder: { args: [id], result: returns<void>(), http: null },

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { ApiRequestError } from '../contract/api-error.js';
 import type { DownloadsChange, EngineApi } from '../contract/api.js';
 import type { AttemptRecord, DownloadSnapshot, DownloadStatus } from '../contract/downloads.js';
+import type { ExtensionPairingState } from '../contract/extension-pairing.js';
 import type { DownloadHistory } from '../contract/history.js';
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
 import type { ParsedAddRequest, ParsedSettingsPatch } from '../contract/schemas.js';
@@ -16,6 +17,7 @@ import { DownloadRegistry } from './download-registry.js';
 import type { DownloadRuntime } from './download-runtime.js';
 import { type DownloadPatch, type DownloadStore, newDownloadRecord } from './download-store.js';
 import { EngineSettings } from './engine-settings.js';
+import { ExtensionPairing } from './extension-pairing.js';
 import { sanitizeFilename } from './file-names.js';
 import { canonicalFolder, FileNaming } from './file-naming.js';
 import { removeOwned } from './owned-files.js';
@@ -64,12 +66,15 @@ export class DownloadManager implements EngineApi {
   private started = false;
   private online = true;
   private only: ReadonlySet<string> | null = null;
+  /** The paired browser extension; the composition roots hand it to the server's door. */
+  readonly extensions: ExtensionPairing;
 
   constructor(options: ManagerOptions) {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     const secrets = options.secrets ?? new MemorySecretStore();
     this.headers = new DownloadHeaders(secrets);
+    this.extensions = new ExtensionPairing(secrets, this.clock);
     this.settings = new EngineSettings({
       store: this.store,
       secrets,
@@ -287,6 +292,18 @@ export class DownloadManager implements EngineApi {
       await removeOwned(partialPath(record.dest_dir, record.filename), record.partial_file);
     }
     this.pump();
+  }
+
+  async extensionPairing(): Promise<ExtensionPairingState> {
+    return this.extensions.state();
+  }
+
+  async startExtensionPairing(): Promise<ExtensionPairingState> {
+    return this.extensions.startPairing();
+  }
+
+  async revokeExtension(): Promise<void> {
+    this.extensions.revoke();
   }
 
   async getSettings(): Promise<Settings> {

@@ -9,8 +9,11 @@ export interface SecretStore {
   set(name: SecretName, value: string | null): void;
 }
 
-/** The S3 secret, the proxy's password, and one entry per download with request headers (its id after the colon). */
-export type SecretName = 's3_secret_access_key' | 'proxy_password' | `download-headers:${string}`;
+/**
+ * The S3 secret, the proxy's password, one entry per download with request headers (its id after
+ * the colon), and the paired browser extension (its origin and its token's hash).
+ */
+export type SecretName = 's3_secret_access_key' | 'proxy_password' | `download-headers:${string}` | 'extension-pairing';
 
 /** For processes that keep no secrets (and tests that need none). */
 export class MemorySecretStore implements SecretStore {

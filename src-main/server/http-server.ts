@@ -2,12 +2,15 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import type { EngineApi } from '../contract/api.js';
+import type { ExtensionGate } from '../contract/extension-pairing.js';
 import type { UntypedMethod } from '../contract/methods.js';
 import { fromRestRequest, restRoutes, toRestReply } from '../contract/rest-mapping.js';
 import { validatingApi } from '../contract/validating-api.js';
 import { apiError, toApiError } from './api-errors.js';
 import { capConnections } from './connection-cap.js';
 import { eventStreams } from './event-stream.js';
+import { extensionDoor, PAIR_ROUTE } from './extension-door.js';
+import { registerExtensionRoutes } from './extension-routes.js';
 import type { FileLinks } from './file-links.js';
 import { type CompletedFileOpener, FILE_ROUTE, registerFileRoutes } from './file-route.js';
 import { hasToken, isAllowedHost, isSameOrigin } from './request-guards.js';
@@ -59,6 +62,8 @@ export interface HttpServerOptions {
   limits?: Partial<ServerLimits>;
   /** Completed files for the browser through short-lived links; without it, no file routes. */
   files?: { open: CompletedFileOpener; links: FileLinks };
+  /** The paired browser extension, admitted at its origin with its own token; none when absent. */
+  extensions?: ExtensionGate;
 }
 
 const BODY_LIMIT = 64 * 1024;
@@ -79,6 +84,7 @@ const PAGE_HEADERS = {
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const { token, allowedHosts } = options;
+  const extensions = options.extensions ?? null;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   // A quiet event stream must write before the idle timeout would close it.
   const heartbeatMs = Math.min(options.heartbeatMs ?? 15_000, limits.idleTimeoutMs / 2);
@@ -137,11 +143,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const refusal = (request: FastifyRequest) => {
     const host = request.headers.host;
     if (!isAllowedHost(host, allowedHosts)) return apiError('FORBIDDEN', `Requests for host "${host ?? ''}" are not served here`);
+    const { origin, authorization } = request.headers;
+    const extension = extensionDoor(extensions, { method: request.method, route: request.routeOptions.url, origin, authorization });
+    if (extension !== 'pass') return extension === 'admit' ? null : extension;
     if (!isSameOrigin(request.headers.origin, host)) return apiError('FORBIDDEN', 'Cross-origin requests are not allowed');
     // Judged by the route the router matched, not by the raw URL: "/%61pi/…" and absolute-form
     // targets reach the same handlers. Only the page and its files are public.
     const route = request.routeOptions.url;
-    if (route === '/' || route === '/*') return null;
+    if (route === '/' || route === '/*' || (extensions !== null && route === PAIR_ROUTE)) return null;
     // A file link carries its own short-lived credential (file-links.ts), checked by its handler.
     if (route === FILE_ROUTE && options.files !== undefined) return null;
     if (!hasToken(request.headers.authorization, token)) {
@@ -178,6 +187,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   }
 
   if (options.files !== undefined) registerFileRoutes(app, { ...options.files, trust: (socket) => cap.trust(socket) });
+  if (extensions !== null) registerExtensionRoutes(app, extensions);
 
   app.get('/api/events', async (_request, reply) => {
     reply.hijack();

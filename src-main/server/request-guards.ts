@@ -1,5 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+/** Names that always mean this machine, whatever address the server listens on. */
+export const LOCAL_HOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+
 /** The host name of a Host header or URL authority: no port, no IPv6 brackets, lower case. */
 export function hostName(authority: string): string {
   const value = authority.trim().toLowerCase();
@@ -25,10 +28,13 @@ export function isSameOrigin(origin: string | undefined, hostHeader: string | un
   return hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`);
 }
 
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export const bearerOf = (authorization: string | undefined): string | null => /^Bearer (\S+)$/.exec(authorization ?? '')?.[1] ?? null;
+
 /** Bearer token check in constant time (both sides hashed to one length first). */
 export function hasToken(authorization: string | undefined, token: string): boolean {
-  const match = /^Bearer (\S+)$/.exec(authorization ?? '');
-  if (!match) return false;
+  const given = bearerOf(authorization);
+  if (given === null) return false;
   const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(match[1]!), digest(token));
+  return timingSafeEqual(digest(given), digest(token));
 }

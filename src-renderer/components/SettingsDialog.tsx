@@ -4,6 +4,7 @@ import type { Settings } from '../../src-main/contract/settings.js';
 import { useApi } from '../api/api-context.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { Dialog } from './Dialog.js';
+import { ExtensionPairing } from './ExtensionPairing.js';
 import { FormFooter } from './FormFooter.js';
 
 const text = (value: string | null) => value ?? '';
@@ -148,6 +149,7 @@ export function SettingsDialog() {
           Qualities
           <input value={form.qualities} onChange={set('qualities')} placeholder="360p, 480p, 720p, 1080p" />
         </label>
+        <ExtensionPairing />
         <FormFooter errors={error === null ? [] : [error]} submitLabel="Save" onClose={close} />
       </form>
     </Dialog>

@@ -1,15 +1,6 @@
 import type { DownloadStatus } from '../../src-main/contract/downloads.js';
-
-const LABEL: Record<DownloadStatus, string> = {
-  queued: 'Queued',
-  downloading: 'Downloading',
-  retrying: 'Retrying',
-  paused: 'Paused',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
+import { STATUS_LABELS } from '../../src-main/contract/format.js';
 
 export function StatusBadge({ status }: { status: DownloadStatus }) {
-  return <span className={`badge badge--${status}`}>{LABEL[status]}</span>;
+  return <span className={`badge badge--${status}`}>{STATUS_LABELS[status]}</span>;
 }

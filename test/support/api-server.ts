@@ -45,6 +45,7 @@ export async function startApi(
     allowedHosts: new Set(['127.0.0.1', 'localhost', '::1']),
     rendererDir,
     ...(fileLinks === undefined ? {} : { files: { open: (id: string) => engine.manager.openCompletedFile(id), links: fileLinks } }),
+    extensions: engine.manager.extensions,
     ...server,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -99,7 +99,7 @@ export function ipcCall(rng: Rng, context: IpcContext): IpcCall {
   if (roll < 0.18) {
     // A valid call from any other frame: refused before its arguments are looked at.
     const validArgs = (): unknown[] => {
-      if (method === 'list' || method === 'getSettings') return [];
+      if (['list', 'getSettings', 'extensionPairing', 'startExtensionPairing', 'revokeExtension'].includes(method)) return [];
       if (method === 'add') return [objectOf([['url', HARMLESS_URL]])];
       if (method === 'updateSettings') return [objectOf([['max_attempts', 9]])];
       if (method === 'changeSource') return [realId, HARMLESS_URL];

@@ -36,6 +36,9 @@ describe('the method table', () => {
       'remove',
       'getSettings',
       'updateSettings',
+      'extensionPairing',
+      'startExtensionPairing',
+      'revokeExtension',
     ]);
     expect(DESKTOP_METHOD_NAMES).toEqual(['openFile', 'showInFolder']);
     expect(METHOD_NAMES).toEqual([...API_METHOD_NAMES, ...DESKTOP_METHOD_NAMES]);
@@ -85,6 +88,9 @@ describe('the method table', () => {
       remove: [1, 2],
       getSettings: [0, 0],
       updateSettings: [1, 1],
+      extensionPairing: [0, 0],
+      startExtensionPairing: [0, 0],
+      revokeExtension: [0, 0],
       openFile: [1, 1],
       showInFolder: [1, 1],
     });
@@ -125,6 +131,9 @@ describe('the method table', () => {
       ['DELETE /api/downloads/:id', ['remove']],
       ['GET /api/settings', ['getSettings']],
       ['PATCH /api/settings', ['updateSettings']],
+      ['GET /api/extension', ['extensionPairing']],
+      ['POST /api/extension/code', ['startExtensionPairing']],
+      ['DELETE /api/extension', ['revokeExtension']],
     ]);
     for (const { methods } of restRoutes().filter((entry) => entry.methods.length > 1)) {
       const fields = methods.map((method) => argumentsOf(method).find((arg) => arg.in === 'field'));

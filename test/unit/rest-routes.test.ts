@@ -28,6 +28,9 @@ const CALLS: { [M in ApiMethod]: Params<M>[] } = {
   remove: [[ID], [ID, { delete_file: true }], [ID, { delete_file: false }]],
   getSettings: [[]],
   updateSettings: [[{ max_attempts: 3 }]],
+  extensionPairing: [[]],
+  startExtensionPairing: [[]],
+  revokeExtension: [[]],
 };
 
 describe('the generated REST routes', () => {

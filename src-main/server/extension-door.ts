@@ -1,0 +1,49 @@
+import type { ApiRequestError } from '../contract/api-error.js';
+import { type ExtensionGate, isExtensionOrigin } from '../contract/extension-pairing.js';
+import { apiError } from './api-errors.js';
+import { bearerOf } from './request-guards.js';
+
+/** Where the extension trades its code for a token: the code is the credential, no bearer. */
+export const PAIR_ROUTE = '/api/extension/pair';
+
+/**
+ * What a paired extension may do, and nothing more: hand over a download, watch the ones it sent,
+ * and ask whether it is still paired. Settings, the list of every download and the actions stay
+ * with the app's own page.
+ */
+const EXTENSION_ROUTES = new Set(['POST /api/downloads/start', 'GET /api/downloads/:id', 'GET /api/extension/status']);
+
+export interface DoorRequest {
+  method: string;
+  /** The route the router matched (undefined: none did). */
+  route: string | undefined;
+  origin: string | undefined;
+  authorization: string | undefined;
+}
+
+/**
+ * The door's answer for a browser extension (ARCHITECTURE.md §7 "Browser extension"): `pass`
+ * leaves the request to the usual rules (our page, the main token), `admit` lets it in, an error
+ * refuses it. An extension's origin is admitted only when it is the paired one, with its token,
+ * on its routes; its preflights are answered for that origin alone. Chromium sends no Origin on an
+ * extension's GET, so the token alone admits one there, on the same routes.
+ */
+export function extensionDoor(gate: ExtensionGate | null, request: DoorRequest): 'pass' | 'admit' | ApiRequestError {
+  const { method, route, origin } = request;
+  if (gate === null) return 'pass';
+  const key = `${method} ${route ?? ''}`;
+  if (isExtensionOrigin(origin)) {
+    if (route === PAIR_ROUTE && (method === 'POST' || method === 'OPTIONS')) return 'admit';
+    if (origin !== gate.pairedOrigin()) return apiError('FORBIDDEN', 'This browser extension is not paired with Steadfast: pair it in its options');
+    if (method === 'OPTIONS') return 'admit';
+    if (!EXTENSION_ROUTES.has(key)) return apiError('FORBIDDEN', 'The browser extension may not use this route');
+    return holdsExtensionToken(gate, request.authorization) ? 'admit' : apiError('UNAUTHORIZED', 'The browser extension’s token is wrong or revoked: pair it again');
+  }
+  if (origin === undefined && EXTENSION_ROUTES.has(key) && holdsExtensionToken(gate, request.authorization)) return 'admit';
+  return 'pass';
+}
+
+const holdsExtensionToken = (gate: ExtensionGate, authorization: string | undefined): boolean => {
+  const token = bearerOf(authorization);
+  return token !== null && gate.holdsToken(token);
+};

@@ -1,0 +1,46 @@
+/**
+ * Pairing from Steadfast's side (ARCHITECTURE.md §7 "Browser extension"): the Settings dialog of
+ * the built UI, served by a real `steadfast serve`, shows a one-time code; an extension's origin
+ * trades it for a token; the dialog shows the pairing; Revoke ends it. The extension's side is
+ * played by plain requests carrying an extension's Origin (extension.spec.ts drives the real one).
+ */
+import { rawRequest } from '../support/api-client.js';
+import { expect, screenshotStates, test } from './fixtures.js';
+
+const EXTENSION = `chrome-extension://${'abcdefghijklmnop'.repeat(2)}`;
+
+test('Settings shows a one-time code, the pairing it made, and revokes it', async ({ page, engine }) => {
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  const section = dialog.getByRole('region', { name: 'Browser extension' });
+  await expect(section).toContainText('No extension is paired');
+  await section.getByRole('button', { name: 'Show a pairing code' }).click();
+  const shown = section.getByRole('status');
+  await expect(shown).toHaveText(/^Type [2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4} in the extension’s options \(valid for [45]:\d\d\)\.$/);
+  await section.scrollIntoViewIfNeeded();
+  await screenshotStates(page, 'settings-extension-code');
+  const code = /([2-9A-Z]{4}-[2-9A-Z]{4})/.exec((await shown.textContent()) ?? '')![1]!;
+
+  const pair = (origin: string, typed: string) =>
+    rawRequest(engine.port, 'POST', '/api/extension/pair', {
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: typed }),
+    });
+  expect((await pair('https://evil.example', code)).status).toBe(403);
+  const granted = await pair(EXTENSION, code);
+  expect(granted.status).toBe(201);
+  expect(granted.headers['access-control-allow-origin']).toBe(EXTENSION);
+  const token = (granted.json as { token: string }).token;
+  // Spent: the same code pairs nothing more.
+  expect((await pair(EXTENSION, code)).status).toBe(403);
+
+  await expect(section).toContainText(`Paired with ${EXTENSION} since`);
+  await expect(shown).toBeHidden();
+  await screenshotStates(page, 'settings-extension-paired');
+  const status = () => rawRequest(engine.port, 'GET', '/api/extension/status', { headers: { authorization: `Bearer ${token}` } });
+  expect((await status()).status).toBe(200);
+
+  await section.getByRole('button', { name: 'Revoke' }).click();
+  await expect(section).toContainText('No extension is paired');
+  expect((await status()).status).toBe(401);
+});

@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { rawRequest } from '../support/api-client.js';
+import { type ApiHarness, startApi, TEST_TOKEN } from '../support/api-server.js';
+
+const EXTENSION = `chrome-extension://${'abcdefghijklmnop'.repeat(2)}`;
+const OTHER = `chrome-extension://${'a'.repeat(32)}`;
+
+/** The REST door and CORS for the browser extension, as `serve` runs them (ARCHITECTURE.md §7). */
+describe('the REST API and the browser extension', () => {
+  let api: ApiHarness;
+  afterEach(async () => api.close());
+
+  const preflight = (path: string, origin?: string) =>
+    rawRequest(api.port, 'OPTIONS', path, {
+      headers: { ...(origin === undefined ? { authorization: `Bearer ${TEST_TOKEN}` } : { origin }), 'access-control-request-method': 'POST' },
+    });
+  const pair = (origin: string, code: unknown) =>
+    rawRequest(api.port, 'POST', '/api/extension/pair', {
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+
+  it('answers preflights for the pairing route to any extension, and for the rest to the paired one only', async () => {
+    api = await startApi();
+    let answer = await preflight('/api/extension/pair', OTHER);
+    expect([answer.status, answer.headers['access-control-allow-origin']]).toEqual([204, OTHER]);
+    answer = await preflight('/api/downloads/start', EXTENSION);
+    expect([answer.status, answer.headers['access-control-allow-origin']]).toEqual([403, undefined]);
+
+    const { code } = (await api.api.post('/api/extension/code')).json as { code: string };
+    expect((await pair(EXTENSION, { code, extra: 1 })).status).toBe(400);
+    expect((await pair(EXTENSION, 42)).status).toBe(400);
+    expect((await pair(EXTENSION, code)).status).toBe(201);
+
+    answer = await preflight('/api/downloads/start', EXTENSION);
+    expect([answer.status, answer.headers['access-control-allow-origin'], answer.headers['access-control-allow-headers']]).toEqual([
+      204,
+      EXTENSION,
+      'authorization, content-type',
+    ]);
+    expect((await preflight('/api/downloads/start', OTHER)).status).toBe(403);
+    expect((await preflight('/api/downloads/start', 'https://evil.example')).status).toBe(403);
+    // Without an Origin there is no preflight to answer: the route does not exist, as before.
+    expect((await preflight('/api/downloads/start')).status).toBe(404);
+  });
+
+  it('a pairing needs an extension origin and the live code; GET /api/extension shows no token', async () => {
+    api = await startApi();
+    expect((await pair(EXTENSION, 'ABCD-EFGH')).status).toBe(403);
+    const { code } = (await api.api.post('/api/extension/code')).json as { code: string };
+    const noOrigin = await rawRequest(api.port, 'POST', '/api/extension/pair', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    expect(noOrigin.status).toBe(403);
+    const granted = await pair(EXTENSION, code.toLowerCase());
+    expect(granted.status).toBe(201);
+    const state = await api.api.get('/api/extension');
+    expect(state.json).toEqual({ origin: EXTENSION, paired_at: expect.any(Number), code: null, code_expires_at: null });
+    expect(state.text).not.toContain((granted.json as { token: string }).token);
+  });
+});
