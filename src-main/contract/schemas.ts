@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ApiRequestError } from './api-error.js';
 import { requestHeadersSchema } from './request-headers.js';
+import { categoriesSchema, speedWindowSchema, timeWindowSchema } from './schedule-and-sorting-schemas.js';
 import { BACKOFF_KINDS, DEFAULT_QUALITIES } from './settings.js';
 
 /**
@@ -177,6 +178,11 @@ export const settingsPatchSchema = z.strictObject({
   s3_profile: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 's3_profile must be a profile name').nullable().optional(),
   catalog: catalogSchema.nullable().optional(),
   allow_insecure_redirects: z.boolean().optional(),
+  queue_schedule: timeWindowSchema.nullable().optional(),
+  speed_schedule: speedWindowSchema.nullable().optional(),
+  sort_by_category: z.boolean().optional(),
+  categories: categoriesSchema.optional(),
+  prevent_sleep: z.boolean().optional(),
 });
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 export type ParsedSettingsPatch = z.output<typeof settingsPatchSchema>;

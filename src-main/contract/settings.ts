@@ -1,3 +1,6 @@
+import { type Category, DEFAULT_CATEGORIES } from './categories.js';
+import type { SpeedWindow, TimeWindow } from './time-windows.js';
+
 export const BACKOFF_KINDS = ['exponential', 'fixed'] as const;
 export type BackoffKind = (typeof BACKOFF_KINDS)[number];
 
@@ -36,6 +39,15 @@ export interface Settings {
    * on the path can read and change, though the user asked for a secure one.
    */
   allow_insecure_redirects: boolean;
+  /** Outside this window queued downloads wait and running ones are stopped; null runs the queue at any time. */
+  queue_schedule: TimeWindow | null;
+  /** A global speed limit for part of the day; the lower of it and speed_limit applies. */
+  speed_schedule: SpeedWindow | null;
+  /** New downloads go to their category's sub-folder of the download folder. */
+  sort_by_category: boolean;
+  categories: Category[];
+  /** The desktop app keeps the computer awake while downloads run. */
+  prevent_sleep: boolean;
 }
 
 export interface Catalog {
@@ -66,4 +78,9 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   s3_profile: null,
   catalog: null,
   allow_insecure_redirects: false,
+  queue_schedule: null,
+  speed_schedule: null,
+  sort_by_category: false,
+  categories: DEFAULT_CATEGORIES,
+  prevent_sleep: true,
 };

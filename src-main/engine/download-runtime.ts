@@ -4,10 +4,10 @@ import type { LiveProgress } from './snapshot.js';
 import { SpeedMeter } from './speed-meter.js';
 import { TokenBucket } from './token-bucket.js';
 
-export type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown';
+export type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown' | 'schedule';
 
 /** When stops race (cancel, then quit), the more final one wins: nothing the user ended comes back. */
-const STOP_RANK: Record<StopReason, number> = { shutdown: 0, pause: 1, cancel: 2, remove: 3 };
+const STOP_RANK: Record<StopReason, number> = { schedule: 0, shutdown: 1, pause: 2, cancel: 3, remove: 4 };
 
 /** What only a running attempt knows. */
 export interface LiveAttempt {
@@ -22,6 +22,8 @@ export interface LiveAttempt {
   readonly limit: TokenBucket;
   /** Times a connection failed and reconnected while others went on. */
   connectionRetries: number;
+  /** The computer slept while it ran: a transient failure is the sleep's, not the server's. */
+  sleptThrough: boolean;
   done: Promise<void>;
 }
 
@@ -39,6 +41,8 @@ export class DownloadRuntime {
   waitingForNetwork = false;
   /** The most connections its host allows, as learned (ARCHITECTURE.md §5), or null. */
   connectionLimit: number | null = null;
+  /** The user resumed it while the queue's schedule was closed: it runs anyway (§2 "Schedules"). */
+  startedByHand = false;
 
   constructor(
     public record: DownloadRecord,
@@ -63,6 +67,7 @@ export class DownloadRuntime {
       connections: 0,
       limit: new TokenBucket(this.record.speed_limit, () => this.clock.now()),
       connectionRetries: 0,
+      sleptThrough: false,
       done: Promise.resolve(),
     };
     return this.live;
