@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { EVERY_DAY } from '../../src-main/contract/time-windows.js';
-import { startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { SqliteStore } from '../../src-main/store/sqlite-store.js';
+import { runCli } from '../support/cli-process.js';
+import { startEngine, tempDir, type EngineHarness } from '../support/engine-harness.js';
 import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
 import { JumpClock, mondayAt } from '../support/jump-clock.js';
 
@@ -83,6 +86,28 @@ describe('the queue schedule (only 01:00–07:00)', () => {
     expect((await engine.manager.get(id)).status).toBe('queued');
     await engine.api.updateSettings({ queue_schedule: null });
     expect(readFileSync((await engine.waitForStatus(id, 'completed')).path).equals(content)).toBe(true);
+  });
+});
+
+describe('`steadfast get` and the queue schedule', () => {
+  let origin: FaultOrigin | undefined;
+  afterEach(async () => {
+    await origin?.close();
+  });
+
+  it('downloads at once, whatever the stored schedule: the command is the user\'s explicit start', async () => {
+    const content = randomBytesSeeded(16 * KiB, 707);
+    origin = await startFaultOrigin({ '/now.bin': { content } });
+    const root = tempDir();
+    mkdirSync(join(root, 'data'), { mode: 0o700 });
+    const store = SqliteStore.open(join(root, 'data', 'steadfast.db'));
+    // A window that is never open now: one minute a week, and not today.
+    const today = new Date().getDay();
+    store.writeSettings({ queue_schedule: { start: '03:00', stop: '03:01', days: [(today + 3) % 7] } });
+    store.close();
+    const { code } = await runCli(['get', origin.url('/now.bin'), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data')]).exited;
+    expect(code).toBe(0);
+    expect(readFileSync(join(root, 'dl', 'now.bin')).equals(content)).toBe(true);
   });
 });
 
