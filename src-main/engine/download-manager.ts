@@ -212,7 +212,7 @@ export class DownloadManager implements EngineApi {
     // Resuming a download that waits for its retry skips the rest of the countdown.
     if (requireAllowed(download.record.status, 'resume') === 'no-op') return this.snapshot(download);
     // The user's explicit start outranks the schedule (§2 "Schedules").
-    if (!this.schedule.queueOpen) download.startedByHand = true;
+    download.startedByHand = !this.schedule.queueOpen;
     this.setStatus(download, 'queued');
     this.pump();
     return this.snapshot(download);
@@ -229,6 +229,8 @@ export class DownloadManager implements EngineApi {
   async restart(id: string): Promise<DownloadSnapshot> {
     const download = this.download(id);
     requireAllowed(download.record.status, 'restart');
+    // Like Resume, an explicit start that outranks the schedule.
+    download.startedByHand = !this.schedule.queueOpen;
     this.downloads.update(download, {
       // Bytes that failed their checksum are no partial worth resuming.
       ...(download.record.error_code === 'CHECKSUM_MISMATCH' ? { downloaded_bytes: 0 } : {}),
