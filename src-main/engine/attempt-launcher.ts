@@ -2,10 +2,9 @@ import type { DownloadSource } from '../contract/downloads.js';
 import type { RequestHeaders } from '../contract/request-headers.js';
 import type { Settings } from '../contract/settings.js';
 import { OneConnectionRestart, type ResponseFacts, runAttempt } from './attempt.js';
-import { failedOutcome, type Outcome, sleptOutcome, stoppedOutcome } from './attempt-outcome.js';
+import { endedOutcome, type Outcome, stoppedOutcome } from './attempt-outcome.js';
 import type { ByteSource } from './byte-source.js';
 import type { Clock } from './clock.js';
-import { DownloadError } from './download-error.js';
 import type { DownloadRegistry } from './download-registry.js';
 import type { DownloadRuntime, LiveAttempt } from './download-runtime.js';
 import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-store.js';
@@ -222,12 +221,8 @@ export class AttemptLauncher {
     if (live.stopReason === 'remove' || !this.deps.registry.has(download)) return;
     if (live.stopReason === null) this.deps.checkWake();
     const now = this.deps.clock.now();
-    const outcome =
-      live.stopReason !== null
-        ? stoppedOutcome(download.record, live.stopReason, now)
-        : live.sleptThrough && thrown instanceof DownloadError && thrown.transient
-          ? sleptOutcome(download.record, now)
-          : failedOutcome(download.record, thrown, this.retryPolicy(download.record), now);
+    const ended = { stopReason: live.stopReason, sleptThrough: live.sleptThrough, thrown };
+    const outcome = endedOutcome(download.record, ended, this.retryPolicy(download.record), now);
     await this.settle(download, outcome, { id: attemptId, live });
   }
 

@@ -37,6 +37,21 @@ export function stoppedOutcome(record: DownloadRecord, reason: Exclude<StopReaso
 }
 
 /**
+ * How a run that did not complete is recorded: a stop wins; then a transient failure of a run the
+ * computer slept through costs nothing; anything else is a failure under the retry policy.
+ */
+export function endedOutcome(
+  record: DownloadRecord,
+  ended: { stopReason: Exclude<StopReason, 'remove'> | null; sleptThrough: boolean; thrown: unknown },
+  policy: RetryPolicy,
+  now: number,
+): Outcome {
+  if (ended.stopReason !== null) return stoppedOutcome(record, ended.stopReason, now);
+  if (ended.sleptThrough && ended.thrown instanceof DownloadError && ended.thrown.transient) return sleptOutcome(record, now);
+  return failedOutcome(record, ended.thrown, policy, now);
+}
+
+/**
  * A transient failure of an attempt that was running while the computer slept: the sleep cut it,
  * not the server, so no attempt is spent. It waits like a due retry, which after a wake waits
  * for the network (ARCHITECTURE.md §2).
