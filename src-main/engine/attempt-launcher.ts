@@ -2,7 +2,7 @@ import type { DownloadSource } from '../contract/downloads.js';
 import type { RequestHeaders } from '../contract/request-headers.js';
 import type { Settings } from '../contract/settings.js';
 import { OneConnectionRestart, type ResponseFacts, runAttempt } from './attempt.js';
-import { endedOutcome, type Outcome, stoppedOutcome } from './attempt-outcome.js';
+import { endedOutcome, type Outcome } from './attempt-outcome.js';
 import type { ByteSource } from './byte-source.js';
 import type { Clock } from './clock.js';
 import type { DownloadRegistry } from './download-registry.js';
