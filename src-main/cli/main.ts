@@ -23,6 +23,7 @@ function overrides(command: GetCommand): Partial<Settings> {
   if (command.stallTimeoutSeconds !== null) values.stall_timeout_seconds = command.stallTimeoutSeconds;
   if (command.connections !== null) values.connections = command.connections;
   if (command.speedLimit !== null) values.speed_limit = command.speedLimit;
+  if (command.caFile !== null) values.ca_file = resolve(command.caFile);
   if (command.endpoint !== null) values.s3_endpoint = command.endpoint;
   if (command.region !== null) values.s3_region = command.region;
   if (command.profile !== null) values.s3_profile = command.profile;

@@ -1,5 +1,7 @@
 import { type Category, DEFAULT_CATEGORIES } from './categories.js';
 import type { SpeedWindow, TimeWindow } from './time-windows.js';
+/** The schemes a proxy URL may have (the proxy setting, HTTP_PROXY and friends). */
+export const PROXY_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:']);
 
 export const BACKOFF_KINDS = ['exponential', 'fixed'] as const;
 export type BackoffKind = (typeof BACKOFF_KINDS)[number];
@@ -39,6 +41,17 @@ export interface Settings {
    * on the path can read and change, though the user asked for a secure one.
    */
   allow_insecure_redirects: boolean;
+  /**
+   * How requests reach the network: "system" (the environment's HTTP_PROXY/HTTPS_PROXY/NO_PROXY;
+   * in the desktop app, the system's settings and PAC), "none" (always direct), or a proxy URL
+   * (http://, https://, socks5://, socks4://). A URL is shown without its password, which is
+   * write-only in the secret store like the S3 secret.
+   */
+  proxy: string;
+  /** Whether a proxy password is stored. The password itself is never returned. */
+  proxy_password_set: boolean;
+  /** A PEM file of extra certificate authorities trusted for HTTPS downloads and S3 endpoints; null for none. */
+  ca_file: string | null;
   /** Outside this window queued downloads wait and running ones are stopped; null runs the queue at any time. */
   queue_schedule: TimeWindow | null;
   /** A global speed limit for part of the day; the lower of it and speed_limit applies. */
@@ -78,6 +91,9 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   s3_profile: null,
   catalog: null,
   allow_insecure_redirects: false,
+  proxy: 'system',
+  proxy_password_set: false,
+  ca_file: null,
   queue_schedule: null,
   speed_schedule: null,
   sort_by_category: false,
