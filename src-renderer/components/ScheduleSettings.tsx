@@ -31,7 +31,7 @@ export function ScheduleSettings({ settings, onPatch }: SettingsSectionProps) {
       {form.queueOn && <DaysPicker label="Queue days" days={form.queueDays} onChange={(queueDays) => change({ queueDays })} />}
       <p className="form__hint form__wide">
         Outside these hours queued downloads wait and running ones stop where they are; they go on when the window opens. Resume
-        on a paused download starts it anyway.
+        on a paused download starts it anyway. Times are those of the computer that downloads.
       </p>
       <label className="form__check form__wide">
         <input type="checkbox" checked={form.speedOn} onChange={(e) => change({ speedOn: e.target.checked })} /> Limit the speed
