@@ -1,5 +1,5 @@
 // Electron composition root: the engine, its store and the window, wired together.
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, powerMonitor, powerSaveBlocker, safeStorage, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHANGED_CHANNEL } from './contract/bridge.js';
@@ -15,6 +15,7 @@ import { createMainWindow } from './electron/main-window.js';
 import { electronSqliteBinding } from './electron/native-binding.js';
 import { createOriginMarker, watchCompletions } from './electron/origin-marker.js';
 import { SafeStorageSecretStore } from './electron/safe-storage-secrets.js';
+import { createSleepBlocker } from './electron/sleep-blocker.js';
 import { trustedSender } from './electron/sender-check.js';
 import { EXTENSION_PORT, followPairing } from './server/extension-listener.js';
 import { preparePrivateDataDir } from './store/private-files.js';
@@ -67,10 +68,13 @@ async function start(): Promise<void> {
   const notices = createNoticeWatcher([...latest.values()]);
   const markOrigin = createOriginMarker({ platform: process.platform });
   const marks = watchCompletions([...latest.values()], (download) => void markOrigin(download));
+  const keepAwake = createSleepBlocker(powerSaveBlocker);
   api.onChanged((change) => {
     marks(change);
     for (const id of change.removed) latest.delete(id);
     for (const s of change.snapshots) latest.set(s.id, s);
+    // The setting is read at each change: a settings update is followed by the downloads' own changes.
+    void api.getSettings().then((settings) => keepAwake(latest.values(), settings.prevent_sleep));
     window?.webContents.send(CHANGED_CHANNEL, change);
     window?.setProgressBar(overallProgress(latest.values()));
     if (Notification.isSupported()) {
@@ -104,6 +108,8 @@ async function start(): Promise<void> {
   });
   // The OS's view of the network: while it reports none, due retries wait instead of failing.
   setInterval(() => manager.setOnline(net.isOnline()), 2000);
+  // After a sleep: slept attempts cost nothing, due retries wait for the network (ARCHITECTURE.md §2).
+  powerMonitor.on('resume', () => manager.noteWake());
 
   // Quitting checkpoints every active download before the process ends.
   let stopping = false;

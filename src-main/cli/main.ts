@@ -15,7 +15,9 @@ import { outcomeLine, progressLine } from './progress-line.js';
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 function overrides(command: GetCommand): Partial<Settings> {
-  const values: Partial<Settings> = {};
+  // `get` is the user's explicit start, like Resume: the queue's schedule does not hold it back
+  // (ARCHITECTURE.md §2 "Schedules"); a scheduled speed limit still applies.
+  const values: Partial<Settings> = { queue_schedule: null };
   if (command.attempts !== null) values.max_attempts = command.attempts;
   if (command.retryDelaySeconds !== null) values.initial_delay_seconds = command.retryDelaySeconds;
   if (command.stallTimeoutSeconds !== null) values.stall_timeout_seconds = command.stallTimeoutSeconds;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ApiRequestError } from './api-error.js';
 import { requestHeadersSchema } from './request-headers.js';
+import { categoriesSchema, speedWindowSchema, timeWindowSchema } from './schedule-and-sorting-schemas.js';
 import { BACKOFF_KINDS, DEFAULT_QUALITIES, PROXY_PROTOCOLS } from './settings.js';
 
 /**
@@ -203,6 +204,11 @@ export const settingsPatchSchema = z.strictObject({
   /** Write-only: stored in the secret store, never returned; null forgets it. */
   proxy_password: z.string().min(1).max(512).nullable().optional(),
   ca_file: absoluteFile.nullable().optional(),
+  queue_schedule: timeWindowSchema.nullable().optional(),
+  speed_schedule: speedWindowSchema.nullable().optional(),
+  sort_by_category: z.boolean().optional(),
+  categories: categoriesSchema.optional(),
+  prevent_sleep: z.boolean().optional(),
 });
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 export type ParsedSettingsPatch = z.output<typeof settingsPatchSchema>;

@@ -1,3 +1,5 @@
+import { type Category, DEFAULT_CATEGORIES } from './categories.js';
+import type { SpeedWindow, TimeWindow } from './time-windows.js';
 /** The schemes a proxy URL may have (the proxy setting, HTTP_PROXY and friends). */
 export const PROXY_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:']);
 
@@ -50,6 +52,15 @@ export interface Settings {
   proxy_password_set: boolean;
   /** A PEM file of extra certificate authorities trusted for HTTPS downloads and S3 endpoints; null for none. */
   ca_file: string | null;
+  /** Outside this window queued downloads wait and running ones are stopped; null runs the queue at any time. */
+  queue_schedule: TimeWindow | null;
+  /** A global speed limit for part of the day; the lower of it and speed_limit applies. */
+  speed_schedule: SpeedWindow | null;
+  /** New downloads go to their category's sub-folder of the download folder. */
+  sort_by_category: boolean;
+  categories: Category[];
+  /** The desktop app keeps the computer awake while downloads run. */
+  prevent_sleep: boolean;
 }
 
 export interface Catalog {
@@ -83,4 +94,9 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   proxy: 'system',
   proxy_password_set: false,
   ca_file: null,
+  queue_schedule: null,
+  speed_schedule: null,
+  sort_by_category: false,
+  categories: DEFAULT_CATEGORIES,
+  prevent_sleep: true,
 };

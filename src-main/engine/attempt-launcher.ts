@@ -2,7 +2,7 @@ import type { DownloadSource } from '../contract/downloads.js';
 import type { RequestHeaders } from '../contract/request-headers.js';
 import type { Settings } from '../contract/settings.js';
 import { OneConnectionRestart, type ResponseFacts, runAttempt } from './attempt.js';
-import { failedOutcome, type Outcome, stoppedOutcome } from './attempt-outcome.js';
+import { endedOutcome, type Outcome } from './attempt-outcome.js';
 import type { ByteSource } from './byte-source.js';
 import type { Clock } from './clock.js';
 import type { DownloadRegistry } from './download-registry.js';
@@ -44,6 +44,13 @@ export interface LauncherDeps {
   onRetry(download: DownloadRuntime): void;
   /** The attempt is over and recorded: a slot is free. */
   onSettled(): void;
+  /**
+   * The folder a fresh download belongs in once the server has named it: another category's when
+   * sorting chose its folder at add (ARCHITECTURE.md §4), else its own.
+   */
+  folderFor(record: DownloadRecord, filename: string): Promise<string>;
+  /** Looks for a clock jump now (the computer slept) before an attempt's failure is judged. */
+  checkWake(): void;
 }
 
 /**
@@ -87,9 +94,9 @@ export class AttemptLauncher {
       signal: live.abort.signal,
       now: () => clock.now(),
       onResponse: async (facts) => {
-        const filename = await this.recordResponse(download, facts);
+        const placed = await this.recordResponse(download, facts);
         if (facts.restart !== null && breaksRanges(facts.restart)) hostLimit(1);
-        return filename;
+        return placed;
       },
       onBytes: (position, chunk) => {
         download.addBytes(position, chunk);
@@ -129,7 +136,7 @@ export class AttemptLauncher {
         };
       },
       finalName: (filename) =>
-        this.deps.naming.claim({ destDir: record.dest_dir, wanted: filename, self: download.record, final: true }, (name) => name),
+        this.deps.naming.claim({ destDir: download.record.dest_dir, wanted: filename, self: download.record, final: true }, (name) => name),
     })
       .then(
         (result) => {
@@ -172,20 +179,24 @@ export class AttemptLauncher {
     this.deps.registry.update(download, { partial_file: null });
   }
 
-  private async recordResponse(download: DownloadRuntime, facts: ResponseFacts): Promise<string> {
+  private async recordResponse(download: DownloadRuntime, facts: ResponseFacts): Promise<{ filename: string; destDir: string }> {
     const { record } = download;
     const { registry } = this.deps;
     let filename = record.filename;
+    let destDir = record.dest_dir;
     // Like a browser, a fresh download takes the server's name unless the user chose one.
     if (facts.start === 0 && record.downloaded_bytes === 0 && !record.filename_from_user && facts.suggestedName) {
       const wanted = sanitizeFilename(facts.suggestedName);
+      destDir = await this.deps.folderFor(record, wanted);
       // Recorded before the next name is handed out; the old partial is no longer this download's.
-      filename = await this.deps.naming.claim({ destDir: record.dest_dir, wanted, self: record }, (name) => {
-        if (name !== record.filename) registry.update(download, { filename: name, partial_file: null });
+      filename = await this.deps.naming.claim({ destDir, wanted, self: record }, (name) => {
+        if (name !== record.filename || destDir !== record.dest_dir) registry.update(download, { filename: name, dest_dir: destDir, partial_file: null });
         return name;
       });
       // Nothing durable is in the old partial (downloaded_bytes is 0): do not leave it behind.
-      if (filename !== record.filename) await removeOwned(partialPath(record.dest_dir, record.filename), record.partial_file);
+      if (filename !== record.filename || destDir !== record.dest_dir) {
+        await removeOwned(partialPath(record.dest_dir, record.filename), record.partial_file);
+      }
     }
     // The validator and the durable offset together: a new validator must never sit beside old bytes.
     registry.update(download, {
@@ -198,7 +209,7 @@ export class AttemptLauncher {
       ...(facts.restart !== null && breaksRanges(facts.restart) ? { one_connection: true } : {}),
     });
     if (download.attempt) download.attempt.bytes = facts.start;
-    return filename;
+    return { filename, destDir };
   }
 
   private succeeded(download: DownloadRuntime, attempt: { id: number; live: LiveAttempt }, result: { filename: string; total: number }): void {
@@ -223,11 +234,10 @@ export class AttemptLauncher {
 
   private async ended(download: DownloadRuntime, live: LiveAttempt, attemptId: number, thrown: unknown): Promise<void> {
     if (live.stopReason === 'remove' || !this.deps.registry.has(download)) return;
+    if (live.stopReason === null) this.deps.checkWake();
     const now = this.deps.clock.now();
-    const outcome =
-      live.stopReason !== null
-        ? stoppedOutcome(download.record, live.stopReason, now)
-        : failedOutcome(download.record, thrown, this.retryPolicy(download.record), now);
+    const ended = { stopReason: live.stopReason, sleptThrough: live.sleptThrough, thrown };
+    const outcome = endedOutcome(download.record, ended, this.retryPolicy(download.record), now);
     await this.settle(download, outcome, { id: attemptId, live });
   }
 

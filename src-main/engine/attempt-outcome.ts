@@ -21,6 +21,8 @@ const STOPPED: Record<Exclude<StopReason, 'remove'>, { words: string; status: 'p
   cancel: { words: 'Cancelled', status: 'cancelled' },
   // Stopped by a shutdown: queued, so the next start resumes it.
   shutdown: { words: 'Stopped at shutdown', status: 'queued' },
+  // The queue's window closed: queued, so it goes on when the window opens (§2 "Schedules").
+  schedule: { words: 'Stopped by the schedule', status: 'queued' },
 };
 
 /** The user (or the engine's shutdown) stopped it: not a failure, no attempt spent. */
@@ -31,6 +33,34 @@ export function stoppedOutcome(record: DownloadRecord, reason: Exclude<StopReaso
     // A cancelled download keeps no bytes: its partial is deleted next.
     patch: { status, next_retry_at: null, ...(status === 'cancelled' ? { downloaded_bytes: 0 } : {}) },
     retry: false,
+  };
+}
+
+/**
+ * How a run that did not complete is recorded: a stop wins; then a transient failure of a run the
+ * computer slept through costs nothing; anything else is a failure under the retry policy.
+ */
+export function endedOutcome(
+  record: DownloadRecord,
+  ended: { stopReason: Exclude<StopReason, 'remove'> | null; sleptThrough: boolean; thrown: unknown },
+  policy: RetryPolicy,
+  now: number,
+): Outcome {
+  if (ended.stopReason !== null) return stoppedOutcome(record, ended.stopReason, now);
+  if (ended.sleptThrough && ended.thrown instanceof DownloadError && ended.thrown.transient) return sleptOutcome(record, now);
+  return failedOutcome(record, ended.thrown, policy, now);
+}
+
+/**
+ * A transient failure of an attempt that was running while the computer slept: the sleep cut it,
+ * not the server, so no attempt is spent. It waits like a due retry, which after a wake waits
+ * for the network (ARCHITECTURE.md §2).
+ */
+export function sleptOutcome(record: DownloadRecord, now: number): Outcome {
+  return {
+    end: { ended_at: now, offset_to: record.downloaded_bytes, error_code: null, error_message: 'Interrupted while the computer slept' },
+    patch: { status: 'retrying', next_retry_at: now },
+    retry: true,
   };
 }
 

@@ -41,7 +41,7 @@ export interface AttemptContext {
    * (a new validator must never sit beside old bytes); returns the file name to write under,
    * which may change once, on a fresh start.
    */
-  onResponse(facts: ResponseFacts): Promise<string>;
+  onResponse(facts: ResponseFacts): Promise<{ filename: string; destDir: string }>;
   /** Bytes written so far (not yet durable); called per chunk, must be cheap. */
   onBytes(position: number, chunkBytes: number): void;
   /** Connections this download may use when the server serves byte ranges. */
@@ -230,16 +230,18 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
   let file: PartialFile | null = null;
   let unread: Readable | null = null;
   try {
-    await onDisk(record.dest_dir, () => mkdir(record.dest_dir, { recursive: true }));
+    // The server's name may move a fresh download to another category's folder (ARCHITECTURE.md §4).
+    let destDir = record.dest_dir;
+    await onDisk(destDir, () => mkdir(destDir, { recursive: true }));
     let filename = record.filename;
-    let path = partialPath(record.dest_dir, filename);
+    let path = partialPath(destDir, filename);
     let total = record.total_bytes;
     let validator: Validator = { etag: record.etag, lastModified: record.last_modified };
     const resumed = segmentsToResume(ctx.segments, total, record.downloaded_bytes);
     let segments = clampToFile(resumed, await sizeOnDisk(path));
     // The database said more than the partial holds: record what is really there before anything else.
     if (durableBytes(segments) < durableBytes(resumed)) ctx.onSegments(segments);
-    if (total !== null) await ensureSpace(record.dest_dir, total - durableBytes(segments));
+    if (total !== null) await ensureSpace(destDir, total - durableBytes(segments));
     const only = segments[0]!;
     // Whether a web page in answer to a resume can be this file: by its name, or by its first bytes.
     const webPage = namedAsWebPage(record.filename) || (only.start === 0 && only.done > 0 && (await startsLikeWebPage(path)));
@@ -254,9 +256,11 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       watchdog.touch();
       if (opened.kind !== 'complete') {
         unread = opened.body;
-        filename = await ctx.onResponse(opened);
-        path = partialPath(record.dest_dir, filename);
-        if (opened.total !== null && total === null) await ensureSpace(record.dest_dir, opened.total - opened.start);
+        const placed = await ctx.onResponse(opened);
+        if (placed.destDir !== destDir) await onDisk(placed.destDir, () => mkdir(placed.destDir, { recursive: true }));
+        ({ filename, destDir } = placed);
+        path = partialPath(destDir, filename);
+        if (opened.total !== null && total === null) await ensureSpace(destDir, opened.total - opened.start);
         ({ total, validator } = opened);
         segments = [{ start: 0, end: total ?? OPEN_END, done: opened.start }];
         first = { segment: segments[0]!, body: opened.body, openEnded: true };
@@ -323,7 +327,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       // Picking the name may wait behind other downloads' names: a stop that came meanwhile still counts.
       if (controller.signal.aborted) throw controller.signal.reason;
       try {
-        await placeWithoutReplacing(path, join(record.dest_dir, finalName));
+        await placeWithoutReplacing(path, join(destDir, finalName));
         return { filename: finalName, total: size };
       } catch (error) {
         // Something took the name since it was chosen: choose again (it is taken now).

@@ -20,6 +20,9 @@ import { EngineSettings } from './engine-settings.js';
 import { ExtensionPairing } from './extension-pairing.js';
 import { sanitizeFilename } from './file-names.js';
 import { canonicalFolder, FileNaming } from './file-naming.js';
+import { folderForNew, folderForServerName } from './category-folders.js';
+import { clockJumpDetector } from './clock-jump.js';
+import { QueueSchedule } from './queue-schedule.js';
 import { removeOwned } from './owned-files.js';
 import { partialPath } from './partial-file.js';
 import { MemorySecretStore, type SecretStore } from './secret-store.js';
@@ -47,7 +50,15 @@ export interface ManagerOptions {
    * learns from them that its download ended, uses less so that it does not wait to exit.
    */
   changeIntervalMs?: number;
+  /** Counts only while the computer is awake (default `performance.now`): with `clock`, it tells a sleep. */
+  monotonicNow?: () => number;
+  /** After a wake, due retries wait this long at least, then for the network (default 10 s). */
+  wakeSettleMs?: number;
 }
+
+/** How often the engine looks for a clock jump while nothing else makes it look. */
+const WAKE_CHECK_MS = 5_000;
+const WAKE_SETTLE_MS = 10_000;
 
 /**
  * The download engine's scheduler and registry (ARCHITECTURE.md §8): the queue with its
@@ -68,6 +79,14 @@ export class DownloadManager implements EngineApi {
   private only: ReadonlySet<string> | null = null;
   /** The paired browser extension; the composition roots hand it to the server's door. */
   readonly extensions: ExtensionPairing;
+  private readonly schedule: QueueSchedule;
+  private readonly globalLimit: TokenBucket;
+  private readonly slept: () => boolean;
+  private readonly wakeSettleMs: number;
+  /** After a wake, due retries wait until then (and for the network). */
+  private settleUntil = 0;
+  private cancelWakeWatch: (() => void) | null = null;
+  private cancelSettle: (() => void) | null = null;
 
   constructor(options: ManagerOptions) {
     this.store = options.store;
@@ -81,11 +100,12 @@ export class DownloadManager implements EngineApi {
       defaultDownloadDir: options.defaultDownloadDir,
       override: options.settingsOverride,
     });
-    const globalLimit = new TokenBucket(this.settings.current.speed_limit, () => this.clock.now());
-    this.settings.onChange((settings) => {
-      globalLimit.setRate(settings.speed_limit);
-      this.pump();
-    });
+    this.schedule = new QueueSchedule(this.clock, () => this.settings.current);
+    const globalLimit = new TokenBucket(this.schedule.speedLimit, () => this.clock.now());
+    this.globalLimit = globalLimit;
+    this.settings.onChange(() => this.applySchedule());
+    this.slept = clockJumpDetector(() => this.clock.now(), options.monotonicNow ?? (() => performance.now()));
+    this.wakeSettleMs = options.wakeSettleMs ?? WAKE_SETTLE_MS;
     this.downloads = new DownloadRegistry(this.store, this.clock, options.changeIntervalMs, (id) => this.headers.names(id));
     this.naming = new FileNaming(() => this.downloads.records());
     this.launcher = new AttemptLauncher({
@@ -99,6 +119,8 @@ export class DownloadManager implements EngineApi {
       globalLimit,
       onRetry: (download) => this.timeRetry(download),
       onSettled: () => this.pump(),
+      folderFor: (record, filename) => folderForServerName(this.settings.current, record, filename),
+      checkWake: () => this.checkWake(),
     });
     // An attempt cut off by a crash resumes from its durable offset.
     for (const download of this.downloads.all()) if (download.record.status === 'downloading') this.setStatus(download, 'queued');
@@ -114,12 +136,16 @@ export class DownloadManager implements EngineApi {
     for (const download of this.downloads.all()) {
       if (download.record.status === 'retrying' && this.schedulable(download)) this.timeRetry(download);
     }
-    this.pump();
+    this.watchForWake();
+    this.applySchedule();
   }
 
   /** Stops every attempt with its bytes checkpointed; they resume at the next start. */
   async shutdown(): Promise<void> {
     this.started = false;
+    this.schedule.disarm();
+    this.cancelWakeWatch?.();
+    this.cancelSettle?.();
     for (const download of this.downloads.all()) download.cancelRetry();
     await Promise.all([...this.downloads.all()].map((download) => download.stop('shutdown')));
     this.downloads.flush();
@@ -147,8 +173,9 @@ export class DownloadManager implements EngineApi {
     if (source.kind !== 'http' && Object.keys(headers).length > 0) {
       throw new ApiRequestError('INVALID_ARGUMENT', 'headers: only http(s) downloads take request headers (and user:password@ in the URL)');
     }
-    const destDir = await canonicalFolder(resolve(input.dest_dir ?? this.settings.current.download_dir));
     const wanted = sanitizeFilename(input.filename ?? name ?? '');
+    // Sorted by the name known now; the server's name may still move it before a byte is written.
+    const destDir = await canonicalFolder(resolve(input.dest_dir ?? folderForNew(this.settings.current, wanted)));
     const id = randomUUID();
     // Saved before the row exists, so its first attempt finds them.
     this.headers.save(id, headers);
@@ -180,6 +207,7 @@ export class DownloadManager implements EngineApi {
   async pause(id: string): Promise<DownloadSnapshot> {
     const download = this.download(id);
     if (requireAllowed(download.record.status, 'pause') === 'no-op') return this.snapshot(download);
+    download.startedByHand = false;
     if (download.attempt !== null) await download.stop('pause');
     else this.setStatus(download, 'paused');
     return this.snapshot(download);
@@ -191,6 +219,8 @@ export class DownloadManager implements EngineApi {
     if (download.attempt?.stopReason === 'pause') await download.attempt.done;
     // Resuming a download that waits for its retry skips the rest of the countdown.
     if (requireAllowed(download.record.status, 'resume') === 'no-op') return this.snapshot(download);
+    // The user's explicit start outranks the schedule (§2 "Schedules").
+    download.startedByHand = !this.schedule.queueOpen;
     this.setStatus(download, 'queued');
     this.pump();
     return this.snapshot(download);
@@ -207,6 +237,8 @@ export class DownloadManager implements EngineApi {
   async restart(id: string): Promise<DownloadSnapshot> {
     const download = this.download(id);
     requireAllowed(download.record.status, 'restart');
+    // Like Resume, an explicit start that outranks the schedule.
+    download.startedByHand = !this.schedule.queueOpen;
     const code = download.record.error_code;
     // Bytes that failed their checksum are no partial worth resuming. A link that gives another
     // file, or none, is restarted to take what it gives now (its error says so; Change link is
@@ -342,11 +374,25 @@ export class DownloadManager implements EngineApi {
   setOnline(online: boolean): void {
     if (this.online === online) return;
     this.online = online;
-    if (!online) return;
+    this.releaseWaiting();
+  }
+
+  /**
+   * The computer woke from sleep (Electron's powerMonitor 'resume', or a clock jump the engine saw
+   * itself). Attempts that ran through it do not count a transient failure; retries that came due
+   * wait for the network as after an outage, at least `wakeSettleMs`; the schedule is looked at again.
+   */
+  noteWake(): void {
+    this.settleUntil = this.clock.now() + this.wakeSettleMs;
     for (const download of this.downloads.all()) {
-      if (download.waitingForNetwork && download.record.status === 'retrying') this.setStatus(download, 'queued');
+      if (download.attempt !== null) download.attempt.sleptThrough = true;
+      // Its timer ran on the monotonic clock, which stood still: time it again from the wall clock.
+      if (this.started && download.record.status === 'retrying' && !download.waitingForNetwork && this.schedulable(download)) this.timeRetry(download);
     }
-    this.pump();
+    if (!this.started) return;
+    this.cancelSettle?.();
+    this.cancelSettle = this.clock.setTimeout(() => this.releaseWaiting(), this.wakeSettleMs);
+    this.applySchedule();
   }
 
   // ---- scheduling ---------------------------------------------------------------------------
@@ -360,6 +406,7 @@ export class DownloadManager implements EngineApi {
     let running = [...this.downloads.all()].filter((d) => d.attempt !== null).length;
     for (const download of this.downloads.all()) {
       if (running >= this.settings.current.max_concurrent) return;
+      if (!this.schedule.queueOpen && !download.startedByHand) continue;
       if (download.record.status === 'queued' && download.attempt === null && this.schedulable(download)) {
         this.launcher.launch(download);
         running += 1;
@@ -371,8 +418,9 @@ export class DownloadManager implements EngineApi {
     if (!this.started) return;
     download.timeRetry(download.record.next_retry_at ?? 0, () => {
       if (download.record.status !== 'retrying' || !this.downloads.has(download)) return;
+      this.checkWake();
       // With no network an attempt could only fail: wait for it instead of spending one.
-      if (!this.online) {
+      if (!this.networkReady()) {
         download.waitingForNetwork = true;
         this.downloads.changed(download);
         return;
@@ -380,6 +428,47 @@ export class DownloadManager implements EngineApi {
       this.setStatus(download, 'queued');
       this.pump();
     });
+  }
+
+  /**
+   * Follows the time of day (ARCHITECTURE.md §2 "Schedules"): the global speed limit, and when
+   * the queue's window closes, running downloads stop back to queued (checkpointed, no attempt
+   * spent) unless the user started them by hand; when it opens, the queue starts.
+   */
+  private applySchedule(): void {
+    if (this.started) this.schedule.arm(() => this.applySchedule());
+    else this.schedule.evaluate();
+    this.globalLimit.setRate(this.schedule.speedLimit);
+    if (!this.started) return;
+    if (!this.schedule.queueOpen) {
+      for (const download of this.downloads.all()) if (download.attempt !== null && !download.startedByHand) void download.stop('schedule');
+    }
+    this.pump();
+  }
+
+  private networkReady(): boolean {
+    return this.online && this.clock.now() >= this.settleUntil;
+  }
+
+  /** Due retries that waited for the network start, if it is there. */
+  private releaseWaiting(): void {
+    if (!this.networkReady()) return;
+    for (const download of this.downloads.all()) {
+      if (download.waitingForNetwork && download.record.status === 'retrying') this.setStatus(download, 'queued');
+    }
+    this.pump();
+  }
+
+  private checkWake(): void {
+    if (this.slept()) this.noteWake();
+  }
+
+  private watchForWake(): void {
+    const look = () => {
+      this.checkWake();
+      this.cancelWakeWatch = this.clock.setTimeout(look, WAKE_CHECK_MS);
+    };
+    look();
   }
 
   // ---- records ------------------------------------------------------------------------------

@@ -5,10 +5,10 @@ import type { LiveProgress } from './snapshot.js';
 import { SpeedMeter } from './speed-meter.js';
 import { TokenBucket } from './token-bucket.js';
 
-export type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown';
+export type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown' | 'schedule';
 
 /** When stops race (cancel, then quit), the more final one wins: nothing the user ended comes back. */
-const STOP_RANK: Record<StopReason, number> = { shutdown: 0, pause: 1, cancel: 2, remove: 3 };
+const STOP_RANK: Record<StopReason, number> = { schedule: 0, shutdown: 1, pause: 2, cancel: 3, remove: 4 };
 
 /** What only a running attempt knows. */
 export interface LiveAttempt {
@@ -25,6 +25,8 @@ export interface LiveAttempt {
   connectionRetries: number;
   /** What it wrote where, and how fast: saved with its row as responses end and when it ends. */
   readonly story: AttemptStory;
+  /** The computer slept while it ran: a transient failure is the sleep's, not the server's. */
+  sleptThrough: boolean;
   done: Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export class DownloadRuntime {
   waitingForNetwork = false;
   /** The most connections its host allows, as learned (ARCHITECTURE.md §5), or null. */
   connectionLimit: number | null = null;
+  /** The user resumed it while the queue's schedule was closed: it runs anyway (§2 "Schedules"). */
+  startedByHand = false;
 
   constructor(
     public record: DownloadRecord,
@@ -67,6 +71,7 @@ export class DownloadRuntime {
       limit: new TokenBucket(this.record.speed_limit, () => this.clock.now()),
       connectionRetries: 0,
       story: new AttemptStory(this.clock.now()),
+      sleptThrough: false,
       done: Promise.resolve(),
     };
     return this.live;

@@ -6,6 +6,9 @@ import { useDownloads } from '../state/downloads-store.js';
 import { Dialog } from './Dialog.js';
 import { ExtensionPairing } from './ExtensionPairing.js';
 import { FormFooter } from './FormFooter.js';
+import { PowerSettings } from './PowerSettings.js';
+import { ScheduleSettings } from './ScheduleSettings.js';
+import { SortingSettings } from './SortingSettings.js';
 
 const text = (value: string | null) => value ?? '';
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
@@ -17,13 +20,16 @@ export function SettingsDialog() {
   const close = () => useDownloads.getState().openDialog(null);
   const [form, setForm] = useState(() => toForm(current));
   const [error, setError] = useState<string | null>(null);
+  // Sections with forms of their own report their part of the patch here.
+  const [sections, setSections] = useState<Record<string, SettingsPatch>>({});
+  const section = (name: string) => (patch: SettingsPatch) => setSections((s) => ({ ...s, [name]: patch }));
   const set = (name: TextField) => (event: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [name]: event.target.value }));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      const saved = await api.updateSettings(toPatch(form, current));
+      const saved = await api.updateSettings(Object.assign(toPatch(form, current), ...Object.values(sections)));
       useDownloads.getState().setSettings(saved);
       close();
     } catch (failure) {
@@ -149,6 +155,9 @@ export function SettingsDialog() {
           Qualities
           <input value={form.qualities} onChange={set('qualities')} placeholder="360p, 480p, 720p, 1080p" />
         </label>
+        <ScheduleSettings settings={current} onPatch={section('schedule')} />
+        <SortingSettings settings={current} onPatch={section('sorting')} />
+        <PowerSettings settings={current} onPatch={section('power')} />
         <ExtensionPairing />
         <FormFooter errors={error === null ? [] : [error]} submitLabel="Save" onClose={close} />
       </form>

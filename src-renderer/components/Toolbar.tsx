@@ -1,4 +1,6 @@
 import { type Filter, useDownloads } from '../state/downloads-store.js';
+import { CategoryFilter } from './CategoryFilter.js';
+import { ScheduleIndicator } from './ScheduleIndicator.js';
 
 const FILTERS: [Filter, string][] = [
   ['all', 'All'],
@@ -24,6 +26,8 @@ export function Toolbar() {
           </button>
         ))}
       </div>
+      <CategoryFilter />
+      <ScheduleIndicator />
       <input
         type="search"
         className="toolbar__search"

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { DownloadsChange } from '../../src-main/contract/api.js';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
+import { categoryOf, type CategoryId, DEFAULT_CATEGORIES } from '../../src-main/contract/categories.js';
 import type { Settings } from '../../src-main/contract/settings.js';
 import { isFinished } from '../../src-main/contract/transitions.js';
 
@@ -20,6 +21,8 @@ export interface DownloadsState {
   connected: boolean;
   settings: Settings | null;
   filter: Filter;
+  /** One file type (by the settings' categories), or null for all. */
+  category: CategoryId | null;
   search: string;
   detailsId: string | null;
   dialog: DialogState;
@@ -29,6 +32,7 @@ export interface DownloadsState {
   setConnected(connected: boolean): void;
   setSettings(settings: Settings): void;
   setFilter(filter: Filter): void;
+  setCategory(category: CategoryId | null): void;
   setSearch(search: string): void;
   showDetails(id: string | null): void;
   openDialog(dialog: DialogState): void;
@@ -45,6 +49,7 @@ export const useDownloads = create<DownloadsState>()((set) => ({
   connected: true,
   settings: null,
   filter: 'all',
+  category: null,
   search: '',
   detailsId: null,
   dialog: null,
@@ -67,6 +72,7 @@ export const useDownloads = create<DownloadsState>()((set) => ({
   setConnected: (connected) => set({ connected }),
   setSettings: (settings) => set({ settings }),
   setFilter: (filter) => set({ filter }),
+  setCategory: (category) => set({ category }),
   setSearch: (search) => set({ search }),
   showDetails: (detailsId) => set({ detailsId }),
   openDialog: (dialog) => set({ dialog }),
@@ -98,11 +104,13 @@ export function sourceLabel(snapshot: DownloadSnapshot): string {
 }
 
 /** The ids the list shows: filter, then a case-insensitive search of names and sources. */
-export function visibleIds(state: Pick<DownloadsState, 'byId' | 'order' | 'filter' | 'search'>): string[] {
+export function visibleIds(state: Pick<DownloadsState, 'byId' | 'order' | 'filter' | 'search' | 'category' | 'settings'>): string[] {
   const needle = state.search.trim().toLowerCase();
+  const categories = state.settings?.categories ?? DEFAULT_CATEGORIES;
   return state.order.filter((id) => {
     const snapshot = state.byId[id]!;
     if (!matchesFilter(snapshot, state.filter)) return false;
+    if (state.category !== null && categoryOf(snapshot.filename, categories) !== state.category) return false;
     return needle === '' || `${snapshot.filename} ${sourceLabel(snapshot)}`.toLowerCase().includes(needle);
   });
 }

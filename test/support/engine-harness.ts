@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DownloadsApi } from '../../src-main/contract/api.js';
 import type { DownloadSnapshot, DownloadStatus } from '../../src-main/contract/downloads.js';
 import type { Settings } from '../../src-main/contract/settings.js';
+import type { Clock } from '../../src-main/engine/clock.js';
 import { validatingApi } from '../../src-main/contract/validating-api.js';
 import { DownloadManager, type SourceFactory } from '../../src-main/engine/download-manager.js';
 import { MemorySecretStore, type SecretStore } from '../../src-main/engine/secret-store.js';
@@ -44,6 +45,9 @@ export function startEngine(
     secrets?: SecretStore;
     root?: string;
     start?: boolean;
+    /** A clock the test moves (JumpClock), with the monotonic time that goes with it. */
+    clock?: Clock & { monotonic?: () => number };
+    wakeSettleMs?: number;
   } = {},
 ): EngineHarness {
   const root = options.root ?? tempDir();
@@ -57,6 +61,9 @@ export function startEngine(
     settingsOverride: { ...FAST, ...options.settings },
     createSource: options.createSource ?? createSourceFactory({ secrets }),
     secrets,
+    clock: options.clock,
+    monotonicNow: options.clock?.monotonic,
+    wakeSettleMs: options.wakeSettleMs,
   });
   const waiters = new Set<() => void>();
   manager.onChanged(() => {

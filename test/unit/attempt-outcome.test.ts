@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OneConnectionRestart } from '../../src-main/engine/attempt.js';
-import { failedOutcome, stoppedOutcome } from '../../src-main/engine/attempt-outcome.js';
+import { endedOutcome, failedOutcome, stoppedOutcome } from '../../src-main/engine/attempt-outcome.js';
 import { permanentError, transientError } from '../../src-main/engine/download-error.js';
 import { newDownloadRecord } from '../../src-main/engine/download-store.js';
 import type { RetryPolicy } from '../../src-main/engine/retry-policy.js';
@@ -32,6 +32,29 @@ describe('attempt outcomes', () => {
     });
     expect(stoppedOutcome(record(), 'cancel', NOW).patch).toEqual({ status: 'cancelled', next_retry_at: null, downloaded_bytes: 0 });
     expect(stoppedOutcome(record(2), 'shutdown', NOW)).toMatchObject({ patch: { status: 'queued' }, end: { error_message: 'Stopped at shutdown' } });
+  });
+
+  it('the schedule stops a run back to queued, no attempt spent', () => {
+    expect(stoppedOutcome(record(1), 'schedule', NOW)).toEqual({
+      end: { ended_at: NOW, offset_to: 700, error_code: null, error_message: 'Stopped by the schedule' },
+      patch: { status: 'queued', next_retry_at: null },
+      retry: false,
+    });
+  });
+
+  it('a run the computer slept through: a transient failure costs nothing and waits as a due retry; a permanent one still fails', () => {
+    const slept = { stopReason: null, sleptThrough: true };
+    expect(endedOutcome(record(1), { ...slept, thrown: transientError('STALLED', 'No data received for 30 s') }, POLICY, NOW)).toEqual({
+      end: { ended_at: NOW, offset_to: 700, error_code: null, error_message: 'Interrupted while the computer slept' },
+      patch: { status: 'retrying', next_retry_at: NOW },
+      retry: true,
+    });
+    const gone = endedOutcome(record(1), { ...slept, thrown: permanentError('NOT_FOUND', 'Not found') }, POLICY, NOW);
+    expect(gone.patch).toMatchObject({ status: 'failed', error_code: 'NOT_FOUND' });
+    const awake = endedOutcome(record(1), { stopReason: null, sleptThrough: false, thrown: transientError('STALLED', 'x') }, POLICY, NOW);
+    expect(awake.patch).toMatchObject({ status: 'retrying', failed_count: 2 });
+    // A stop outranks the sleep: a pause during it is a pause.
+    expect(endedOutcome(record(1), { stopReason: 'pause', sleptThrough: true, thrown: null }, POLICY, NOW).patch.status).toBe('paused');
   });
 
   it('a transient error with attempts left waits for the backoff: 2 s after the first, 8 s after the third', () => {
