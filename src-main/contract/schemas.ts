@@ -177,6 +177,7 @@ export const settingsPatchSchema = z.strictObject({
   s3_profile: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 's3_profile must be a profile name').nullable().optional(),
   catalog: catalogSchema.nullable().optional(),
   allow_insecure_redirects: z.boolean().optional(),
+  watch_clipboard: z.boolean().optional(),
 });
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 export type ParsedSettingsPatch = z.output<typeof settingsPatchSchema>;

@@ -36,6 +36,8 @@ export interface Settings {
    * on the path can read and change, though the user asked for a secure one.
    */
   allow_insecure_redirects: boolean;
+  /** Desktop app only: offer to add a link copied to the clipboard. Off unless the user turns it on. */
+  watch_clipboard: boolean;
 }
 
 export interface Catalog {
@@ -66,4 +68,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   s3_profile: null,
   catalog: null,
   allow_insecure_redirects: false,
+  watch_clipboard: false,
 };

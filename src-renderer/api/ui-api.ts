@@ -5,5 +5,10 @@ export interface UiApi extends DownloadsApi {
   /** Called with false when the engine cannot be reached and true when it is back. */
   onConnection(listener: (connected: boolean) => void): () => void;
   /** Present only in the desktop app. */
-  desktop: DesktopActions | null;
+  desktop: DesktopUi | null;
+}
+
+/** The desktop app's file actions, and the links its clipboard watch offers. */
+export interface DesktopUi extends DesktopActions {
+  onClipboardLink(listener: (link: string) => void): () => void;
 }

@@ -73,6 +73,16 @@ export function SettingsDialog() {
           />{' '}
           Follow redirects from https:// to http:// (insecure)
         </label>
+        {api.desktop !== null && (
+          <label className="form__check">
+            <input
+              type="checkbox"
+              checked={form.watchClipboard}
+              onChange={(e) => setForm((f) => ({ ...f, watchClipboard: e.target.checked }))}
+            />{' '}
+            Offer to add links copied to the clipboard
+          </label>
+        )}
         <h3>S3</h3>
         <label>
           Region
@@ -142,6 +152,7 @@ function toForm(s: Settings | null) {
     filenameTemplate: s?.catalog?.filename_template ?? '',
     qualities: s?.catalog?.qualities.join(', ') ?? '',
     insecureRedirects: s?.allow_insecure_redirects ?? false,
+    watchClipboard: s?.watch_clipboard ?? false,
   };
 }
 
@@ -161,6 +172,7 @@ function toPatch(form: Form): SettingsPatch {
     download_dir: form.folder,
     speed_limit: form.speedLimit.trim() === '' ? null : Math.round(Number(form.speedLimit) * 1024),
     allow_insecure_redirects: form.insecureRedirects,
+    watch_clipboard: form.watchClipboard,
     s3_region: orNull(form.region),
     s3_endpoint: orNull(form.endpoint),
     s3_access_key_id: orNull(form.accessKeyId),
