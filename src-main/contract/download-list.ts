@@ -1,3 +1,4 @@
+import { withoutCredentials } from './downloads.js';
 import { REQUEST_HEADER_NAMES, type RequestHeaderName } from './header-names.js';
 
 /**
@@ -249,4 +250,26 @@ export function remainingLines(items: readonly { line: number; source: string }[
     .sort((a, b) => a.line - b.line)
     .map((item) => item.source)
     .join('\n');
+}
+
+/**
+ * Adds each entry with `add`, one at a time and in order (so the list shows them in the list's
+ * order). Returns those that failed, each with its lines and the error: none is lost.
+ */
+export async function addEntries(
+  entries: readonly ListEntry[],
+  add: (entry: ListEntry) => Promise<unknown>,
+  progress: (done: number) => void = () => undefined,
+): Promise<ListProblem[]> {
+  const failed: ListProblem[] = [];
+  for (const [index, entry] of entries.entries()) {
+    progress(index);
+    try {
+      await add(entry);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failed.push({ line: entry.line, source: entry.source, message: `${withoutCredentials(entry.request.url)}: ${message}` });
+    }
+  }
+  return failed;
 }

@@ -1,6 +1,12 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import { type ListEntry, type ListProblem, MAX_LIST_CHARS, parseDownloadList, remainingLines } from '../../src-main/contract/download-list.js';
-import { withoutCredentials } from '../../src-main/contract/downloads.js';
+import {
+  addEntries,
+  type ListEntry,
+  type ListProblem,
+  MAX_LIST_CHARS,
+  parseDownloadList,
+  remainingLines,
+} from '../../src-main/contract/download-list.js';
 import type { AddRequest } from '../../src-main/contract/schemas.js';
 import { useApi } from '../api/api-context.js';
 import { useDownloads } from '../state/downloads-store.js';
@@ -85,15 +91,7 @@ export function AddDialog() {
     }
     setErrors([]);
     setBusy(true);
-    const failed: ListProblem[] = [];
-    for (const [index, entry] of entries.entries()) {
-      setAdding({ done: index, of: entries.length });
-      try {
-        await api.add(requestOf(entry));
-      } catch (error) {
-        failed.push({ line: entry.line, source: entry.source, message: `${withoutCredentials(entry.request.url)}: ${messageOf(error)}` });
-      }
-    }
+    const failed = await addEntries(entries, (entry) => api.add(requestOf(entry)), (done) => setAdding({ done, of: entries.length }));
     setAdding(null);
     setBusy(false);
     if (failed.length === 0 && problems.length === 0) {
