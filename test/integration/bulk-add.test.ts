@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addEntries, type ListEntry, parseDownloadList, remainingLines } from '../../src-main/contract/download-list.js';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { type ApiHarness, startApi } from '../support/api-server.js';
-import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
+import { type FaultOrigin, randomBytesSeeded, type ServedFile, startFaultOrigin } from '../support/fault-origin.js';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -25,7 +25,7 @@ describe('a list of links added through the REST API', () => {
   });
 
   it('an aria2 input file: every file completes byte-identical, in its dir= under its out= name, faults retried, headers sent', async () => {
-    const files = Object.fromEntries([1, 2, 3, 4].map((n) => [`/f${n}.bin`, { content: randomBytesSeeded(200_000 + n * 50_000, 170 + n) }]));
+    const files: Record<string, ServedFile> = Object.fromEntries([1, 2, 3, 4].map((n) => [`/f${n}.bin`, { content: randomBytesSeeded(200_000 + n * 50_000, 170 + n) }]));
     files['/f4.bin'] = { ...files['/f4.bin']!, requireHeaders: { cookie: 'sid=list-cookie', referer: 'https://portal.example/' } };
     origin = await startFaultOrigin(files);
     origin.script('/f2.bin', { kind: 'drop-after', bytes: 70_000 });
