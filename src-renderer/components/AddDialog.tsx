@@ -17,7 +17,11 @@ import { ListPreview } from './ListPreview.js';
 type SourceKind = 'url' | 's3' | 'catalog';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const joinLines = (before: string, added: string) => (before.trim() === '' ? added : `${before.trimEnd()}\n${added}`);
+/** A list's BOM goes: in the middle of the box it would be part of a link. */
+const joinLines = (before: string, added: string) => {
+  const text = added.replace(/^\uFEFF/, '');
+  return before.trim() === '' ? text : `${before.trimEnd()}\n${text}`;
+};
 
 /**
  * Add one or more downloads: links one a line or an aria2 input file, typed, pasted, opened or

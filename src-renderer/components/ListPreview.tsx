@@ -45,6 +45,7 @@ export function ListPreview({ list, notAdded }: { list: ParsedList; notAdded: re
       )}
       {problems.length > 0 && <Issues label="Lines with a problem" items={problems} tone="bad" />}
       {notes.length > 0 && <Issues label="Read but not used" items={notes} tone="warn" />}
+      {entries.length > 0 && <h4 className="list-preview__heading">Downloads to add</h4>}
       {entries.length > 0 && (
         <ol className="list-preview__entries" aria-label="Downloads to add">
           {entries.slice(0, SHOWN).map(({ line, request }) => (
@@ -54,7 +55,7 @@ export function ListPreview({ list, notAdded }: { list: ParsedList; notAdded: re
                 {[
                   request.dest_dir,
                   request.filename && `as ${request.filename}`,
-                  request.headers && Object.keys(request.headers).join(', '),
+                  request.headers && `sends ${Object.keys(request.headers).join(', ')}`,
                   request.sha256 && 'SHA-256',
                   request.speed_limit && `${formatBytes(request.speed_limit)}/s`,
                 ]
