@@ -168,7 +168,7 @@ test('a link dragged onto the window opens the Add dialog with it; a file that i
   await expect(addDialog(page)).toBeHidden();
 });
 
-test('the list exports as links without credentials, or as JSON with states and no header values', async ({ page, origin, engine }) => {
+test('the list exports as links without credentials, or as JSON with states and no header values', async ({ page, origin }) => {
   origin.setFile('/done.bin', { content: randomBytesSeeded(30 * 1024, 221) });
   origin.setFile('/private.bin', { content: randomBytesSeeded(30 * 1024, 222), requireHeaders: { cookie: 'sid=export-secret' } });
   origin.script('/gone.bin', { kind: 'status', status: 404 });
