@@ -166,6 +166,12 @@ test('a link dragged onto the window opens the Add dialog with it; a file that i
   await page.locator('main').dispatchEvent('drop', { dataTransfer: transfer });
   await expect(page.getByRole('status').filter({ hasText: 'program.exe is not a text file of links' })).toBeVisible();
   await expect(addDialog(page)).toBeHidden();
+
+  // Watching the clipboard is the desktop app's: the browser's Settings do not offer it.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await expect(settings.getByRole('checkbox', { name: 'Follow redirects from https:// to http:// (insecure)' })).toBeVisible();
+  await expect(settings.getByRole('checkbox', { name: 'Offer to add links copied to the clipboard' })).toHaveCount(0);
 });
 
 test('the list exports as links without credentials, or as JSON with states and no header values', async ({ page, origin }) => {
