@@ -24,10 +24,11 @@ export async function serve(command: ServeCommand): Promise<number> {
   for (const warning of command.warnings) process.stderr.write(`steadfast: warning: ${warning}\n`);
   // A token file that is refused stops the start before anything is opened.
   const given = command.tokenFile === null ? command.token : readTokenFile(command.tokenFile);
-  const { dataDir, store, manager } = openLocalEngine(
-    command.dataDir,
-    command.downloadDir === null ? {} : { download_dir: resolve(command.downloadDir) },
-  );
+  const { dataDir, store, manager } = openLocalEngine(command.dataDir, {
+    ...(command.downloadDir === null ? {} : { download_dir: resolve(command.downloadDir) }),
+    ...(command.proxy === null ? {} : { proxy: command.proxy }),
+    ...(command.caFile === null ? {} : { ca_file: resolve(command.caFile) }),
+  });
   const token = given ?? loadOrCreateToken(dataDir);
   // Fixed for this run: a setting would let any token holder widen it.
   const allowedDirs = (command.allowedDirs ?? [(await manager.getSettings()).download_dir, homedir()]).map((dir) => resolve(dir));

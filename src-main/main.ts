@@ -1,5 +1,5 @@
 // Electron composition root: the engine, its store and the window, wired together.
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, net, Notification, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, net, Notification, safeStorage, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CHANGED_CHANNEL, CLIPBOARD_LINK_CHANNEL } from './contract/bridge.js';
@@ -45,7 +45,8 @@ async function start(): Promise<void> {
   const manager = new DownloadManager({
     store,
     secrets,
-    createSource: createSourceFactory({ secrets }),
+    // "system" proxy: Chromium's answer for each URL (system settings, PAC), as the browser would use.
+    createSource: createSourceFactory({ secrets, systemProxy: (url) => session.defaultSession.resolveProxy(url) }),
     defaultDownloadDir: app.getPath('downloads'),
   });
   // What the app asks itself (the menu, the file actions, the notices) passes the same edge as

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
+import { settingsPatchSchema } from '../contract/schemas.js';
 import { TOKEN_PATTERN } from '../server/token-file.js';
 
 export const USAGE = `Usage: steadfast get <url | s3://bucket/key> [options]
        steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token-file PATH] [--allowed-dirs A,B]
+                       [--proxy system|none|URL] [--ca-file PATH]
 
 Downloads one URL or S3 object in the foreground, resuming and retrying like the app does.
 Run the same command again to resume a download that was interrupted or paused (Ctrl-C).
@@ -39,7 +41,12 @@ serve runs the engine headless with the REST API and the UI in a browser (see RE
                             list, so prefer STEADFAST_TOKEN or --token-file
   --allowed-hosts A,B       extra host names the server may be reached by (env STEADFAST_ALLOWED_HOSTS)
   --allowed-dirs A,B        the only folders downloads may be saved in, fixed until restart
-                            (env STEADFAST_ALLOWED_DIRS; default: the download folder and the home folder)`;
+                            (env STEADFAST_ALLOWED_DIRS; default: the download folder and the home folder)
+  --proxy system|none|URL   how downloads reach servers, fixed until restart (env STEADFAST_PROXY; default:
+                            the stored setting, "system" = HTTP_PROXY/HTTPS_PROXY/NO_PROXY); a proxy's
+                            password goes in those variables, never on the command line
+  --ca-file PATH            PEM authorities trusted besides the built-in ones, fixed until restart
+                            (env STEADFAST_CA_FILE)`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -77,6 +84,10 @@ export interface ServeCommand {
   allowedHosts: string[];
   /** The only folders (and their subfolders) the API may save into; null for the defaults. */
   allowedDirs: string[] | null;
+  /** --proxy: the proxy setting for this run; the API cannot change it (ARCHITECTURE.md §7 "Allowed folders"). */
+  proxy: string | null;
+  /** --ca-file: the ca_file setting for this run; the API cannot change it. */
+  caFile: string | null;
   /** Said on stderr at start. */
   warnings: string[];
 }
@@ -192,6 +203,8 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
         'token-file': { type: 'string' },
         'allowed-hosts': { type: 'string' },
         'allowed-dirs': { type: 'string' },
+        proxy: { type: 'string' },
+        'ca-file': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -211,6 +224,11 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
   const dirsList = values['allowed-dirs'] ?? (env.STEADFAST_ALLOWED_DIRS || undefined);
   const allowedDirs = dirsList?.split(',').map((dir) => dir.trim()).filter(Boolean) ?? null;
   if (allowedDirs?.length === 0) throw new UsageError('--allowed-dirs needs at least one folder');
+  const proxy = proxyOption(values.proxy ?? (env.STEADFAST_PROXY || undefined));
+  const caFile = values['ca-file'] ?? (env.STEADFAST_CA_FILE || undefined) ?? null;
+  // The same rules as the setting (a proxy URL's scheme and shape, an absolute file).
+  const network = settingsPatchSchema.safeParse({ ...(proxy === null ? {} : { proxy }), ...(caFile === null ? {} : { ca_file: caFile }) });
+  if (!network.success) throw new UsageError(network.error.issues.map((issue) => issue.message).join('; '));
   return {
     command: 'serve',
     host: values.host ?? env.STEADFAST_HOST ?? '127.0.0.1',
@@ -224,6 +242,8 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
       .map((host) => host.trim().toLowerCase())
       .filter(Boolean),
     allowedDirs,
+    proxy,
+    caFile,
     // A process's arguments are public on this machine (ps, /proc/PID/cmdline); its environment
     // is readable by its own user only.
     warnings:
@@ -232,4 +252,23 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
         : ['--token shows the token to every user of this machine in the process list (ps, /proc/PID/cmdline); ' +
           'pass it in STEADFAST_TOKEN or with --token-file PATH instead'],
   };
+}
+
+/**
+ * The proxy for a `serve` run. The engine's settings schema checks the URL itself; here only what
+ * would leak: a password on the command line is public on this machine (ps).
+ */
+function proxyOption(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (value === 'system' || value === 'none') return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError('--proxy must be "system", "none" or a proxy URL such as http://proxy.example:3128');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new UsageError('--proxy must not carry a user or password (every user sees the command line): put the URL in HTTPS_PROXY/HTTP_PROXY and use --proxy system');
+  }
+  return value;
 }

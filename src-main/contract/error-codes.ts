@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'SERVER_ERROR',
   'NETWORK_ERROR',
   'CLOCK_SKEW',
+  'PROXY_UNREACHABLE',
+  'PROXY_ERROR',
   // Usually permanent: they would repeat on every attempt.
   'NOT_FOUND',
   'ACCESS_DENIED',
@@ -28,6 +30,8 @@ export const ERROR_CODES = [
   'TOO_MANY_REDIRECTS',
   'INSECURE_REDIRECT',
   'TLS_ERROR',
+  'CA_FILE_ERROR',
+  'PROXY_AUTH_REQUIRED',
   'BAD_RESPONSE',
   'DISK_FULL',
   'NOT_ENOUGH_SPACE',
@@ -35,6 +39,10 @@ export const ERROR_CODES = [
   'DISK_READ_ONLY',
   'DISK_ERROR',
   'PARTIAL_NOT_OURS',
+  // The link no longer gives the file whose bytes are kept: a web page, 401/403/410 after bytes.
+  'LINK_EXPIRED',
+  // The link gives another file (size or version) than the bytes kept.
+  'FILE_CHANGED',
   'CHECKSUM_MISMATCH',
   'CANCELLED',
   'INTERNAL_ERROR',

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ApiRequestError } from './api-error.js';
 import { requestHeadersSchema } from './request-headers.js';
-import { BACKOFF_KINDS, DEFAULT_QUALITIES } from './settings.js';
+import { BACKOFF_KINDS, DEFAULT_QUALITIES, PROXY_PROTOCOLS } from './settings.js';
 
 /**
  * The OS these schemas judge folders for. Only the main process parses with them (the page and
@@ -32,6 +32,13 @@ const absoluteDir = z
   .max(4096)
   .refine((value) => !value.includes('\0'), 'folder must not contain NUL characters')
   .refine((value) => isAbsoluteFolder(value), ABSOLUTE_FOLDER_RULE);
+
+const absoluteFile = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((value) => !value.includes('\0'), 'path must not contain NUL characters')
+  .refine((value) => isAbsoluteFolder(value), ABSOLUTE_FOLDER_RULE.replace('folder', 'path'));
 
 export const downloadIdSchema = z
   .string()
@@ -84,6 +91,20 @@ const endpointUrl = z
       return false;
     }
   }, 'endpoint must be an http:// or https:// URL');
+
+/** "system", "none" or a proxy's URL: scheme, host and port, maybe a user and password, nothing else. */
+const proxySetting = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    if (value === 'system' || value === 'none') return true;
+    try {
+      const url = new URL(value);
+      return PROXY_PROTOCOLS.has(url.protocol) && url.hostname !== '' && (url.pathname === '' || url.pathname === '/') && url.search === '' && url.hash === '';
+    } catch {
+      return false;
+    }
+  }, 'proxy must be "system", "none" or a URL such as http://host:3128 (http, https, socks5 or socks4)');
 
 const region = z.string().regex(/^[a-z0-9-]{1,64}$/, 'region must look like "eu-west-1"');
 
@@ -178,6 +199,11 @@ export const settingsPatchSchema = z.strictObject({
   catalog: catalogSchema.nullable().optional(),
   allow_insecure_redirects: z.boolean().optional(),
   watch_clipboard: z.boolean().optional(),
+  /** A password in the URL goes to the secret store; the URL is stored without it. */
+  proxy: proxySetting.optional(),
+  /** Write-only: stored in the secret store, never returned; null forgets it. */
+  proxy_password: z.string().min(1).max(512).nullable().optional(),
+  ca_file: absoluteFile.nullable().optional(),
 });
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 export type ParsedSettingsPatch = z.output<typeof settingsPatchSchema>;

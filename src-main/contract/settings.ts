@@ -1,3 +1,6 @@
+/** The schemes a proxy URL may have (the proxy setting, HTTP_PROXY and friends). */
+export const PROXY_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:']);
+
 export const BACKOFF_KINDS = ['exponential', 'fixed'] as const;
 export type BackoffKind = (typeof BACKOFF_KINDS)[number];
 
@@ -38,6 +41,17 @@ export interface Settings {
   allow_insecure_redirects: boolean;
   /** Desktop app only: offer to add a link copied to the clipboard. Off unless the user turns it on. */
   watch_clipboard: boolean;
+  /**
+   * How requests reach the network: "system" (the environment's HTTP_PROXY/HTTPS_PROXY/NO_PROXY;
+   * in the desktop app, the system's settings and PAC), "none" (always direct), or a proxy URL
+   * (http://, https://, socks5://, socks4://). A URL is shown without its password, which is
+   * write-only in the secret store like the S3 secret.
+   */
+  proxy: string;
+  /** Whether a proxy password is stored. The password itself is never returned. */
+  proxy_password_set: boolean;
+  /** A PEM file of extra certificate authorities trusted for HTTPS downloads and S3 endpoints; null for none. */
+  ca_file: string | null;
 }
 
 export interface Catalog {
@@ -69,4 +83,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   catalog: null,
   allow_insecure_redirects: false,
   watch_clipboard: false,
+  proxy: 'system',
+  proxy_password_set: false,
+  ca_file: null,
 };

@@ -1,5 +1,6 @@
 import { ApiRequestError } from './api-error.js';
 import type { DownloadStatus } from './downloads.js';
+import type { ErrorCode } from './error-codes.js';
 
 /** What a user (through the UI, the REST API or the CLI) can ask of one download. */
 export const DOWNLOAD_ACTIONS = ['pause', 'resume', 'cancel', 'restart', 'changeSource', 'setSpeedLimit', 'remove'] as const;
@@ -93,6 +94,22 @@ export function changes(status: DownloadStatus, action: DownloadAction): boolean
 
 /** A download in this status shows a button for the action. */
 export const offers = (status: DownloadStatus, action: DownloadAction): boolean => ruleFor(status, action) === 'offer';
+
+const FRESH_LINK_ERRORS: ReadonlySet<string> = new Set<ErrorCode>(['LINK_EXPIRED', 'FILE_CHANGED']);
+
+/**
+ * The download failed because its link no longer gives the file whose bytes are kept
+ * (ARCHITECTURE.md §4 "Not this file"): a fresh link continues it, Restart starts from 0.
+ */
+export const needsFreshLink = (errorCode: string | null): boolean => errorCode !== null && FRESH_LINK_ERRORS.has(errorCode);
+
+/**
+ * The action a download's row puts first, or null: Change link for a download whose link no
+ * longer gives its file, since Restart would throw its partial away.
+ */
+export function primaryAction(status: DownloadStatus, errorCode: string | null): DownloadAction | null {
+  return needsFreshLink(errorCode) && offers(status, 'changeSource') ? 'changeSource' : null;
+}
 
 /**
  * The rule for the action, or the INVALID_STATE refusal that every transport shows as it is.

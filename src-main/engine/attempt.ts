@@ -12,7 +12,8 @@ import { DownloadError, permanentError, transientError } from './download-error.
 import type { DownloadRecord } from './download-store.js';
 import { type FileIdentity, placeWithoutReplacing } from './owned-files.js';
 import { PartialFile, partialPath } from './partial-file.js';
-import { type Ask, breaksRanges, judgeResponse, mayResume, oneConnectionNotice, restartNotice, type RestartReason } from './resume-rules.js';
+import { accessRefusal, namedAsNonPage, namedAsWebPage, refusalError, startsLikeWebPage, webPageInsteadError } from './link-refusal.js';
+import { type Ask, breaksRanges, isWebPage, judgeResponse, mayResume, oneConnectionNotice, type RestartReason } from './resume-rules.js';
 import { clampToFile, durableBytes, durableEnd, MIN_SPLIT, OPEN_END, type Segment, segmentsToResume } from './segments.js';
 import { stallWatchdog } from './stall-watchdog.js';
 import { type OpenBody, RangeRestart, Transfer } from './transfer.js';
@@ -137,14 +138,35 @@ function fromWhole(opened: Extract<OpenResult, { kind: 'whole' }>, restart: Rest
   };
 }
 
+/** The page check of a fresh download: its name, when that name says it is surely not a web page. */
+function refuseFreshPage(source: ByteSource, opened: OpenResult, nonPageName: string | null): void {
+  if (nonPageName === null || (opened.kind !== 'whole' && opened.kind !== 'partial') || !isWebPage(opened.contentType)) return;
+  opened.body.destroy();
+  throw webPageInsteadError(source.displayHost, nonPageName);
+}
+
+/** Asks for the rest of a partial; a 401/403/410 now says the link stopped giving the file. */
+async function openRest(source: ByteSource, ask: Ask, signal: AbortSignal): Promise<OpenResult> {
+  try {
+    return await source.open({ offset: ask.offset, validator: ask.validator, signal });
+  } catch (error) {
+    const refusal = accessRefusal(error);
+    throw refusal === null ? error : refusalError(refusal, source.displayHost, ask.offset, ask.total);
+  }
+}
+
 /**
  * The first request of a download that is one range: everything from its durable offset to the
- * end. When the answer cannot continue the partial, the download starts again from 0, with the
- * answer's own body when it is the whole file (no second request), else with a request for it.
+ * end. A response that is not this file fails the download and leaves the partial as it is
+ * (ARCHITECTURE.md §4 "Not this file"); one that cannot continue it for want of proof or of
+ * range support starts again from 0, with the answer's own body when it is the whole file (no
+ * second request), else with a request for it. `nonPageName` is the file's name when it is
+ * surely not a web page: a fresh download answered with one is refused.
  */
-async function openFirst(source: ByteSource, ask: Ask, signal: AbortSignal, mayBeSplit: boolean): Promise<FirstResponse> {
+async function openFirst(source: ByteSource, ask: Ask, signal: AbortSignal, mayBeSplit: boolean, nonPageName: string | null): Promise<FirstResponse> {
   if (ask.offset === 0 && mayBeSplit) {
     const opened = await source.open({ offset: 0, asRange: true, validator: ask.validator, signal });
+    refuseFreshPage(source, opened, nonPageName);
     if (opened.kind === 'partial' && opened.first === 0 && !opened.encoded) {
       const { total, validator, suggestedName, body } = opened;
       return { kind: 'body', start: 0, total, validator, suggestedName, restart: null, acceptsRanges: true, body };
@@ -156,18 +178,20 @@ async function openFirst(source: ByteSource, ask: Ask, signal: AbortSignal, mayB
   }
   let restart = mayResume(ask);
   if (ask.offset > 0 && restart === null) {
-    const opened = await source.open({ offset: ask.offset, validator: ask.validator, signal });
+    const opened = await openRest(source, ask, signal);
     const verdict = judgeResponse(ask, opened);
     if (verdict.action === 'complete') return { kind: 'complete' };
     if (verdict.action === 'continue' && opened.kind === 'partial') {
       const { total, validator, suggestedName, body } = opened;
       return { kind: 'body', start: ask.offset, total: total ?? ask.total, validator, suggestedName, restart: null, acceptsRanges: true, body };
     }
-    if (verdict.action === 'restart') restart = verdict.reason;
-    if (opened.kind === 'whole' && restart !== null && verdict.action === 'restart' && verdict.useBody) return fromWhole(opened, restart);
+    if (opened.kind === 'whole' && verdict.action === 'restart' && verdict.useBody) return fromWhole(opened, verdict.reason);
     if (opened.kind === 'partial' || opened.kind === 'whole') opened.body.destroy();
+    if (verdict.action === 'refuse') throw refusalError(verdict.refusal, source.displayHost, ask.offset, ask.total);
+    if (verdict.action === 'restart') restart = verdict.reason;
   }
   const opened = await source.open({ offset: 0, validator: ask.validator, signal });
+  refuseFreshPage(source, opened, nonPageName);
   if (opened.kind !== 'whole') {
     if (opened.kind === 'partial') opened.body.destroy();
     throw transientError('BAD_RESPONSE', `${source.displayHost} answered a request for the whole file with part of it`);
@@ -214,14 +238,17 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     // The database said more than the partial holds: record what is really there before anything else.
     if (durableBytes(segments) < durableBytes(resumed)) ctx.onSegments(segments);
     if (total !== null) await ensureSpace(record.dest_dir, total - durableBytes(segments));
+    const only = segments[0]!;
+    // Whether a web page in answer to a resume can be this file: by its name, or by its first bytes.
+    const webPage = namedAsWebPage(record.filename) || (only.start === 0 && only.done > 0 && (await startsLikeWebPage(path)));
 
     let first: OpenBody | null = null;
     let connections = ctx.connections;
-    const only = segments[0]!;
     // One range: ask for everything from its durable offset, even for none (416 says "complete").
     if (segments.length === 1) {
-      const ask = { offset: only.start + only.done, total, validator };
-      const opened = await openFirst(source, ask, controller.signal, ctx.connections > 1);
+      const ask = { offset: only.start + only.done, total, validator, webPage };
+      const nonPageName = namedAsNonPage(record.filename) ? record.filename : null;
+      const opened = await openFirst(source, ask, controller.signal, ctx.connections > 1, nonPageName);
       watchdog.touch();
       if (opened.kind !== 'complete') {
         unread = opened.body;
@@ -248,6 +275,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
         source,
         total,
         validator,
+        webPage,
         connections,
         stallTimeoutMs: ctx.stallTimeoutMs,
         signal: controller.signal,
@@ -270,10 +298,10 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       size = await transfer.run(first);
     } catch (error) {
       if (!(error instanceof RangeRestart)) throw error;
-      // The ranges no longer belong to one file that the server serves in ranges: forget them.
+      // The server cannot serve these ranges: forget them (a response that is another file fails
+      // with a DownloadError instead, and the ranges stay for a fresh link, §4).
       ctx.onSegments([]);
-      if (breaksRanges(error.reason)) throw new OneConnectionRestart(error.reason, source.displayHost);
-      throw transientError('BAD_RESPONSE', restartNotice(error.reason));
+      throw new OneConnectionRestart(error.reason, source.displayHost);
     }
     await file.close();
     file = null;

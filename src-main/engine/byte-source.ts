@@ -31,6 +31,8 @@ interface ResponseHeaders {
   validator: Validator;
   /** A file name the source suggests (Content-Disposition, the final URL). */
   suggestedName: string | null;
+  /** The media type the response says its body is (`text/html`…), without parameters, lower case; null when unsaid. */
+  contentType: string | null;
   body: Readable;
 }
 

@@ -1,5 +1,6 @@
 import { DownloadError, permanentError, transientError } from './download-error.js';
 import { parseRetryAfter } from './retry-policy.js';
+import { TLS_CODE, tlsError } from './tls-error.js';
 
 /**
  * Error classification (ARCHITECTURE.md §3) as pure functions of what an error carries, so the
@@ -14,8 +15,6 @@ const errorCode = (error: unknown): string | undefined => {
   const code = (error as ErrorLike | null)?.code;
   return typeof code === 'string' ? code : undefined;
 };
-
-const TLS_CODE = /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
 
 /** A failure of the connection or the request itself (no HTTP status to judge by). */
 export function classifyNetworkError(error: unknown, host: string): DownloadError {
@@ -60,9 +59,7 @@ export function classifyNetworkError(error: unknown, host: string): DownloadErro
       // Node's parser stops at 16 KiB of headers; a server that sends more will send it again.
       return permanentError('BAD_RESPONSE', `The response headers from ${host} are larger than 16 KiB`, error);
   }
-  if (code !== undefined && TLS_CODE.test(code)) {
-    return permanentError('TLS_ERROR', `Secure connection to ${host} failed (${code})`, error);
-  }
+  if (code !== undefined && TLS_CODE.test(code)) return tlsError(code, error, host);
   // Only the code, never the error's own message: it may quote the URL with its signed query.
   const detail = code === undefined ? '' : ` (${code})`;
   return transientError('NETWORK_ERROR', `Network error talking to ${host}${detail}`, error);
@@ -106,7 +103,9 @@ export function classifyHttpStatus(
   const label = statusLabel(status);
   const retryAfterMs = parseRetryAfter(retryAfter, nowMs);
   const retry = (code: 'REQUEST_TIMEOUT' | 'RATE_LIMITED' | 'SERVER_ERROR', message: string) =>
-    new DownloadError(code, message, { transient: true, retryAfterMs });
+    new DownloadError(code, message, { transient: true, retryAfterMs, status });
+  const refused = (code: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'NOT_FOUND', message: string) =>
+    new DownloadError(code, message, { transient: false, status });
   switch (status) {
     case 408:
       return retry('REQUEST_TIMEOUT', `The server timed out waiting for the request (${label})`);
@@ -119,12 +118,12 @@ export function classifyHttpStatus(
     case 504:
       return retry('SERVER_ERROR', `Temporary server error (${label})`);
     case 401:
-      return permanentError('UNAUTHORIZED', `The server requires a login (${label})`);
+      return refused('UNAUTHORIZED', `The server requires a login (${label})`);
     case 403:
-      return permanentError('ACCESS_DENIED', `Access denied (${label})`);
+      return refused('ACCESS_DENIED', `Access denied (${label})`);
     case 404:
     case 410:
-      return permanentError('NOT_FOUND', `File not found on the server (${label})`);
+      return refused('NOT_FOUND', `File not found on the server (${label})`);
   }
   if (status >= 500) return permanentError('BAD_RESPONSE', `The server cannot serve this download (${label})`);
   if (status >= 400) return permanentError('HTTP_CLIENT_ERROR', `The server refused the request (${label})`);

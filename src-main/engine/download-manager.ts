@@ -6,14 +6,14 @@ import type { AttemptRecord, DownloadSnapshot, DownloadStatus } from '../contrac
 import { type ProgressReport, toProgressReport } from '../contract/progress-report.js';
 import type { ParsedAddRequest, ParsedSettingsPatch } from '../contract/schemas.js';
 import type { Settings } from '../contract/settings.js';
-import { requireAllowed } from '../contract/transitions.js';
+import { needsFreshLink, requireAllowed } from '../contract/transitions.js';
 import { AttemptLauncher, type SourceFactory } from './attempt-launcher.js';
 import { stoppedOutcome } from './attempt-outcome.js';
 import { type Clock, systemClock } from './clock.js';
 import { DownloadHeaders, headersForNewLink, headersForUrl } from './download-headers.js';
 import { DownloadRegistry } from './download-registry.js';
 import type { DownloadRuntime } from './download-runtime.js';
-import { type DownloadStore, newDownloadRecord } from './download-store.js';
+import { type DownloadPatch, type DownloadStore, newDownloadRecord } from './download-store.js';
 import { EngineSettings } from './engine-settings.js';
 import { sanitizeFilename } from './file-names.js';
 import { canonicalFolder, FileNaming } from './file-naming.js';
@@ -199,17 +199,21 @@ export class DownloadManager implements EngineApi {
   async restart(id: string): Promise<DownloadSnapshot> {
     const download = this.download(id);
     requireAllowed(download.record.status, 'restart');
-    this.downloads.update(download, {
-      // Bytes that failed their checksum are no partial worth resuming.
-      ...(download.record.error_code === 'CHECKSUM_MISMATCH' ? { downloaded_bytes: 0 } : {}),
-      status: 'queued',
-      failed_count: 0,
-      max_attempts: this.settings.current.max_attempts,
-      next_retry_at: null,
-      error_code: null,
-      error_message: null,
-      notice: null,
-    });
+    const code = download.record.error_code;
+    // Bytes that failed their checksum are no partial worth resuming. A link that gives another
+    // file, or none, is restarted to take what it gives now (its error says so; Change link is
+    // the way to keep the partial, ARCHITECTURE.md §4): nothing recorded of the old file stays.
+    const fromZero = code === 'CHECKSUM_MISMATCH' || needsFreshLink(code);
+    const forget = code === 'CHECKSUM_MISMATCH' ? {} : { total_bytes: null, etag: null, last_modified: null };
+    this.downloads.update(
+      download,
+      {
+        ...(fromZero ? { downloaded_bytes: 0, ...forget } : {}),
+        ...this.requeued(),
+      },
+      // The ranges of a split download say its progress too: they go with it.
+      fromZero ? [] : undefined,
+    );
     this.pump();
     return this.snapshot(download);
   }
@@ -224,7 +228,11 @@ export class DownloadManager implements EngineApi {
     const kept = this.headers.load(id);
     const { url: address, headers } = headersForNewLink(record.source.kind === 'http' ? record.source.url : null, url, kept);
     if (JSON.stringify(headers) !== JSON.stringify(kept)) this.headers.save(id, headers);
+    // The fresh link the error asked for (ARCHITECTURE.md §4 "Not this file"): it continues at
+    // once; its first response is checked against the partial like any resume.
+    const continues = record.status === 'failed' && needsFreshLink(record.error_code);
     this.downloads.update(download, {
+      ...(continues ? this.requeued() : {}),
       source: sourceFromUrl(address),
       // Another server may serve ranges properly.
       one_connection: false,
@@ -236,7 +244,21 @@ export class DownloadManager implements EngineApi {
           }
         : {}),
     });
+    if (continues) this.pump();
     return this.snapshot(download);
+  }
+
+  /** Queued afresh: a whole attempt budget, the last error and notice cleared. */
+  private requeued(): DownloadPatch {
+    return {
+      status: 'queued',
+      failed_count: 0,
+      max_attempts: this.settings.current.max_attempts,
+      next_retry_at: null,
+      error_code: null,
+      error_message: null,
+      notice: null,
+    };
   }
 
   async setSpeedLimit(id: string, limit: number | null): Promise<DownloadSnapshot> {

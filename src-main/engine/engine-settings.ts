@@ -5,8 +5,9 @@ import { DEFAULT_SETTINGS, type Settings } from '../contract/settings.js';
 import type { DownloadStore } from './download-store.js';
 import type { SecretStore } from './secret-store.js';
 
-/** The settings table holds everything but the secret, which lives in the secret store. */
-const storedSettingsSchema = settingsPatchSchema.omit({ s3_secret_access_key: true });
+/** The settings table holds everything but the secrets, which live in the secret store. */
+const storedSettingsSchema = settingsPatchSchema.omit({ s3_secret_access_key: true, proxy_password: true });
+const SECRET_KEYS = new Set(['s3_secret_access_key', 'proxy_password']);
 const FIELDS: Readonly<Record<string, z.ZodType>> = storedSettingsSchema.shape;
 
 export interface EngineSettingsOptions {
@@ -31,12 +32,15 @@ export class EngineSettings {
   constructor(options: EngineSettingsOptions) {
     this.store = options.store;
     this.secrets = options.secrets;
+    const stored = readStoredSettings(this.store.readSettings());
+    // Never written with a password; one put there by hand must still not reach a response.
+    if (stored.proxy !== undefined) stored.proxy = splitProxyPassword(stored.proxy).proxy;
     this.settings = {
       ...DEFAULT_SETTINGS,
       download_dir: options.defaultDownloadDir,
-      ...readStoredSettings(this.store.readSettings()),
+      ...stored,
       ...options.override,
-      s3_secret_access_key_set: this.secretIsSet(),
+      ...this.secretFlags(),
     };
   }
 
@@ -51,11 +55,20 @@ export class EngineSettings {
    * settings to whoever holds the old one.
    */
   update(patch: ParsedSettingsPatch): Settings {
-    const { s3_secret_access_key: secret, ...values } = patch;
+    const { s3_secret_access_key: secret, proxy_password: explicitPassword, ...values } = patch;
     if (values.download_dir !== undefined) values.download_dir = resolve(values.download_dir);
     if (secret !== undefined) this.secrets.set('s3_secret_access_key', secret);
+    let proxyPassword = explicitPassword;
+    if (values.proxy !== undefined) {
+      const split = splitProxyPassword(values.proxy);
+      values.proxy = split.proxy;
+      proxyPassword ??= split.password ?? undefined;
+      // A password belongs to its proxy: a new proxy without one must not receive the old one.
+      if (proxyPassword === undefined && values.proxy !== this.settings.proxy) proxyPassword = null;
+    }
+    if (proxyPassword !== undefined) this.secrets.set('proxy_password', proxyPassword);
     this.store.writeSettings(values);
-    this.settings = { ...this.settings, ...values, s3_secret_access_key_set: this.secretIsSet() };
+    this.settings = { ...this.settings, ...values, ...this.secretFlags() };
     for (const listener of this.listeners) listener(this.settings);
     return this.settings;
   }
@@ -66,9 +79,23 @@ export class EngineSettings {
     return () => this.listeners.delete(listener);
   }
 
-  private secretIsSet(): boolean {
-    return this.secrets.get('s3_secret_access_key') !== null;
+  private secretFlags(): Pick<Settings, 's3_secret_access_key_set' | 'proxy_password_set'> {
+    return {
+      s3_secret_access_key_set: this.secrets.get('s3_secret_access_key') !== null,
+      proxy_password_set: this.secrets.get('proxy_password') !== null,
+    };
   }
+}
+
+/**
+ * A proxy URL as stored and shown: scheme, user and host, never the password, which is returned
+ * apart (decoded) for the secret store. "system" and "none" pass through.
+ */
+export function splitProxyPassword(proxy: string): { proxy: string; password: string | null } {
+  if (proxy === 'system' || proxy === 'none') return { proxy, password: null };
+  const url = new URL(proxy);
+  const user = url.username === '' ? '' : `${url.username}@`;
+  return { proxy: `${url.protocol}//${user}${url.host}`, password: url.password === '' ? null : decodeURIComponent(url.password) };
 }
 
 /**
@@ -82,7 +109,7 @@ function readStoredSettings(stored: Record<string, unknown>): Partial<Settings> 
   for (const [key, value] of Object.entries(stored)) {
     const field = Object.hasOwn(FIELDS, key) ? FIELDS[key] : undefined;
     if (field === undefined) {
-      warnSkipped(key, key === 's3_secret_access_key' ? 'a secret belongs in the secret store' : 'this version does not know it');
+      warnSkipped(key, SECRET_KEYS.has(key) ? 'a secret belongs in the secret store' : 'this version does not know it');
       continue;
     }
     const result = field.safeParse(value);

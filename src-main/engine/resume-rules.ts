@@ -11,18 +11,32 @@ export type RestartReason =
   | 'RANGES_IGNORED'
   /** A range came back encoded (gzip…): its offsets are not the file's. */
   | 'ENCODED'
-  | 'FILE_CHANGED'
-  | 'SIZE_CHANGED'
   /** A range came back, but not the one asked for (or one that cannot be read). */
   | 'WRONG_RANGE'
   /** 416 below the known end of a file of the same size: the server refuses bytes it has. */
   | 'RANGE_GONE';
+
+/**
+ * Why a response is not this file at all (ARCHITECTURE.md §4 "Not this file"): the partial is
+ * left as it is and the download fails until the user gives a fresh link or chooses Restart.
+ */
+export type Refusal =
+  /** A web page (text/html) answered for a file that is not one: a login or expired-link page. */
+  | { reason: 'WEB_PAGE' }
+  /** The server refused access to a file it served before: 401, 403 or 410. */
+  | { reason: 'ACCESS_REFUSED'; status: number }
+  /** Another size than the one recorded. */
+  | { reason: 'SIZE_CHANGED'; was: number; now: number }
+  /** Another validator, or S3 refused `IfMatch`. */
+  | { reason: 'FILE_CHANGED' };
 
 /** What a ranged request asked for: the byte the partial continues from, and what is recorded of the file. */
 export interface Ask {
   offset: number;
   total: number | null;
   validator: Validator;
+  /** The file itself is a web page (its name says so): a page in answer is then no sign of a dead link. */
+  webPage: boolean;
 }
 
 export type Verdict =
@@ -31,7 +45,9 @@ export type Verdict =
   /** Every byte is already in the partial. */
   | { action: 'complete' }
   /** From byte 0: with this response's body when it is the whole file, else with a new request for it. */
-  | { action: 'restart'; reason: RestartReason; useBody: boolean };
+  | { action: 'restart'; reason: RestartReason; useBody: boolean }
+  /** Not this file: nothing of the response is used and the partial stays as it is. */
+  | { action: 'refuse'; refusal: Refusal };
 
 const hasValidator = (v: Validator): boolean => v.etag !== null || v.lastModified !== null;
 
@@ -47,33 +63,48 @@ export function sameVersion(recorded: Validator, current: Validator): boolean {
  * validator nothing proves the bytes on disk belong to the file the server has now, and a
  * same-sized changed file would be spliced silently.
  */
-export function mayResume(ask: Ask): RestartReason | null {
+export function mayResume(ask: Pick<Ask, 'offset' | 'validator'>): RestartReason | null {
   return ask.offset > 0 && !hasValidator(ask.validator) ? 'NO_VALIDATOR' : null;
 }
 
-/** After a ranged request: what its response means for the partial. Pure, so every rule is a table row in a test. */
+const WEB_PAGE_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+
+/** The response says its body is a web page. */
+export const isWebPage = (contentType: string | null): boolean => contentType !== null && WEB_PAGE_TYPES.has(contentType);
+
+const refuse = (refusal: Refusal): Verdict => ({ action: 'refuse', refusal });
+
+/** Another size or another version than the bytes on disk belong to, or null when nothing says so. */
+function otherFile(ask: Ask, total: number | null, validator: Validator): Refusal | null {
+  if (ask.total !== null && total !== null && total !== ask.total) return { reason: 'SIZE_CHANGED', was: ask.total, now: total };
+  return sameVersion(ask.validator, validator) ? null : { reason: 'FILE_CHANGED' };
+}
+
+/**
+ * After a ranged request: what its response means for the partial. Pure, so every rule is a
+ * table row in a test. A response that is another file is refused, never used to start again:
+ * a link that expired or now points elsewhere would otherwise overwrite what was downloaded.
+ */
 export function judgeResponse(ask: Ask, response: OpenResult): Verdict {
   switch (response.kind) {
-    case 'whole':
-      return { action: 'restart', reason: sameVersion(ask.validator, response.validator) ? 'RANGES_IGNORED' : 'FILE_CHANGED', useBody: true };
+    case 'whole': {
+      if (isWebPage(response.contentType) && !ask.webPage) return refuse({ reason: 'WEB_PAGE' });
+      const other = otherFile(ask, response.total, response.validator);
+      return other !== null ? refuse(other) : { action: 'restart', reason: 'RANGES_IGNORED', useBody: true };
+    }
     case 'changed':
-      return { action: 'restart', reason: 'FILE_CHANGED', useBody: false };
+      return refuse({ reason: 'FILE_CHANGED' });
     case 'unsatisfiable':
       if (ask.total !== null && response.total !== null && response.total !== ask.total) {
-        return { action: 'restart', reason: 'SIZE_CHANGED', useBody: false };
+        return refuse({ reason: 'SIZE_CHANGED', was: ask.total, now: response.total });
       }
       return ask.total !== null && ask.offset === ask.total ? { action: 'complete' } : { action: 'restart', reason: 'RANGE_GONE', useBody: false };
     case 'partial': {
-      const reason: RestartReason | null = response.encoded
-        ? 'ENCODED'
-        : response.first !== ask.offset
-          ? 'WRONG_RANGE'
-          : ask.total !== null && response.total !== null && response.total !== ask.total
-            ? 'SIZE_CHANGED'
-            : !sameVersion(ask.validator, response.validator)
-              ? 'FILE_CHANGED'
-              : null;
-      return reason === null ? { action: 'continue' } : { action: 'restart', reason, useBody: false };
+      if (response.encoded) return { action: 'restart', reason: 'ENCODED', useBody: false };
+      if (isWebPage(response.contentType) && !ask.webPage) return refuse({ reason: 'WEB_PAGE' });
+      if (response.first !== ask.offset) return { action: 'restart', reason: 'WRONG_RANGE', useBody: false };
+      const other = otherFile(ask, response.total, response.validator);
+      return other !== null ? refuse(other) : { action: 'continue' };
     }
   }
 }
@@ -82,8 +113,6 @@ const WHY: Record<RestartReason, string> = {
   NO_VALIDATOR: 'The server gives no way to check that the file is unchanged',
   RANGES_IGNORED: 'The server does not support resuming',
   ENCODED: 'The server does not support resuming',
-  FILE_CHANGED: 'The file changed on the server',
-  SIZE_CHANGED: 'The file size changed on the server',
   WRONG_RANGE: 'The server answered the resume request with the wrong byte range',
   RANGE_GONE: 'The server no longer has the bytes already downloaded',
 };
@@ -93,10 +122,9 @@ export const restartNotice = (reason: RestartReason): string => `${WHY[reason]};
 
 /**
  * Reasons that say the server cannot serve byte ranges properly, whatever it claims: the
- * download goes on over one connection, never split again. The others say the file changed.
+ * download goes on over one connection, never split again. Only a missing validator does not.
  */
-export const breaksRanges = (reason: RestartReason): boolean =>
-  reason === 'RANGES_IGNORED' || reason === 'WRONG_RANGE' || reason === 'ENCODED' || reason === 'RANGE_GONE';
+export const breaksRanges = (reason: RestartReason): boolean => reason !== 'NO_VALIDATOR';
 
 /** The notice shown when a split download starts again over one connection. */
 export function oneConnectionNotice(reason: RestartReason, host: string): string {

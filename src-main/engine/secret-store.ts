@@ -1,5 +1,5 @@
 /**
- * Where secrets (the S3 secret access key, each download's request headers) live, apart from settings and the database, so they
+ * Where secrets (the S3 secret access key, the proxy's password, each download's request headers) live, apart from settings and the database, so they
  * never reach a snapshot, a settings response or a log. Headless: a 0600 file; the desktop
  * app: Electron's safeStorage.
  */
@@ -9,8 +9,8 @@ export interface SecretStore {
   set(name: SecretName, value: string | null): void;
 }
 
-/** The S3 secret, and one entry per download with request headers (its id after the colon). */
-export type SecretName = 's3_secret_access_key' | `download-headers:${string}`;
+/** The S3 secret, the proxy's password, and one entry per download with request headers (its id after the colon). */
+export type SecretName = 's3_secret_access_key' | 'proxy_password' | `download-headers:${string}`;
 
 /** For processes that keep no secrets (and tests that need none). */
 export class MemorySecretStore implements SecretStore {

@@ -6,8 +6,9 @@ import { classifyDiskError, classifyNetworkError } from './classify-error.js';
 import { CONNECTION_RETRY_MS, endsAllConnections, everyConnectionFailed, turnedAway } from './connection-failures.js';
 import { DownloadError, transientError } from './download-error.js';
 import type { PartialFile } from './partial-file.js';
-import { judgeResponse, type RestartReason } from './resume-rules.js';
-import { isDone, OPEN_END, type Segment, spread } from './segments.js';
+import { accessRefusal, RefusedResponse, refusalError } from './link-refusal.js';
+import { judgeResponse, type Refusal, type RestartReason } from './resume-rules.js';
+import { durableBytes, isDone, OPEN_END, type Segment, spread } from './segments.js';
 import { SequentialWriter } from './sequential-writer.js';
 import { asFetching, newWorker, receive, type Worker } from './range-worker.js';
 import { noteBytes, watchConnections } from './stall-watchdog.js';
@@ -20,6 +21,8 @@ export interface TransferContext {
   total: number | null;
   /** The version every range must belong to. */
   validator: Validator;
+  /** The file is a web page itself (resume-rules.ts `Ask`). */
+  webPage: boolean;
   /** Connections to run: 1 never splits. */
   connections: number;
   /** A connection that moves (almost) nothing for this long is cut and reconnects. */
@@ -125,7 +128,8 @@ export class Transfer {
     this.ctx.doneReceiving();
     await this.syncFinished();
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+    // A refusal says how far the download got: only now has every connection recorded its bytes.
+    if (failure) throw failure.reason instanceof RefusedResponse ? failure.reason.keeping(durableBytes(this.segments)) : failure.reason;
     // Stopped while a connection waited to reconnect: that is why ranges are missing.
     if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
     if (this.segments.some((s) => !isDone(s))) {
@@ -156,7 +160,10 @@ export class Transfer {
           failures = 0;
         } catch (error) {
           const failure = this.recoverable(error);
-          if (failure === null) throw this.width < 2 || !(error instanceof DownloadError) ? error : endsAllConnections(error, this.width);
+          if (failure === null) {
+            // A refusal's words are complete: it is about the link, not about one connection.
+            throw this.width < 2 || !(error instanceof DownloadError) || error instanceof RefusedResponse ? error : endsAllConnections(error, this.width);
+          }
           // An extra connection turned away while others transfer: the host allows fewer than we
           // opened. (One that transferred before and is refused later, as in an outage, retries.)
           if (!transferred && progress.bytes === 0 && [...this.active].some((w) => w.bytes > 0) && turnedAway(failure)) {
@@ -262,18 +269,32 @@ export class Transfer {
     return taken;
   }
 
-  /** Asks for one range; a response that cannot continue the partial ends the attempt. */
+  /**
+   * Asks for one range. A response that is another file (or a link refusing access once bytes
+   * are in) fails the download with the ranges kept; one the server mishandles ends the attempt.
+   */
   private async request(segment: Segment): Promise<Readable> {
     const { ctx } = this;
     const offset = segment.start + segment.done;
-    const ask = { offset, total: ctx.total, validator: ctx.validator };
+    const ask = { offset, total: ctx.total, validator: ctx.validator, webPage: ctx.webPage };
     const end = segment.end === OPEN_END ? {} : { end: segment.end };
-    const opened = await ctx.source.open({ offset, ...end, validator: ctx.validator, signal: ctx.signal });
+    let opened;
+    try {
+      opened = await ctx.source.open({ offset, ...end, validator: ctx.validator, signal: ctx.signal });
+    } catch (error) {
+      const refusal = durableBytes(this.segments) > 0 ? accessRefusal(error) : null;
+      throw refusal === null ? error : this.refused(refusal);
+    }
     const verdict = judgeResponse(ask, opened);
     if (verdict.action === 'continue' && opened.kind === 'partial') return opened.body;
     if (opened.kind === 'partial' || opened.kind === 'whole') opened.body.destroy();
+    if (verdict.action === 'refuse') throw this.refused(verdict.refusal);
     // A bounded range ends before the file does, so it can never be "already complete".
     throw new RangeRestart(verdict.action === 'restart' ? verdict.reason : 'WRONG_RANGE');
+  }
+
+  private refused(refusal: Refusal): DownloadError {
+    return refusalError(refusal, this.ctx.source.displayHost, durableBytes(this.segments), this.ctx.total);
   }
 
   private async fetch(segment: Segment, open: OpenBody | null, progress: { bytes: number }): Promise<void> {

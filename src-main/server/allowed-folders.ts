@@ -37,6 +37,14 @@ const isInside = (folder: string, root: string): boolean => {
 const climbs = (path: string): boolean => path.split(/[\\/]/).includes('..');
 
 /**
+ * Settings that decide who sees a download's traffic. Over the API a token holder could send
+ * every download, cookies and sign-ins included, through a proxy of their own, or trust an
+ * authority of their own (a file they downloaded) and read https:// too; so `serve` takes them
+ * only from its command line and environment.
+ */
+const FIXED_AT_START = ['proxy', 'proxy_password', 'ca_file'] as const;
+
+/**
  * The headless server's allow-list (ARCHITECTURE.md §7): downloads are saved only inside `roots`
  * (real paths compared, symlinks followed). It wraps the engine below the API's edge, so
  * arguments are already parsed; a refusal (403 FORBIDDEN) comes before the engine is called, so
@@ -69,6 +77,10 @@ export function withAllowedFolders(engine: EngineApi, roots: readonly string[]):
       return engine.add(request);
     },
     updateSettings: async (patch) => {
+      const fixed = FIXED_AT_START.filter((key) => patch[key] !== undefined);
+      if (fixed.length > 0) {
+        throw apiError('FORBIDDEN', `${fixed.join(', ')} cannot be changed over the API: this server's proxy and trusted authorities are set when it starts (--proxy, --ca-file, HTTPS_PROXY)`);
+      }
       if (patch.download_dir !== undefined) await requireAllowed(patch.download_dir, 'download_dir');
       return engine.updateSettings(patch);
     },

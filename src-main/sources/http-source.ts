@@ -1,14 +1,16 @@
 import type { LookupFunction } from 'node:net';
 import got, { type Request } from 'got';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { RequestHeaders } from '../contract/request-headers.js';
 import type { ByteSource, OpenRequest, OpenResult, Validator } from '../engine/byte-source.js';
 import { classifyHttpStatus, classifyNetworkError, insecureRedirectError } from '../engine/classify-error.js';
+import { proxyConnectionError, proxyStatusError } from '../engine/classify-proxy-error.js';
 import { parseContentRange } from '../engine/content-range.js';
 import { permanentError, transientError } from '../engine/download-error.js';
 import { filenameFromContentDisposition, filenameFromUrl } from '../engine/file-names.js';
+import type { NetworkRoute } from './network-route.js';
 import { dropHeadersOffOrigin, requestHeaderFields } from './redirect-headers.js';
 
 export interface HttpSourceOptions {
@@ -17,8 +19,8 @@ export interface HttpSourceOptions {
   now?: () => number;
   /** Follow https:// → http:// redirects (the `allow_insecure_redirects` setting); refused otherwise. */
   allowInsecureRedirects?: boolean;
-  /** The certificates TLS trusts, when not Node's own roots alone (see createSourceFactory). */
-  certificateAuthority?: readonly string[];
+  /** Proxy agents and trusted certificates for this URL (see createSourceFactory); absent: direct, Node's roots. */
+  route?: (url: string) => Promise<NetworkRoute>;
   /** The download's own headers (sign-ins), sent on each request; dropped off its origin (redirect-headers.ts). */
   headers?: RequestHeaders;
 }
@@ -26,6 +28,9 @@ export interface HttpSourceOptions {
 interface Opened {
   request: Request;
   response: IncomingMessage & { url?: string };
+  route: NetworkRoute;
+  /** The proxy answered CONNECT with something other than 200: the response is the proxy's. */
+  tunnelRefused: boolean;
 }
 
 /** Where a redirect leads, if it is from https:// down to http://. */
@@ -57,6 +62,9 @@ const contentLength = (headers: IncomingHttpHeaders): number | null => {
   const value = headers['content-length'];
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
 };
+
+/** The media type alone (`text/html; charset=utf-8` → `text/html`): resume-rules.ts tells a web page by it. */
+const mediaType = (headers: IncomingHttpHeaders): string | null => headers['content-type']?.split(';')[0]?.trim().toLowerCase() || null;
 
 const contentEncoding = (headers: IncomingHttpHeaders): string => {
   const value = (headers['content-encoding'] ?? '').trim().toLowerCase();
@@ -115,6 +123,7 @@ export class HttpSource implements ByteSource {
         total: range?.total ?? null,
         validator: validatorOf(answer),
         suggestedName,
+        contentType: mediaType(answer),
         // Offsets into an encoded body are not offsets into the file: such a range is unusable.
         encoded: decoderFor(contentEncoding(answer), suggestedName) !== null,
         body: opened.request,
@@ -140,6 +149,7 @@ export class HttpSource implements ByteSource {
       total: contentLength(headers),
       validator: validatorOf(headers),
       suggestedName,
+      contentType: mediaType(headers),
       acceptsRanges: headers['accept-ranges'] === 'bytes',
       decoded: false,
       body: opened.request,
@@ -162,11 +172,16 @@ export class HttpSource implements ByteSource {
     if (statusCode === 206 || (statusCode >= 200 && statusCode < 300)) {
       return transientError('BAD_RESPONSE', `Unexpected HTTP ${statusCode} from ${this.displayHost}`);
     }
-    return classifyHttpStatus(statusCode, headers['retry-after'], (this.options.now ?? Date.now)());
+    const { proxy } = opened.route;
+    const fromProxy = proxy === null ? null : proxyStatusError(statusCode, proxy, this.displayHost, opened.tunnelRefused);
+    return fromProxy ?? classifyHttpStatus(statusCode, headers['retry-after'], (this.options.now ?? Date.now)());
   }
 
-  private send(headers: Record<string, string>, signal: AbortSignal): Promise<Opened> {
-    const { lookup, allowInsecureRedirects = false, certificateAuthority } = this.options;
+  private async send(headers: Record<string, string>, signal: AbortSignal): Promise<Opened> {
+    const { lookup, allowInsecureRedirects = false } = this.options;
+    // Chosen once for the request: redirects keep the first hop's proxy.
+    const route: NetworkRoute = this.options.route ? await this.options.route(this.url) : { proxy: null };
+    const { agents, certificateAuthority, proxy } = route;
     // Set when a hop from https:// to http:// is not followed: got then hands over the redirect
     // response itself, which is refused below before any byte of it is read.
     let downgrade: URL | null = null;
@@ -184,12 +199,21 @@ export class HttpSource implements ByteSource {
       maxRedirects: MAX_REDIRECTS,
       signal,
       ...(lookup ? { dnsLookup: lookup } : {}),
-      ...(certificateAuthority ? { https: { certificateAuthority: [...certificateAuthority] } } : {}),
+      ...(certificateAuthority ? { https: { certificateAuthority } } : {}),
+      ...(agents ? { agent: agents } : {}),
     });
+    let tunnelRefused = false;
+    request.once('request', (clientRequest: ClientRequest) =>
+      // A tunnel's answer has a status; a plain http:// request's proxy connection has none.
+      clientRequest.once('proxyConnect', (answer: { statusCode?: unknown }) => {
+        tunnelRefused = typeof answer.statusCode === 'number' && answer.statusCode !== 200;
+      }),
+    );
     return new Promise<Opened>((resolve, reject) => {
       const onError = (error: unknown): void => {
         request.off('response', onResponse);
-        reject(signal.aborted ? error : classifyNetworkError(error, this.displayHost));
+        if (signal.aborted) return reject(error);
+        reject((proxy === null ? null : proxyConnectionError(error, proxy, this.displayHost)) ?? classifyNetworkError(error, this.displayHost));
       };
       const onResponse = (response: IncomingMessage & { url?: string }): void => {
         request.off('error', onError);
@@ -201,7 +225,7 @@ export class HttpSource implements ByteSource {
           reject(insecureRedirectError(new URL(response.url ?? this.url).host, downgrade));
           return;
         }
-        resolve({ request, response });
+        resolve({ request, response, route, tunnelRefused });
       };
       request.once('error', onError);
       request.once('response', onResponse);

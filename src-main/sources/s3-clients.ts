@@ -3,7 +3,15 @@ import { createHash } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import type { S3Source as S3SourceSpec } from '../contract/downloads.js';
 import type { Settings } from '../contract/settings.js';
+import type { ProxyInUse } from '../engine/classify-proxy-error.js';
 import type { SecretStore } from '../engine/secret-store.js';
+import type { NetworkRoutes } from './network-route.js';
+
+/** A client and the proxy its requests go through (null: direct), for messages. */
+export interface S3Connection {
+  client: S3Client;
+  proxy: ProxyInUse | null;
+}
 
 /**
  * One S3 client per (region, endpoint) for the current settings, shared by the downloads that
@@ -11,26 +19,31 @@ import type { SecretStore } from '../engine/secret-store.js';
  * SDK is loaded on first use: most runs never touch S3, and it costs a third of a second.
  */
 export class S3Clients {
-  private readonly clients = new Map<string, Promise<S3Client>>();
+  private readonly clients = new Map<string, Promise<S3Connection>>();
   private settings: Settings | null = null;
-  /** What the clients were made from; the secret only as a hash. */
+  /** What the clients were made from; the secrets only as hashes. */
   private madeFrom = '';
 
   constructor(
     private readonly secrets: SecretStore,
+    private readonly routes: NetworkRoutes,
     /** DNS hook: tests inject failures here instead of making real DNS queries. */
     private readonly lookup?: LookupFunction,
   ) {}
 
   /**
    * The settings the next clients are made with. Clients are dropped only when what they were
-   * made from changed (credentials, endpoint, timeouts): dropping one cuts its requests, and a
-   * new speed limit must not fail a running S3 download.
+   * made from changed (credentials, endpoint, timeouts, proxy, CA file's path): dropping one cuts
+   * its requests, and a new speed limit must not fail a running S3 download.
    */
   use(settings: Settings): void {
     this.settings = settings;
     const secret = this.secrets.get('s3_secret_access_key');
+    const proxyPassword = this.secrets.get('proxy_password');
     const madeFrom = JSON.stringify([
+      settings.proxy,
+      proxyPassword === null ? null : createHash('sha256').update(proxyPassword).digest('hex'),
+      settings.ca_file,
       settings.s3_region,
       settings.s3_endpoint,
       settings.s3_force_path_style,
@@ -41,7 +54,7 @@ export class S3Clients {
     ]);
     if (madeFrom === this.madeFrom) return;
     this.madeFrom = madeFrom;
-    for (const client of this.clients.values()) void client.then((c) => c.destroy(), () => undefined);
+    for (const client of this.clients.values()) void client.then((c) => c.client.destroy(), () => undefined);
     this.clients.clear();
   }
 
@@ -51,12 +64,17 @@ export class S3Clients {
     return endpoint !== undefined ? new URL(endpoint).host : `${source.bucket}.s3.${region}.amazonaws.com`;
   }
 
-  clientFor(source: S3SourceSpec): Promise<S3Client> {
+  clientFor(source: S3SourceSpec): Promise<S3Connection> {
     const { region, endpoint } = this.where(source);
     const key = JSON.stringify([region, endpoint ?? null]);
     let client = this.clients.get(key);
     if (client === undefined) {
-      client = this.create(region, endpoint);
+      const made = this.create(region, endpoint);
+      // A client that could not be made (an unreadable CA file) is tried afresh next time.
+      made.catch(() => {
+        if (this.clients.get(key) === made) this.clients.delete(key);
+      });
+      client = made;
       this.clients.set(key, client);
     }
     return client;
@@ -75,8 +93,10 @@ export class S3Clients {
     };
   }
 
-  private async create(region: string, endpoint: string | undefined): Promise<S3Client> {
+  private async create(region: string, endpoint: string | undefined): Promise<S3Connection> {
     const settings = this.current();
+    // The proxy is chosen per client, by the endpoint (NO_PROXY and PAC see its host).
+    const route = await this.routes.routeFor(endpoint ?? `https://s3.${region}.amazonaws.com/`, settings);
     const { S3Client } = await import('@aws-sdk/client-s3');
 
     const secret = this.secrets.get('s3_secret_access_key');
@@ -84,7 +104,9 @@ export class S3Clients {
       settings.s3_access_key_id !== null && secret !== null
         ? { accessKeyId: settings.s3_access_key_id, secretAccessKey: secret }
         : undefined;
-    return new S3Client({
+    const lookup = this.lookup !== undefined ? { lookup: this.lookup } : {};
+    const ca = route.certificateAuthority !== undefined ? { ca: route.certificateAuthority } : {};
+    const client = new S3Client({
       region,
       ...(endpoint !== undefined ? { endpoint } : {}),
       forcePathStyle: settings.s3_force_path_style ?? endpoint !== undefined,
@@ -94,13 +116,16 @@ export class S3Clients {
       requestHandler: {
         connectionTimeout: 30_000,
         requestTimeout: settings.stall_timeout_seconds * 1000,
-        // Agent options, not agents: the SDK still builds its own (keep-alive, 50 sockets) and
-        // keeps treating them as its own; only the lookup is added.
-        ...(this.lookup !== undefined ? { httpAgent: { lookup: this.lookup }, httpsAgent: { lookup: this.lookup } } : {}),
+        // Direct: agent options, not agents, so the SDK still builds its own (keep-alive, 50
+        // sockets) and keeps treating them as its own. Through a proxy: the proxy's agents.
+        ...(route.agents !== undefined
+          ? { httpAgent: route.agents.http, httpsAgent: route.agents.https }
+          : { httpAgent: { ...lookup }, httpsAgent: { ...lookup, ...ca } }),
       },
       // Ranged reads carry no whole-object checksum; validating would fail or cost a second pass.
       responseChecksumValidation: 'WHEN_REQUIRED',
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
+    return { client, proxy: route.proxy };
   }
 }

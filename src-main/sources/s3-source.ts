@@ -1,10 +1,12 @@
-import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { ByteSource, OpenRequest, OpenResult } from '../engine/byte-source.js';
 import { classifyS3Error } from '../engine/classify-error.js';
+import { type ProxyInUse, proxyConnectionError, proxyStatusError } from '../engine/classify-proxy-error.js';
 import { parseContentRange } from '../engine/content-range.js';
 import { transientError } from '../engine/download-error.js';
 import { filenameFromContentDisposition } from '../engine/file-names.js';
+import type { S3Connection } from './s3-clients.js';
 
 interface S3ErrorShape {
   name?: unknown;
@@ -27,9 +29,11 @@ const nameOf = (error: unknown): string | undefined => {
  */
 export class S3Source implements ByteSource {
   readonly displayHost: string;
+  /** The proxy of the client last used, for messages. */
+  private proxy: ProxyInUse | null = null;
 
   constructor(
-    private readonly client: () => Promise<S3Client>,
+    private readonly client: () => Promise<S3Connection>,
     private readonly bucket: string,
     private readonly key: string,
     host: string,
@@ -50,6 +54,7 @@ export class S3Source implements ByteSource {
     } catch (error) {
       if (request.signal.aborted) throw error;
       const status = statusOf(error);
+      // The object is another version now: resume-rules.ts refuses it, the partial is kept.
       if (ranged && (nameOf(error) === 'PreconditionFailed' || status === 412)) return { kind: 'changed' };
       if (ranged && (nameOf(error) === 'InvalidRange' || status === 416)) return { kind: 'unsatisfiable', total: null };
       throw this.classify(error);
@@ -60,6 +65,7 @@ export class S3Source implements ByteSource {
       // was not rewritten, so an object without an ETag is never resumed.
       validator: { etag: response.ETag ?? null, lastModified: null },
       suggestedName: filenameFromContentDisposition(response.ContentDisposition),
+      contentType: response.ContentType?.split(';')[0]?.trim().toLowerCase() || null,
       body: response.Body as Readable,
     };
     // No Content-Range: the store sent the whole object, whatever was asked.
@@ -72,11 +78,17 @@ export class S3Source implements ByteSource {
   }
 
   private async get(signal: AbortSignal, extra: { Range?: string; IfMatch?: string }): Promise<GetObjectCommandOutput> {
-    const [client, { GetObjectCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-s3')]);
+    const [{ client, proxy }, { GetObjectCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-s3')]);
+    this.proxy = proxy;
     return client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...extra }), { abortSignal: signal });
   }
 
   private classify(error: unknown) {
-    return classifyS3Error(error, { bucket: this.bucket, key: this.key, host: this.displayHost }, this.now());
+    // The SDK's requests are plain or tunnelled alike to us: only a 407 is surely the proxy's.
+    const fromProxy =
+      this.proxy === null
+        ? null
+        : (proxyConnectionError(error, this.proxy, this.displayHost) ?? proxyStatusError(statusOf(error) ?? 0, this.proxy, this.displayHost, false));
+    return fromProxy ?? classifyS3Error(error, { bucket: this.bucket, key: this.key, host: this.displayHost }, this.now());
   }
 }

@@ -1,5 +1,4 @@
 import type { LookupFunction } from 'node:net';
-import { rootCertificates } from 'node:tls';
 import type { DownloadSource } from '../contract/downloads.js';
 import type { RequestHeaders } from '../contract/request-headers.js';
 import type { Settings } from '../contract/settings.js';
@@ -7,11 +6,12 @@ import type { ByteSource } from '../engine/byte-source.js';
 import type { SourceFactory } from '../engine/download-manager.js';
 import type { SecretStore } from '../engine/secret-store.js';
 import { HttpSource } from './http-source.js';
+import { NetworkRoutes, type SystemProxyLookup } from './network-route.js';
 import { S3Clients } from './s3-clients.js';
 import { S3Source } from './s3-source.js';
 
 export interface SourceOptions {
-  /** Where the S3 secret key lives. */
+  /** Where the S3 secret key and the proxy's password live. */
   secrets: SecretStore;
   /** DNS hook: tests inject failures here instead of making real DNS queries. */
   lookup?: LookupFunction;
@@ -19,9 +19,11 @@ export interface SourceOptions {
   now?: () => number;
   /**
    * PEM certificates that HTTPS downloads trust besides Node's bundled roots: a private CA, or a
-   * test's self-signed origin. Absent: Node's roots alone. (S3 clients do not take them yet.)
+   * test's self-signed origin. Absent: Node's roots alone (plus the `ca_file` setting's).
    */
   extraCaCertificates?: readonly string[];
+  /** What the "system" proxy setting asks (the desktop: Electron's resolveProxy); absent: the environment. */
+  systemProxy?: SystemProxyLookup;
 }
 
 /**
@@ -29,16 +31,20 @@ export interface SourceOptions {
  * AWS SDK with one client per region and endpoint, made from the settings of the moment.
  */
 export function createSourceFactory(options: SourceOptions): SourceFactory {
-  const { lookup, now = Date.now, extraCaCertificates } = options;
-  const s3 = new S3Clients(options.secrets, lookup);
-  // Node's `ca` replaces its roots rather than adding to them, so the roots come along.
-  const certificateAuthority = extraCaCertificates ? [...rootCertificates, ...extraCaCertificates] : undefined;
+  const { lookup, now = Date.now, extraCaCertificates, systemProxy } = options;
+  const routes = new NetworkRoutes({
+    secrets: options.secrets,
+    ...(lookup ? { lookup } : {}),
+    ...(extraCaCertificates ? { extraCaCertificates } : {}),
+    ...(systemProxy ? { systemProxy } : {}),
+  });
+  const s3 = new S3Clients(options.secrets, routes, lookup);
   return (source: DownloadSource, settings: Settings, headers: RequestHeaders): ByteSource => {
     if (source.kind === 'http') {
       return new HttpSource(source.url, {
         headers,
         ...(lookup ? { lookup } : {}),
-        ...(certificateAuthority ? { certificateAuthority } : {}),
+        route: (url) => routes.routeFor(url, settings),
         now,
         allowInsecureRedirects: settings.allow_insecure_redirects,
       });

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { formatBytes, formatDuration } from '../../src-main/contract/format.js';
-import { type DownloadAction, offers } from '../../src-main/contract/transitions.js';
+import { type DownloadAction, offers, primaryAction } from '../../src-main/contract/transitions.js';
 import { useApi } from '../api/api-context.js';
 import { useAction } from '../hooks/use-action.js';
 import { sourceLabel, useDownloads } from '../state/downloads-store.js';
@@ -40,6 +40,13 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
   const { status } = s;
   const attemptShown = s.failed_count > 0 || status === 'retrying' || status === 'failed';
   const offered = (action: DownloadAction) => offers(status, action);
+  // A link that no longer gives the file: a fresh one continues it, so it comes first and stands out.
+  const freshLink = primaryAction(status, s.error_code) === 'changeSource';
+  const changeLink = (
+    <button className={freshLink ? 'primary' : undefined} onClick={() => openDialog({ kind: 'change-link', id })}>
+      Change link
+    </button>
+  );
   return (
     <div
       role="listitem"
@@ -83,10 +90,11 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
         </div>
       )}
       <div className="row__actions">
+        {freshLink && changeLink}
         {offered('pause') && <button onClick={() => run(() => api.pause(id))}>Pause</button>}
         {offered('resume') && <button onClick={() => run(() => api.resume(id))}>Resume</button>}
         {offered('restart') && <button onClick={() => run(() => api.restart(id))}>Restart</button>}
-        {offered('changeSource') && <button onClick={() => openDialog({ kind: 'change-link', id })}>Change link</button>}
+        {offered('changeSource') && !freshLink && changeLink}
         {offered('cancel') && <button onClick={() => run(() => api.cancel(id))}>Cancel</button>}
         {status === 'completed' && api.desktop !== null && (
           <>

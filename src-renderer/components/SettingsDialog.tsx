@@ -9,7 +9,7 @@ import { FormFooter } from './FormFooter.js';
 const text = (value: string | null) => value ?? '';
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
 
-/** The retry and transfer settings and the S3 ones; the secret key can be replaced, never read. */
+/** The retry, transfer, network and S3 settings; the secrets (S3 key, proxy password) can be replaced, never read. */
 export function SettingsDialog() {
   const api = useApi();
   const current = useDownloads((s) => s.settings);
@@ -22,7 +22,7 @@ export function SettingsDialog() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      const saved = await api.updateSettings(toPatch(form));
+      const saved = await api.updateSettings(toPatch(form, current));
       useDownloads.getState().setSettings(saved);
       close();
     } catch (failure) {
@@ -83,6 +83,37 @@ export function SettingsDialog() {
             Offer to add links copied to the clipboard
           </label>
         )}
+        <h3>Network</h3>
+        <label>
+          Proxy
+          <select value={form.proxyMode} onChange={set('proxyMode')}>
+            <option value="system">system settings</option>
+            <option value="none">no proxy</option>
+            <option value="custom">custom</option>
+          </select>
+        </label>
+        {form.proxyMode === 'custom' && (
+          <>
+            <label>
+              Proxy URL
+              <input value={form.proxyUrl} onChange={set('proxyUrl')} placeholder="http://user@proxy.example.com:3128 (http, https, socks5)" />
+            </label>
+            <label>
+              Proxy password
+              <input
+                type="password"
+                value={form.proxyPassword}
+                onChange={set('proxyPassword')}
+                autoComplete="new-password"
+                placeholder={current?.proxy_password_set ? 'stored — type to replace' : ''}
+              />
+            </label>
+          </>
+        )}
+        <label>
+          Extra CA certificates (PEM file)
+          <input value={form.caFile} onChange={set('caFile')} placeholder="/path/to/private-ca.pem — empty: none" />
+        </label>
         <h3>S3</h3>
         <label>
           Region
@@ -153,6 +184,10 @@ function toForm(s: Settings | null) {
     qualities: s?.catalog?.qualities.join(', ') ?? '',
     insecureRedirects: s?.allow_insecure_redirects ?? false,
     watchClipboard: s?.watch_clipboard ?? false,
+    proxyMode: s === null || s.proxy === 'system' || s.proxy === 'none' ? (s?.proxy ?? 'system') : 'custom',
+    proxyUrl: s === null || s.proxy === 'system' || s.proxy === 'none' ? '' : s.proxy,
+    proxyPassword: '',
+    caFile: text(s?.ca_file ?? null),
   };
 }
 
@@ -160,8 +195,12 @@ type Form = ReturnType<typeof toForm>;
 /** The fields typed as text; checkboxes set their own. */
 type TextField = { [K in keyof Form]: Form[K] extends string ? K : never }[keyof Form];
 
-/** Numbers as typed (the engine validates ranges and says which field is wrong). */
-function toPatch(form: Form): SettingsPatch {
+/**
+ * Numbers as typed (the engine validates ranges and says which field is wrong). The proxy and
+ * the CA file go only when changed: `steadfast serve` refuses them over the API (they are fixed
+ * at its start), and every other setting must still save there.
+ */
+function toPatch(form: Form, current: Settings | null): SettingsPatch {
   const qualities = form.qualities.split(',').map((q) => q.trim()).filter(Boolean);
   return {
     max_attempts: Number(form.attempts),
@@ -178,6 +217,7 @@ function toPatch(form: Form): SettingsPatch {
     s3_access_key_id: orNull(form.accessKeyId),
     s3_profile: orNull(form.profile),
     ...(form.secret !== '' ? { s3_secret_access_key: form.secret } : {}),
+    ...networkPatch(form, current),
     catalog:
       form.catalogBucket.trim() === ''
         ? null
@@ -187,5 +227,15 @@ function toPatch(form: Form): SettingsPatch {
             filename_template: form.filenameTemplate,
             ...(qualities.length > 0 ? { qualities } : {}),
           },
+  };
+}
+
+function networkPatch(form: Form, current: Settings | null): SettingsPatch {
+  const proxy = form.proxyMode === 'custom' ? form.proxyUrl.trim() : form.proxyMode;
+  const caFile = orNull(form.caFile);
+  return {
+    ...(proxy !== current?.proxy ? { proxy } : {}),
+    ...(form.proxyMode === 'custom' && form.proxyPassword !== '' ? { proxy_password: form.proxyPassword } : {}),
+    ...(caFile !== current?.ca_file ? { ca_file: caFile } : {}),
   };
 }

@@ -47,6 +47,27 @@ describe('allowed folders (steadfast serve --allowed-dirs)', () => {
     outside: readdirSync(outside, { recursive: true }),
   });
 
+  it('refuses proxy, proxy_password and ca_file over the API with 403, changing nothing; other settings still save', async () => {
+    const { outside } = await start();
+    const before = await state(outside);
+    for (const body of [
+      { proxy: 'http://127.0.0.1:9' },
+      { proxy: 'none' },
+      { proxy_password: 'catch-me' },
+      { ca_file: join(outside, 'attacker-ca.pem') },
+      { ca_file: null, max_attempts: 9 },
+    ]) {
+      const refused = await server.api.patch('/api/settings', body);
+      expect([refused.status, (refused.json as { error: { code: string } }).error.code]).toEqual([403, 'FORBIDDEN']);
+      expect((refused.json as { error: { message: string } }).error.message).toContain(
+        "cannot be changed over the API: this server's proxy and trusted authorities are set when it starts (--proxy, --ca-file, HTTPS_PROXY)",
+      );
+    }
+    expect(await state(outside)).toEqual(before);
+    const saved = await server.api.patch('/api/settings', { max_attempts: 7 });
+    expect([saved.status, (saved.json as Settings).max_attempts, (saved.json as Settings).proxy]).toEqual([200, 7, 'system']);
+  });
+
   it('refuses a dest_dir or download_dir outside every allowed folder with 403, changing nothing', async () => {
     const { outside } = await start();
     const before = await state(outside);

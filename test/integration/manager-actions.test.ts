@@ -149,13 +149,14 @@ describe('change source', () => {
     await origin?.close();
   });
 
-  it('a new link to the same file (same size and ETag) keeps the partial', async () => {
+  it('a new link to the same file (same size and ETag) keeps the partial; a plain failure waits for Restart', async () => {
     origin = await startFaultOrigin({ '/old.bin': { content, etag: '"v"' }, '/new.bin': { content, etag: '"v"' } });
-    origin.script('/old.bin', { kind: 'drop-after', bytes: SIZE / 2 }, { kind: 'status', status: 403 });
+    // A 404 is not an expired link (expired-links.test.ts): Change link leaves it failed.
+    origin.script('/old.bin', { kind: 'drop-after', bytes: SIZE / 2 }, { kind: 'status', status: 404 });
     engine = startEngine();
     const { id } = await engine.manager.add({ url: origin.url('/old.bin') });
     const failed = await engine.waitForStatus(id, 'failed');
-    expect(failed.error_code).toBe('ACCESS_DENIED');
+    expect(failed.error_code).toBe('NOT_FOUND');
     const kept = Number(failed.downloaded_bytes);
 
     const changed = await engine.manager.changeSource(id, origin.url('/new.bin'));
@@ -168,20 +169,28 @@ describe('change source', () => {
     expect(done.notice).toBeNull();
   });
 
-  it('a new link to a different file starts again from 0 and says so', async () => {
+  it('a new link to a different file is refused with the partial kept; Restart takes the new file from 0', async () => {
     const other = randomBytesSeeded(SIZE, 22);
     origin = await startFaultOrigin({ '/old.bin': { content, etag: '"a"' }, '/new.bin': { content: other, etag: '"b"' } });
     origin.throttle(2 * SIZE);
     engine = startEngine();
     const { id } = await engine.manager.add({ url: origin.url('/old.bin') });
     await engine.waitFor(id, (s) => Number(s.downloaded_bytes) > 0);
-    await engine.manager.pause(id);
+    const paused = await engine.manager.pause(id);
+    const partial = join(engine.downloads, 'old.bin.partial');
+    const before = readFileSync(partial);
     origin.throttle(null);
     await engine.manager.changeSource(id, origin.url('/new.bin'));
     await engine.manager.resume(id);
+    const failed = await engine.waitForStatus(id, 'failed');
+    expect(failed.error_code).toBe('FILE_CHANGED');
+    expect(failed.downloaded_bytes).toBe(paused.downloaded_bytes);
+    expect(readFileSync(partial).equals(before)).toBe(true);
+    expect(before.equals(content.subarray(0, before.length))).toBe(true);
+    await engine.manager.restart(id);
     const done = await engine.waitForStatus(id, 'completed');
     expect(readFileSync(done.path).equals(other)).toBe(true);
-    expect(done.notice).toBe('The file changed on the server; downloading again from the start.');
+    expect(origin.requests.at(-1)!.headers.range).toBeUndefined();
   });
 
   it('is refused while downloading', async () => {

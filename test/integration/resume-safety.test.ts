@@ -18,6 +18,27 @@ describe('resume safety', () => {
     await origin?.close();
   });
 
+  /**
+   * Cut at half, then `change` the file while the download waits to retry: the resume is refused
+   * and nothing of the partial moves. Returns the failed snapshot.
+   */
+  async function refusedAfterChange(first: Parameters<typeof startFaultOrigin>[0], change: () => void) {
+    origin = await startFaultOrigin(first);
+    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
+    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    const retrying = await engine.waitForStatus(id, 'retrying');
+    const partial = join(engine.downloads, 'f.bin.partial');
+    const before = readFileSync(partial);
+    change();
+    const failed = await engine.waitForStatus(id, 'failed');
+    expect(failed.downloaded_bytes).toBe(retrying.downloaded_bytes);
+    expect(readFileSync(partial).equals(before)).toBe(true);
+    expect(before.equals(v1.subarray(0, before.length))).toBe(true);
+    expect(failed.failed_count).toBe(2);
+    return { id, failed };
+  }
+
   async function download(path = '/f.bin') {
     engine = startEngine();
     const { id } = await engine.manager.add({ url: origin.url(path) });
@@ -34,48 +55,37 @@ describe('resume safety', () => {
     expect(done.notice).toBe('The server does not support resuming; downloading again from the start.');
   });
 
-  it('the file changed between attempts (ETag): If-Range gets the new file, which is saved whole', async () => {
-    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: '"one"' } });
-    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
-    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
-    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
-    await engine.waitForStatus(id, 'retrying');
-    origin.setFile('/f.bin', { content: v2, etag: '"two"' });
+  it('the file changed between attempts (ETag): If-Range gets the new file, which is refused; Restart saves it whole', async () => {
+    const { id, failed } = await refusedAfterChange({ '/f.bin': { content: v1, etag: '"one"' } }, () =>
+      origin.setFile('/f.bin', { content: v2, etag: '"two"' }),
+    );
+    expect(origin.requests[1]!.headers['if-range']).toBe('"one"');
+    expect(failed.error_code).toBe('FILE_CHANGED');
+    expect(failed.error_message).toMatch(/^The link now gives a different file \(127\.0\.0\.1:\d+: another version of it\)\./);
+    await engine.manager.restart(id);
     const done = await engine.waitForStatus(id, 'completed');
     expect(readFileSync(done.path).equals(v2)).toBe(true);
-    expect(origin.requests[1]!.headers['if-range']).toBe('"one"');
-    expect(done.notice).toBe('The file changed on the server; downloading again from the start.');
+    expect(origin.requests.at(-1)!.headers.range).toBeUndefined();
   });
 
-  it('the file changed and comes back gzip-encoded: judged by its own headers, saved decoded, the server not blamed', async () => {
+  it('the file changed and comes back gzip-encoded: judged by its own headers and refused, the server not blamed', async () => {
     const before = 'Mon, 01 Jun 2026 10:00:00 GMT';
-    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: null, lastModified: before } });
-    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
-    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
-    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
-    await engine.waitForStatus(id, 'retrying');
-    origin.setFile('/f.bin', { content: v2, etag: null, lastModified: 'Tue, 02 Jun 2026 10:00:00 GMT' });
-    origin.script('/f.bin', { kind: 'gzip' });
-    const done = await engine.waitForStatus(id, 'completed');
-    expect(readFileSync(done.path).equals(v2)).toBe(true);
+    const { id, failed } = await refusedAfterChange({ '/f.bin': { content: v1, etag: null, lastModified: before } }, () => {
+      origin.setFile('/f.bin', { content: v2, etag: null, lastModified: 'Tue, 02 Jun 2026 10:00:00 GMT' });
+      origin.script('/f.bin', { kind: 'gzip' });
+    });
     expect(origin.requests[1]!.headers['if-range']).toBe(before);
-    expect(done.notice).toBe('The file changed on the server; downloading again from the start.');
+    expect(failed.error_code).toBe('FILE_CHANGED');
     // A changed file says nothing about the server's ranges: it may still be split next time.
     expect(engine.store.listDownloads().find((d) => d.id === id)!.one_connection).toBe(false);
   });
 
   it('the file changed, judged by Last-Modified when there is no ETag', async () => {
-    origin = await startFaultOrigin({
-      '/f.bin': { content: v1, etag: null, lastModified: 'Mon, 02 Nov 2026 10:00:00 GMT' },
-    });
-    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
-    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
-    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
-    await engine.waitForStatus(id, 'retrying');
-    origin.setFile('/f.bin', { content: v2, etag: null, lastModified: 'Tue, 03 Nov 2026 10:00:00 GMT' });
-    const done = await engine.waitForStatus(id, 'completed');
+    const { failed } = await refusedAfterChange({ '/f.bin': { content: v1, etag: null, lastModified: 'Mon, 02 Nov 2026 10:00:00 GMT' } }, () =>
+      origin.setFile('/f.bin', { content: v2, etag: null, lastModified: 'Tue, 03 Nov 2026 10:00:00 GMT' }),
+    );
     expect(origin.requests[1]!.headers['if-range']).toBe('Mon, 02 Nov 2026 10:00:00 GMT');
-    expect(readFileSync(done.path).equals(v2)).toBe(true);
+    expect(failed.error_code).toBe('FILE_CHANGED');
   });
 
   it('a weak ETag is never used as a validator: without one, the retry starts from 0', async () => {
@@ -99,18 +109,15 @@ describe('resume safety', () => {
     expect(readFileSync(done.path).equals(v2)).toBe(true);
   });
 
-  it('a 206 whose total size differs restarts from 0', async () => {
+  it('a 206 whose total size differs is refused, naming both sizes', async () => {
     const longer = Buffer.concat([v1, randomBytesSeeded(4096, 13)]);
     // Same ETag, different size: a broken server, or a CDN serving two versions under one tag.
-    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: '"same"' } });
-    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
-    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
-    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
-    await engine.waitForStatus(id, 'retrying');
-    origin.setFile('/f.bin', { content: longer, etag: '"same"' });
-    const done = await engine.waitForStatus(id, 'completed');
-    expect(readFileSync(done.path).equals(longer)).toBe(true);
-    expect(done.notice).toBe('The file size changed on the server; downloading again from the start.');
+    const { failed } = await refusedAfterChange({ '/f.bin': { content: v1, etag: '"same"' } }, () =>
+      origin.setFile('/f.bin', { content: longer, etag: '"same"' }),
+    );
+    expect(origin.requests[1]!.status).toBe(206);
+    expect(failed.error_code).toBe('FILE_CHANGED');
+    expect(failed.error_message).toContain(': its size is 2,101,248 bytes instead of 2,097,152 bytes).');
   });
 
   it('a lying Content-Range is not appended: the file is fetched again from 0', async () => {
@@ -134,19 +141,16 @@ describe('resume safety', () => {
     expect(origin.requests.at(-1)!.headers.range).toBe(`bytes=${SIZE}-`);
   });
 
-  it('416 for an offset below the total (the file shrank) restarts from 0', async () => {
+  it('416 naming a smaller total (the file shrank) is refused', async () => {
     const shorter = v2.subarray(0, SIZE / 4);
     // A server that keeps Last-Modified while the file shrinks: If-Range passes, the range does not.
     const lastModified = 'Mon, 02 Nov 2026 10:00:00 GMT';
-    origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: null, lastModified } });
-    origin.script('/f.bin', { kind: 'drop-after', bytes: SIZE / 2 });
-    engine = startEngine({ settings: { initial_delay_seconds: 0.5 } });
-    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
-    await engine.waitForStatus(id, 'retrying');
-    origin.setFile('/f.bin', { content: shorter, etag: null, lastModified });
-    const done = await engine.waitForStatus(id, 'completed');
-    expect(origin.requests.map((r) => r.status)).toEqual([200, 416, 200]);
-    expect(readFileSync(done.path).equals(shorter)).toBe(true);
+    const { failed } = await refusedAfterChange({ '/f.bin': { content: v1, etag: null, lastModified } }, () =>
+      origin.setFile('/f.bin', { content: shorter, etag: null, lastModified }),
+    );
+    expect(origin.requests.map((r) => r.status)).toEqual([200, 416]);
+    expect(failed.error_code).toBe('FILE_CHANGED');
+    expect(failed.error_message).toContain(': its size is 512 KB instead of 2 MB).');
   });
 
   it('asks for raw bytes and keeps them raw', async () => {

@@ -75,19 +75,26 @@ describe('S3 downloads against s3rver', () => {
     expect(secondConnection.downstream - (size - first!.offset_to!)).toBeLessThan(headerAllowance);
   });
 
-  it('an object replaced between attempts: the result is the new object', async () => {
+  it('an object replaced between attempts is refused with the partial kept; Restart takes the new object', async () => {
     const v1 = randomBytesSeeded(4 * MiB, 43);
     const v2 = randomBytesSeeded(5 * MiB, 44);
     await s3.put('media', 'clip.mp4', v1);
     engine = s3Engine(endpoint(), { initial_delay_seconds: 0.5 });
     proxy.cutAfter(MiB);
     const { id } = await engine.manager.add({ url: 's3://media/clip.mp4' });
-    await engine.waitForStatus(id, 'retrying');
+    const retrying = await engine.waitForStatus(id, 'retrying');
+    const partial = join(engine.downloads, 'clip.mp4.partial');
+    const before = readFileSync(partial);
+    expect(before.equals(v1.subarray(0, before.length))).toBe(true);
     await s3.put('media', 'clip.mp4', v2);
+    const failed = await engine.waitForStatus(id, 'failed');
+    // s3rver ignores IfMatch: the returned ETag and size caught the change.
+    expect(failed.error_code).toBe('FILE_CHANGED');
+    expect(failed.downloaded_bytes).toBe(retrying.downloaded_bytes);
+    expect(readFileSync(partial).equals(before)).toBe(true);
+    await engine.manager.restart(id);
     const done = await engine.waitForStatus(id, 'completed');
     expect(sha256(readFileSync(done.path))).toBe(sha256(v2));
-    // s3rver ignores IfMatch: the returned ETag and size caught the change.
-    expect(done.notice).toMatch(/^The file (size )?changed on the server; downloading again from the start\.$/);
   });
 
   const permanent: [string, () => Promise<EngineHarness>, string, string][] = [
@@ -148,36 +155,34 @@ describe('S3 errors s3rver cannot produce (canned responses)', () => {
     });
   }
 
-  it('resumes with Range and IfMatch; a 412 restarts from 0 and says so', async () => {
-    const v2 = randomBytesSeeded(300 * 1024, 47);
-    canned = await startCannedS3(
-      { ...ok, dropAfter: 100 * 1024 },
-      { status: 412, code: 'PreconditionFailed' },
-      { status: 200, body: v2, headers: { etag: '"v2"' } },
-    );
+  /** The canned store cut the first response at 100 KiB: those bytes stay, nothing after them. */
+  const keptFirstBytes = async (id: string) => {
+    const failed = await engine.waitForStatus(id, 'failed');
+    expect(failed).toMatchObject({ error_code: 'FILE_CHANGED', failed_count: 2 });
+    expect(failed.error_message).toMatch(/^The link now gives a different file \(.+: another version of it\)\. The partial file is kept/);
+    const partial = readFileSync(join(engine.downloads, 'a.bin.partial'));
+    expect(partial.length).toBe(Number(failed.downloaded_bytes));
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.equals(object.subarray(0, partial.length))).toBe(true);
+    expect(canned.requests).toHaveLength(2);
+  };
+
+  it('resumes with Range and IfMatch; a 412 is refused as another version, the partial kept', async () => {
+    canned = await startCannedS3({ ...ok, dropAfter: 100 * 1024 }, { status: 412, code: 'PreconditionFailed' });
     engine = s3Engine(canned.endpoint);
     const { id } = await engine.manager.add({ url: 's3://media/a.bin' });
-    const done = await engine.waitForStatus(id, 'completed');
-    expect(readFileSync(done.path).equals(v2)).toBe(true);
+    await keptFirstBytes(id);
     const resume = canned.requests[1]!;
     expect(resume.headers.range).toBe(`bytes=${engine.store.listAttempts(id)[1]!.offset_from}-`);
     expect(resume.headers['if-match']).toBe('"v1"');
-    expect(canned.requests[2]!.headers.range).toBeUndefined();
-    expect(done.notice).toBe('The file changed on the server; downloading again from the start.');
   });
 
-  it('a 206 whose ETag differs from the recorded one restarts from 0 (stores that ignore IfMatch)', async () => {
+  it('a 206 whose ETag differs from the recorded one is refused (stores that ignore IfMatch)', async () => {
     const v2 = randomBytesSeeded(256 * 1024, 48);
-    canned = await startCannedS3(
-      { ...ok, dropAfter: 100 * 1024 },
-      { rangeOf: v2, headers: { etag: '"v2"' } },
-      { status: 200, body: v2, headers: { etag: '"v2"' } },
-    );
+    canned = await startCannedS3({ ...ok, dropAfter: 100 * 1024 }, { rangeOf: v2, headers: { etag: '"v2"' } });
     engine = s3Engine(canned.endpoint);
     const { id } = await engine.manager.add({ url: 's3://media/a.bin' });
-    const done = await engine.waitForStatus(id, 'completed');
-    expect(readFileSync(done.path).equals(v2)).toBe(true);
-    expect(done.notice).toBe('The file changed on the server; downloading again from the start.');
+    await keptFirstBytes(id);
   });
 });
 

@@ -122,7 +122,15 @@ describe('segmented downloads', () => {
     expect(done.failed_count).toBe(1);
   });
 
-  it('a file that changes under its ranges ends as one version, never a mix', async () => {
+  /** Every recorded range of the partial holds `content`'s own bytes at its place. */
+  const rangesHold = (id: string, content: Buffer) => {
+    const partial = readFileSync(join(engine.downloads, 'f.bin.partial'));
+    const segments = engine.store.listSegments(id);
+    for (const s of segments) expect(partial.subarray(s.start, s.start + s.done).equals(content.subarray(s.start, s.start + s.done))).toBe(true);
+    return segments;
+  };
+
+  it('a file that changes under its ranges never ends as a mix: the old version, or refused with its ranges kept', async () => {
     const v1 = randomBytesSeeded(8 * MiB, 114);
     const v2 = randomBytesSeeded(8 * MiB, 115);
     origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: '"1"' } });
@@ -134,13 +142,17 @@ describe('segmented downloads', () => {
     origin.setFile('/f.bin', { content: v2, etag: '"2"' });
     await sleep(400);
     origin.throttle(null);
-    const done = await engine.waitForStatus(id, 'completed');
-    const result = sha256(readFileSync(done.path));
-    expect([sha256(v1), sha256(v2)]).toContain(result);
-    if (result === sha256(v2)) expect(done.notice ?? engine.store.listAttempts(id)[0]!.error_message).toMatch(/changed/);
+    const ended = await engine.waitFor(id, (s) => s.status === 'completed' || s.status === 'failed');
+    if (ended.status === 'completed') {
+      expect(sha256(readFileSync(ended.path))).toBe(sha256(v1));
+      return;
+    }
+    expect(ended).toMatchObject({ error_code: 'FILE_CHANGED', failed_count: 1 });
+    const segments = rangesHold(id, v1);
+    expect(ended.downloaded_bytes).toBe(String(segments.reduce((sum, s) => sum + s.done, 0)));
   });
 
-  it('ranges left by a stopped attempt are dropped when the file changed, and it is fetched again whole', async () => {
+  it('ranges left by a stopped attempt are kept when the file changed: refused, then Restart fetches it whole', async () => {
     const v1 = randomBytesSeeded(8 * MiB, 118);
     const v2 = randomBytesSeeded(8 * MiB, 119);
     origin = await startFaultOrigin({ '/f.bin': { content: v1, etag: '"1"' } });
@@ -148,16 +160,24 @@ describe('segmented downloads', () => {
     engine = startEngine({ settings: { connections: 4, initial_delay_seconds: 0.5 } });
     const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
     await engine.waitFor(id, (s) => Number(s.downloaded_bytes) > 0);
-    await engine.manager.pause(id);
-    expect(engine.store.listSegments(id).length).toBe(4);
+    const paused = await engine.manager.pause(id);
+    const before = engine.store.listSegments(id);
+    expect(before.length).toBe(4);
+    const partialBefore = readFileSync(join(engine.downloads, 'f.bin.partial'));
     origin.setFile('/f.bin', { content: v2, etag: '"2"' });
     origin.throttle(null);
     await engine.manager.resume(id);
+    const failed = await engine.waitForStatus(id, 'failed');
+    expect(failed.error_code).toBe('FILE_CHANGED');
+    expect(failed.downloaded_bytes).toBe(paused.downloaded_bytes);
+    expect(engine.store.listSegments(id)).toEqual(before);
+    expect(readFileSync(join(engine.downloads, 'f.bin.partial')).equals(partialBefore)).toBe(true);
+    rangesHold(id, v1);
+
+    await engine.manager.restart(id);
     const done = await engine.waitForStatus(id, 'completed');
     expect(sha256(readFileSync(done.path))).toBe(sha256(v2));
-    const errors = engine.store.listAttempts(id).map((a) => a.error_code);
-    expect(errors).toEqual([null, 'BAD_RESPONSE', null]);
-    expect(engine.store.listAttempts(id)[1]!.error_message).toBe('The file changed on the server; downloading again from the start.');
+    expect(engine.store.listAttempts(id).map((a) => a.error_code)).toEqual([null, 'FILE_CHANGED', null]);
   });
 
   it('a server that claims ranges but answers bytes=0- whole is never split: no restart, no notice', async () => {

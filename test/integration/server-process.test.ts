@@ -9,6 +9,8 @@ import { runCli } from '../support/cli-process.js';
 import { type ServeProcess, startServeProcess } from '../support/serve-process.js';
 import { tempDir } from '../support/engine-harness.js';
 import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
+import { startNginx } from '../support/nginx-origin.js';
+import { startTinyproxy } from '../support/tinyproxy.js';
 
 const MiB = 1024 * 1024;
 const TOKEN = 'process-test-token-0123456789';
@@ -130,6 +132,37 @@ describe('steadfast serve as a process', () => {
       expect((await only.api.patch('/api/settings', { allowed_dirs: ['/'] })).status).toBe(400);
     } finally {
       await stop(only);
+    }
+  });
+
+  it('--proxy sends every download through that proxy (a host that admits only tinyproxy), and the API cannot change it', async () => {
+    const content = randomBytesSeeded(4 * MiB, 83);
+    const nginx = await startNginx({ files: { '/inside/f.bin': content }, locations: { '/inside/': { requireVia: 'tinyproxy' } } });
+    const proxy = await startTinyproxy();
+    root = tempDir();
+    const server = await startServeProcess(root, TOKEN, { args: ['--proxy', proxy.url] });
+    try {
+      expect((await server.api.get('/api/settings')).json).toMatchObject({ proxy: proxy.url });
+      const refused = await server.api.patch('/api/settings', { proxy: 'none' });
+      expect([refused.status, (refused.json as { error: { code: string } }).error.code]).toEqual([403, 'FORBIDDEN']);
+      const started = await server.api.post('/api/downloads/start', { url: nginx.url('/inside/f.bin') });
+      const { id } = started.json as DownloadSnapshot;
+      let done: DownloadSnapshot | undefined;
+      for (let i = 0; i < 400 && done?.status !== 'completed' && done?.status !== 'failed'; i++) {
+        await sleep(25);
+        done = (await server.api.get(`/api/downloads/${id}`)).json as DownloadSnapshot;
+      }
+      expect([done?.status, done?.error_code]).toEqual(['completed', null]);
+      expect(sha256(readFileSync(join(root, 'dl', 'f.bin')))).toBe(sha256(content));
+      const served = nginx.requests().filter((r) => r.path === '/inside/f.bin');
+      expect(served.length).toBeGreaterThan(0);
+      expect(served.map((r) => r.status).filter((status) => status !== 200 && status !== 206)).toEqual([]);
+      expect(proxy.requests().filter((r) => r.target === nginx.url('/inside/f.bin'))).toHaveLength(served.length);
+    } finally {
+      server.run.child.kill('SIGTERM');
+      await server.run.exited;
+      await proxy.close();
+      await nginx.close();
     }
   });
 

@@ -41,9 +41,10 @@ interface Planned {
   /** What the origin serves at first. */
   initial: Buffer;
   /**
-   * What the file is once every fault has played. A file replaced mid-download ends as its new
-   * version, or as the old one when every byte of it had arrived before the change: one whole
-   * version either way, never a mix.
+   * What the file is once every fault has played. A file replaced mid-download fails with
+   * FILE_CHANGED and its partial kept; the soak then chooses Restart, as a user would, and it
+   * ends as its new version, or as the old one when every byte of it had arrived before the
+   * change: one whole version either way, never a mix.
    */
   expected: Buffer;
   faults: Fault[];
@@ -116,12 +117,19 @@ describe('soak', () => {
       const list = async () => ((await current.api.get('/api/downloads')).json as { downloads: DownloadSnapshot[] }).downloads;
       let kills = 0;
       let interrupted = 0;
+      /** Replaced files refused as another version, then restarted. */
+      const restarted = new Set<string>();
       const deadline = Date.now() + COUNT * 3000 + 60_000;
       for (;;) {
         const downloads = await list();
         const done = downloads.filter((d) => d.status === 'completed').length;
         const failed = downloads.filter((d) => d.status === 'failed');
-        expect(failed.map((d) => `${d.filename}: ${d.error_message}`)).toEqual([]);
+        const changed = failed.filter((d) => d.error_code === 'FILE_CHANGED' && planned[ids.indexOf(d.id)]!.expected !== planned[ids.indexOf(d.id)]!.initial);
+        expect(failed.filter((d) => !changed.includes(d)).map((d) => `${d.filename}: ${d.error_message}`)).toEqual([]);
+        for (const d of changed) {
+          expect((await current.api.post(`/api/downloads/${d.id}/restart`, {})).status).toBe(200);
+          restarted.add(d.id);
+        }
         if (done === COUNT) break;
         const active = downloads.filter((d) => d.status === 'downloading').length;
         if (kills < KILLS && done >= ((kills + 1) * COUNT) / (KILLS + 1) && active > 0) {
@@ -150,6 +158,8 @@ describe('soak', () => {
         expect(snapshot.status).toBe('completed');
         const saved = sha256(readFileSync(join(root, 'dl', snapshot.filename)));
         expect([sha256(p.expected), sha256(p.initial)], p.path).toContain(saved);
+        // Refused as another version and restarted from 0: it can only be the new version.
+        if (restarted.has(snapshot.id)) expect(saved, p.path).toBe(sha256(p.expected));
         if (saved !== sha256(p.expected)) kept += 1;
       }
       const files = readdirSync(join(root, 'dl'));
@@ -167,7 +177,7 @@ describe('soak', () => {
       const faults = planned.reduce((sum, p) => sum + p.faults.length, 0);
       console.log(
         `soak: ${COUNT} downloads, ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${faults} scripted faults, ` +
-          `${attempts} failed attempts, ${kept} replaced files finished as the old version, ${KILLS} SIGKILLs cutting ${interrupted} active downloads, ` +
+          `${attempts} failed attempts, ${restarted.size} replaced files refused and restarted, ${kept} finished as the old version, ${KILLS} SIGKILLs cutting ${interrupted} active downloads, ` +
           `origin sent ${(origin.bytesSent() / bytes).toFixed(3)}× the bytes, ${((Date.now() - began) / 1000).toFixed(1)} s`,
       );
     },

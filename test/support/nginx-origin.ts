@@ -14,7 +14,7 @@
  * the usual umask (022) or chmods.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -24,6 +24,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What a location may change; whatever it leaves out it inherits from the server. */
 export interface NginxLocation {
+  /** HTTP Basic auth (auth_basic): 401 without this user and password. */
+  basicAuth?: { user: string; password: string };
+  /** A session gate: 403 unless the request carries this cookie with this value. */
+  requireCookie?: { name: string; value: string };
+  /** Hotlink protection (valid_referers): 403 unless the Referer names one of these hosts. */
+  validReferers?: string[];
+  /** 403 unless the request came through a proxy whose Via header matches this word (tinyproxy). */
+  requireVia?: string;
+  /**
+   * Signed, expiring links (secure_link, as file hosts hand out): `?md5=…&expires=…`, made with
+   * `signedPath`; 403 when the signature is wrong, 410 once expired.
+   */
+  secureLinkSecret?: string;
   /** Bytes a second per connection (nginx's limit_rate): '1m', '512k', or a number of bytes. */
   limitRate?: string | number;
   /** Requests in progress per client address (nginx's limit_conn); the next one gets 503. */
@@ -39,6 +52,8 @@ export interface NginxOptions extends NginxLocation {
   locations?: Record<string, NginxLocation>;
   /** The nginx binary; by default the one on PATH, else /usr/sbin/nginx. */
   binary?: string;
+  /** Also serve over HTTPS with this certificate and key (PEM), on a port of its own (`tlsUrl`). */
+  tls?: { cert: string; key: string };
 }
 
 /** One line of the access log. */
@@ -62,6 +77,8 @@ export interface NginxOrigin {
   /** The served folder: files written here are served at once. */
   root: string;
   url(path: string): string;
+  /** https://127.0.0.1:tlsPort + path; only with `options.tls`. */
+  tlsUrl(path: string): string;
   /** Every request logged so far. nginx logs a request when it ends, a moment after the client saw its last byte. */
   requests(): NginxRequest[];
   /** The body bytes sent for `path`, summed over its logged requests. */
@@ -92,8 +109,8 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxOrigi
   chmodSync(root, 0o755);
   try {
     for (const [path, content] of Object.entries(options.files ?? {})) writeServed(root, path, content);
-    const { child, port } = await launch(binary, dir, root, options);
-    return origin(child, port, dir, root);
+    const { child, port, tlsPort } = await launch(binary, dir, root, options);
+    return origin(child, port, tlsPort, dir, root);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -142,15 +159,21 @@ function freePort(): Promise<number> {
 }
 
 /** Starts nginx; a new port when another process took the chosen one before nginx bound it. */
-async function launch(binary: string, dir: string, root: string, options: NginxOptions): Promise<{ child: ChildProcess; port: number }> {
+async function launch(binary: string, dir: string, root: string, options: NginxOptions): Promise<{ child: ChildProcess; port: number; tlsPort: number | null }> {
   const conf = join(dir, 'nginx.conf');
+  if (options.tls) {
+    writeFileSync(join(dir, 'tls.crt'), options.tls.cert);
+    // Read by the master process (root) before it drops to `nobody`.
+    writeFileSync(join(dir, 'tls.key'), options.tls.key, { mode: 0o600 });
+  }
   const errorLog = join(dir, 'error.log');
   let lastError = '';
   for (let attempt = 1; attempt <= 5; attempt++) {
     const port = await freePort();
+    const tlsPort = options.tls ? await freePort() : null;
     // A nonce, so the readiness probe cannot be answered by whatever else holds the port.
     const nonce = randomBytes(8).toString('hex');
-    writeFileSync(conf, config(dir, root, port, nonce, options));
+    writeFileSync(conf, config(dir, root, port, tlsPort, nonce, options));
     rmSync(errorLog, { force: true });
     const child = spawn(binary, ['-p', dir, '-c', conf, '-e', errorLog], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -164,7 +187,7 @@ async function launch(binary: string, dir: string, root: string, options: NginxO
     running.add(child);
     const deadline = Date.now() + 10_000;
     while (!exited && Date.now() < deadline) {
-      if ((await probe(port)) === nonce) return { child, port };
+      if ((await probe(port)) === nonce) return { child, port, tlsPort };
       await sleep(25);
     }
     if (!exited) await stop(child);
@@ -197,8 +220,46 @@ function size(value: string | number): string {
   return text;
 }
 
-function directives(location: NginxLocation): string[] {
+/** A value put into the config between quotes: nothing that could end the string or the directive. */
+function word(value: string): string {
+  if (!/^[A-Za-z0-9._~!&'()*+,=:@%/-]+$/.test(value)) throw new Error(`not a plain value for the nginx config: ${value}`);
+  return value;
+}
+
+/** `path?md5=…&expires=…` for a location with `secureLinkSecret`, valid until `expires` (epoch seconds). */
+export function signedPath(path: string, secret: string, expires: number): string {
+  const md5 = createHash('md5').update(`${expires}${path} ${secret}`).digest('base64url');
+  return `${path}?md5=${md5}&expires=${expires}`;
+}
+
+let htpasswdFiles = 0;
+
+function directives(location: NginxLocation, dir: string): string[] {
   const lines: string[] = [];
+  if (location.basicAuth !== undefined) {
+    const { user, password } = location.basicAuth;
+    const file = join(dir, `htpasswd-${++htpasswdFiles}`);
+    writeFileSync(file, `${word(user)}:{PLAIN}${word(password)}\n`);
+    chmodSync(file, 0o644);
+    lines.push('auth_basic "steadfast test";', `auth_basic_user_file ${file};`);
+  }
+  if (location.requireCookie !== undefined) {
+    const { name, value } = location.requireCookie;
+    if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`not a cookie name nginx can test: ${name}`);
+    lines.push(`if ($cookie_${name} != "${word(value)}") { return 403; }`);
+  }
+  if (location.validReferers !== undefined) {
+    lines.push(`valid_referers ${location.validReferers.map(word).join(' ')};`, 'if ($invalid_referer) { return 403; }');
+  }
+  if (location.requireVia !== undefined) lines.push(`if ($http_via !~* "${word(location.requireVia)}") { return 403; }`);
+  if (location.secureLinkSecret !== undefined) {
+    lines.push(
+      'secure_link $arg_md5,$arg_expires;',
+      `secure_link_md5 "$secure_link_expires$uri ${word(location.secureLinkSecret)}";`,
+      'if ($secure_link = "") { return 403; }',
+      'if ($secure_link = "0") { return 410; }',
+    );
+  }
   if (location.limitRate !== undefined) lines.push(`limit_rate ${size(location.limitRate)};`);
   if (location.limitConn !== undefined) {
     if (!Number.isInteger(location.limitConn) || location.limitConn < 1) throw new Error(`limitConn must be a positive integer: ${location.limitConn}`);
@@ -213,11 +274,24 @@ function directives(location: NginxLocation): string[] {
   return lines;
 }
 
-function config(dir: string, root: string, port: number, nonce: string, options: NginxOptions): string {
+function config(dir: string, root: string, port: number, tlsPort: number | null, nonce: string, options: NginxOptions): string {
   const locations = Object.entries(options.locations ?? {}).map(([prefix, location]) => {
     if (!/^\/[^\s;{}"'\\]*$/.test(prefix)) throw new Error(`not a location prefix: ${prefix}`);
-    return `    location ${prefix} {\n${directives(location).map((line) => `      ${line}\n`).join('')}    }`;
+    return `    location ${prefix} {\n${directives(location, dir).map((line) => `      ${line}\n`).join('')}    }`;
   });
+  const serverLines = directives(options, dir).map((line) => `    ${line}\n`).join('');
+  // The HTTPS server serves the same folder the same way; readiness is probed over plain HTTP.
+  const tlsServer =
+    tlsPort === null
+      ? ''
+      : `  server {
+    listen 127.0.0.1:${tlsPort} ssl;
+    ssl_certificate ${dir}/tls.crt;
+    ssl_certificate_key ${dir}/tls.key;
+    root ${root};
+${serverLines}${locations.join('\n')}
+  }
+`;
   const limited = options.limitConn !== undefined || Object.values(options.locations ?? {}).some((l) => l.limitConn !== undefined);
   return `daemon off;
 worker_processes 1;
@@ -239,10 +313,10 @@ http {
 ${limited ? '  limit_conn_zone $binary_remote_addr zone=perip:1m;\n  limit_conn_status 503;\n' : ''}  server {
     listen 127.0.0.1:${port};
     root ${root};
-${directives(options).map((line) => `    ${line}\n`).join('')}    location = ${READY_PATH} { access_log off; default_type text/plain; return 200 "${nonce}"; }
+${serverLines}    location = ${READY_PATH} { access_log off; default_type text/plain; return 200 "${nonce}"; }
 ${locations.join('\n')}
   }
-}
+${tlsServer}}
 `;
 }
 
@@ -280,7 +354,7 @@ async function stop(child: ChildProcess): Promise<void> {
   }
 }
 
-function origin(child: ChildProcess, port: number, dir: string, root: string): NginxOrigin {
+function origin(child: ChildProcess, port: number, tlsPort: number | null, dir: string, root: string): NginxOrigin {
   const base = `http://127.0.0.1:${port}`;
   const accessLog = join(dir, 'access.log');
   let closing: Promise<void> | null = null;
@@ -296,6 +370,10 @@ function origin(child: ChildProcess, port: number, dir: string, root: string): N
     port,
     root,
     url: (path) => `${base}${path.startsWith('/') ? path : `/${path}`}`,
+    tlsUrl(path) {
+      if (tlsPort === null) throw new Error('this nginx was started without options.tls');
+      return `https://127.0.0.1:${tlsPort}${path.startsWith('/') ? path : `/${path}`}`;
+    },
     requests,
     bytesSent: (path) => requests().reduce((sum, r) => (r.path === path ? sum + r.bodyBytesSent : sum), 0),
     async waitForRequests(count, timeoutMs = 5000) {

@@ -10,11 +10,29 @@ import { DownloadError, permanentError, transientError } from '../../src-main/en
 
 const HOST = 'files.example.com:8443';
 const NOW = Date.parse('2030-01-01T00:00:00.000Z');
+const HINT = '; to trust a private authority, add it with NODE_EXTRA_CA_CERTS or the ca_file setting';
 
 /** An error as node's net/dns/tls layers or got raise it: a message and a `code`. */
 function sysError(code: string, message = `${code} https://files.example.com:8443/private/report.pdf?token=s3cr3t`): Error {
   return Object.assign(new Error(message), { code });
 }
+
+describe('TLS refusals in words', () => {
+  it('a host-name mismatch names the host the certificate is for, as Node or got carry it', () => {
+    const node = Object.assign(sysError('ERR_TLS_CERT_ALTNAME_INVALID'), { cert: { subject: { CN: 'leaf' }, subjectaltname: 'DNS:other.example, DNS:www.other.example' } });
+    expect(classifyNetworkError(node, HOST).message).toBe('The certificate is for other.example, not files.example.com');
+    const wrapped = Object.assign(new Error('wrapped'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID', cause: { cert: { subject: { CN: 'cn.example' } } } });
+    expect(classifyNetworkError(wrapped, HOST).message).toBe('The certificate is for cn.example, not files.example.com');
+    const ip = Object.assign(sysError('ERR_TLS_CERT_ALTNAME_INVALID'), { cert: { subjectaltname: 'IP Address:10.0.0.1' } });
+    expect(classifyNetworkError(ip, '[::1]:8443').message).toBe('The certificate is for 10.0.0.1, not ::1');
+  });
+
+  it('never quotes the error message, which may carry the URL', () => {
+    const result = classifyNetworkError(sysError('DEPTH_ZERO_SELF_SIGNED_CERT'), '127.0.0.1:18094');
+    expect(result.message).toBe(`127.0.0.1 uses a self-signed certificate, which is not trusted${HINT}`);
+    expect(result.message).not.toMatch(/token|report/);
+  });
+});
 
 describe('classifyNetworkError', () => {
   const cases: [string, string, boolean, string][] = [
@@ -40,19 +58,25 @@ describe('classifyNetworkError', () => {
     ['HPE_HEADER_OVERFLOW', 'BAD_RESPONSE', false, `The response headers from ${HOST} are larger than 16 KiB`],
     ['Z_BUF_ERROR', 'SHORT_BODY', true, `The compressed body from ${HOST} ended early`],
     ['Z_DATA_ERROR', 'BAD_RESPONSE', true, `The compressed body from ${HOST} is damaged`],
-    ['CERT_HAS_EXPIRED', 'TLS_ERROR', false, `Secure connection to ${HOST} failed (CERT_HAS_EXPIRED)`],
+    ['CERT_HAS_EXPIRED', 'TLS_ERROR', false, "The certificate of files.example.com has expired; check this computer's date, or tell the site's owner"],
+    ['CERT_NOT_YET_VALID', 'TLS_ERROR', false, "The certificate of files.example.com is not valid yet; check this computer's date"],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'TLS_ERROR', false, `files.example.com uses a self-signed certificate, which is not trusted${HINT}`],
+    ['SELF_SIGNED_CERT_IN_CHAIN', 'TLS_ERROR', false, `files.example.com uses a self-signed certificate, which is not trusted${HINT}`],
     [
-      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
       'TLS_ERROR',
       false,
-      `Secure connection to ${HOST} failed (DEPTH_ZERO_SELF_SIGNED_CERT)`,
+      `The certificate of files.example.com is signed by an authority this computer does not trust${HINT}`,
     ],
     [
-      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
       'TLS_ERROR',
       false,
-      `Secure connection to ${HOST} failed (ERR_TLS_CERT_ALTNAME_INVALID)`,
+      `The certificate of files.example.com is signed by an authority this computer does not trust${HINT}`,
     ],
+    // Without the certificate on the error, the other name cannot be said.
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'TLS_ERROR', false, 'The certificate of files.example.com is for another host'],
+    ['CERT_SIGNATURE_FAILURE', 'TLS_ERROR', false, `The secure connection to files.example.com failed: its certificate was refused (CERT_SIGNATURE_FAILURE)${HINT}`],
     ['EWHATEVER', 'NETWORK_ERROR', true, `Network error talking to ${HOST} (EWHATEVER)`],
     ['ERR_GOT_REQUEST_ERROR', 'NETWORK_ERROR', true, `Network error talking to ${HOST} (ERR_GOT_REQUEST_ERROR)`],
   ];
@@ -77,9 +101,9 @@ describe('classifyNetworkError', () => {
     expect(message).not.toContain('?');
   });
 
-  it('names the host in every message that is about a host', () => {
-    for (const [code] of cases.filter(([code]) => code !== 'ERR_INVALID_URL')) {
-      expect(classifyNetworkError(sysError(code), HOST).message).toContain(HOST);
+  it('names the host in every message that is about a host (certificates name it without the port)', () => {
+    for (const [code, expectedCode] of cases.filter(([code]) => code !== 'ERR_INVALID_URL')) {
+      expect(classifyNetworkError(sysError(code), HOST).message).toContain(expectedCode === 'TLS_ERROR' ? 'files.example.com' : HOST);
     }
   });
 

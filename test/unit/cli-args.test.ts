@@ -243,6 +243,8 @@ describe('serve', () => {
       tokenFile: null,
       allowedHosts: [],
       allowedDirs: null,
+      proxy: null,
+      caFile: null,
       warnings: [],
     });
     const env = { STEADFAST_HOST: '0.0.0.0', STEADFAST_PORT: '8080', STEADFAST_TOKEN: 'env-token-0123456789', STEADFAST_ALLOWED_HOSTS: 'nas.local, Box' };
@@ -281,6 +283,22 @@ describe('serve', () => {
     expect(() => parseCliArgs(['serve', '--token', 'flag-token-0123456789', '--token-file', '/t'], {})).toThrow(
       'Give --token or --token-file, not both',
     );
+  });
+
+  it('--proxy / STEADFAST_PROXY and --ca-file / STEADFAST_CA_FILE: checked like the settings, and no password on the command line', () => {
+    expect(parseCliArgs(['serve'], {})).toMatchObject({ proxy: null, caFile: null });
+    expect(parseCliArgs(['serve', '--proxy', 'none', '--ca-file', '/etc/ssl/corp.pem'], {})).toMatchObject({ proxy: 'none', caFile: '/etc/ssl/corp.pem' });
+    expect(parseCliArgs(['serve'], { STEADFAST_PROXY: 'socks5://127.0.0.1:1080', STEADFAST_CA_FILE: '/ca.pem' })).toMatchObject({
+      proxy: 'socks5://127.0.0.1:1080',
+      caFile: '/ca.pem',
+    });
+    expect(parseCliArgs(['serve', '--proxy', 'system'], { STEADFAST_PROXY: 'none' })).toMatchObject({ proxy: 'system' });
+    expect(() => parseCliArgs(['serve', '--proxy', 'http://me:pw@proxy.example:3128'], {})).toThrow(
+      '--proxy must not carry a user or password (every user sees the command line): put the URL in HTTPS_PROXY/HTTP_PROXY and use --proxy system',
+    );
+    expect(() => parseCliArgs(['serve', '--proxy', 'proxy.example'], {})).toThrow('--proxy must be "system", "none" or a proxy URL');
+    expect(() => parseCliArgs(['serve', '--proxy', 'ftp://proxy.example:21'], {})).toThrow(/proxy must be "system", "none" or a URL/);
+    expect(() => parseCliArgs(['serve', '--ca-file', 'relative.pem'], {})).toThrow(UsageError);
   });
 
   it('refuses bad ports and short tokens', () => {

@@ -7,7 +7,9 @@ import {
   type DownloadAction,
   isActive,
   isFinished,
+  needsFreshLink,
   offers,
+  primaryAction,
   requireAllowed,
   ruleFor,
   STATUS_RULES,
@@ -112,5 +114,16 @@ describe('the transition table', () => {
     }
     expect(refusal('completed', 'restart')).toMatchObject({ message: 'Cannot restart a download that is completed' });
     expect(refusal('downloading', 'changeSource')).toMatchObject({ message: 'Cannot change the link of a download that is downloading' });
+  });
+});
+
+describe('the action a row puts first', () => {
+  it('is Change link for a failed download whose link no longer gives its file, and nothing else', () => {
+    expect(primaryAction('failed', 'LINK_EXPIRED')).toBe('changeSource');
+    expect(primaryAction('failed', 'FILE_CHANGED')).toBe('changeSource');
+    for (const code of [null, 'NOT_FOUND', 'ACCESS_DENIED', 'CHECKSUM_MISMATCH', 'TLS_ERROR']) expect(primaryAction('failed', code), String(code)).toBeNull();
+    // Only where the table offers the button at all.
+    for (const status of DOWNLOAD_STATUSES.filter((s) => s !== 'failed' && s !== 'paused')) expect(primaryAction(status, 'LINK_EXPIRED'), status).toBeNull();
+    expect([needsFreshLink('LINK_EXPIRED'), needsFreshLink('FILE_CHANGED'), needsFreshLink('BAD_RESPONSE'), needsFreshLink(null)]).toEqual([true, true, false, false]);
   });
 });
