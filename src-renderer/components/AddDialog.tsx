@@ -46,13 +46,15 @@ export function AddDialog() {
   const [adding, setAdding] = useState<{ done: number; of: number } | null>(null);
   const incoming = useDownloads((s) => s.incoming);
 
-  // Text pasted or dropped on the window, or an offered link, lands in the box.
+  // Text pasted or dropped on the window, or an offered link, lands in the box; while a list is
+  // being added it waits, since the box is then rewritten with what was not added.
   useEffect(() => {
+    if (busy) return;
     const text = useDownloads.getState().takeIncoming();
     if (text === null) return;
     setKind('url');
     setUrls((before) => joinLines(before, text));
-  }, [incoming]);
+  }, [incoming, busy]);
 
   const baseDir = destDir.trim() || settings?.download_dir;
   const list = useMemo(() => parseDownloadList(urls, baseDir === undefined ? {} : { baseDir }), [urls, baseDir]);
@@ -138,6 +140,7 @@ export function AddDialog() {
                 rows={5}
                 value={urls}
                 onChange={(e) => setUrls(e.target.value)}
+                readOnly={busy}
                 placeholder="https://example.com/file.iso"
                 spellCheck={false}
                 autoFocus

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { ListNote, ListProblem, ParsedList } from '../../src-main/contract/download-list.js';
 import { withoutCredentials } from '../../src-main/contract/downloads.js';
 import { formatBytes } from '../../src-main/contract/format.js';
@@ -27,8 +28,9 @@ function Issues({ label, items, tone }: { label: string; items: readonly (ListNo
 /**
  * What a list will add before anything is added: how many downloads, each line that cannot be
  * one (with its number and why), what is read but not used, and what the last Add could not add.
+ * Memoised: adding a long list re-renders the dialog once per link, and the list has not changed.
  */
-export function ListPreview({ list, notAdded }: { list: ParsedList; notAdded: readonly ListProblem[] }) {
+export const ListPreview = memo(function ListPreview({ list, notAdded }: { list: ParsedList; notAdded: readonly ListProblem[] }) {
   const { entries, problems } = list;
   const notes = entries.flatMap((entry) => entry.notes);
   return (
@@ -69,4 +71,4 @@ export function ListPreview({ list, notAdded }: { list: ParsedList; notAdded: re
       )}
     </section>
   );
-}
+});
