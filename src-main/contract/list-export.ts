@@ -4,7 +4,7 @@ export const EXPORT_FORMATS = ['links', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** The links, one a line, as shown elsewhere: without user names or passwords. */
-export function exportLinks(downloads: readonly DownloadSnapshot[]): string {
+function exportLinks(downloads: readonly DownloadSnapshot[]): string {
   return downloads.map((download) => `${describeSource(download.source)}\n`).join('');
 }
 
@@ -12,7 +12,7 @@ export function exportLinks(downloads: readonly DownloadSnapshot[]): string {
  * Each download with its state. Fields are picked one by one, never spread from the snapshot,
  * so nothing secret can ride along; header values are not in a snapshot at all, only names.
  */
-export function exportJson(downloads: readonly DownloadSnapshot[]): string {
+function exportJson(downloads: readonly DownloadSnapshot[]): string {
   const items = downloads.map((d) => ({
     url: describeSource(d.source),
     filename: d.filename,
