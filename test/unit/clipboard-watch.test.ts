@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseInput, settingsPatchSchema } from '../../src-main/contract/schemas.js';
+import { DEFAULT_SETTINGS } from '../../src-main/contract/settings.js';
 import { copiedLink, createClipboardWatch } from '../../src-main/electron/clipboard-watch.js';
 
 /** The clipboard as the watch sees it, set by the test as a user copying would; counts reads. */
@@ -87,5 +89,15 @@ describe('the clipboard watch', () => {
     w.clipboard.text = 'not a link at all';
     await w.tick();
     expect(w.offers).toEqual([]);
+  });
+});
+
+describe('the watch_clipboard setting', () => {
+  it('is off unless turned on, and takes only a boolean', () => {
+    expect(DEFAULT_SETTINGS.watch_clipboard).toBe(false);
+    expect(parseInput(settingsPatchSchema, { watch_clipboard: true })).toEqual({ watch_clipboard: true });
+    for (const value of ['true', 1, null, []]) {
+      expect(() => parseInput(settingsPatchSchema, { watch_clipboard: value })).toThrow(/^watch_clipboard: /);
+    }
   });
 });
