@@ -3,12 +3,15 @@ import { useApi } from './api/api-context.js';
 import { AddDialog } from './components/AddDialog.js';
 import { Banner } from './components/Banner.js';
 import { ChangeLinkDialog } from './components/ChangeLinkDialog.js';
+import { ClipboardOffer } from './components/ClipboardOffer.js';
 import { DetailsPanel } from './components/DetailsPanel.js';
 import { DownloadList } from './components/DownloadList.js';
 import { EmptyState } from './components/EmptyState.js';
+import { ExportDialog } from './components/ExportDialog.js';
 import { RemoveDialog } from './components/RemoveDialog.js';
 import { SettingsDialog } from './components/SettingsDialog.js';
 import { Toolbar } from './components/Toolbar.js';
+import { useWindowDrop } from './hooks/use-window-drop.js';
 import { useDownloads } from './state/downloads-store.js';
 
 /** The downloads window: toolbar, list (or the empty state), details, dialogs. */
@@ -18,6 +21,7 @@ export function App() {
   const empty = useDownloads((s) => s.order.length === 0);
   const detailsId = useDownloads((s) => s.detailsId);
   const dialog = useDownloads((s) => s.dialog);
+  const dragging = useWindowDrop();
 
   useEffect(() => {
     const { applyChange, setConnected, setSettings } = useDownloads.getState();
@@ -39,6 +43,7 @@ export function App() {
     <div className="app">
       <Toolbar />
       <Banner />
+      <ClipboardOffer />
       <main className="main">
         {loaded && empty ? <EmptyState /> : <DownloadList />}
         {detailsId !== null && <DetailsPanel id={detailsId} />}
@@ -47,6 +52,12 @@ export function App() {
       {dialog?.kind === 'settings' && <SettingsDialog />}
       {dialog?.kind === 'change-link' && <ChangeLinkDialog id={dialog.id} />}
       {dialog?.kind === 'remove' && <RemoveDialog id={dialog.id} />}
+      {dialog?.kind === 'export' && <ExportDialog />}
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop links or a list of links to add them
+        </div>
+      )}
     </div>
   );
 }

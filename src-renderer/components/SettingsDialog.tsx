@@ -80,6 +80,16 @@ export function SettingsDialog() {
           />{' '}
           Follow redirects from https:// to http:// (insecure)
         </label>
+        {api.desktop !== null && (
+          <label className="form__check">
+            <input
+              type="checkbox"
+              checked={form.watchClipboard}
+              onChange={(e) => setForm((f) => ({ ...f, watchClipboard: e.target.checked }))}
+            />{' '}
+            Offer to add links copied to the clipboard
+          </label>
+        )}
         <h3>Network</h3>
         <label>
           Proxy
@@ -184,6 +194,7 @@ function toForm(s: Settings | null) {
     filenameTemplate: s?.catalog?.filename_template ?? '',
     qualities: s?.catalog?.qualities.join(', ') ?? '',
     insecureRedirects: s?.allow_insecure_redirects ?? false,
+    watchClipboard: s?.watch_clipboard ?? false,
     proxyMode: s === null || s.proxy === 'system' || s.proxy === 'none' ? (s?.proxy ?? 'system') : 'custom',
     proxyUrl: s === null || s.proxy === 'system' || s.proxy === 'none' ? '' : s.proxy,
     proxyPassword: '',
@@ -211,6 +222,7 @@ function toPatch(form: Form, current: Settings | null): SettingsPatch {
     download_dir: form.folder,
     speed_limit: form.speedLimit.trim() === '' ? null : Math.round(Number(form.speedLimit) * 1024),
     allow_insecure_redirects: form.insecureRedirects,
+    watch_clipboard: form.watchClipboard,
     s3_region: orNull(form.region),
     s3_endpoint: orNull(form.endpoint),
     s3_access_key_id: orNull(form.accessKeyId),

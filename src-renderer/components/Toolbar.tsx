@@ -19,6 +19,7 @@ export function Toolbar() {
       <button className="primary" onClick={() => openDialog({ kind: 'add' })}>
         Add
       </button>
+      <button onClick={() => openDialog({ kind: 'export' })}>Export</button>
       <div role="group" aria-label="Filter" className="toolbar__filters">
         {FILTERS.map(([value, label]) => (
           <button key={value} aria-pressed={filter === value} onClick={() => setFilter(value)}>
