@@ -9,6 +9,7 @@ import { EmptyState } from './components/EmptyState.js';
 import { RemoveDialog } from './components/RemoveDialog.js';
 import { SettingsDialog } from './components/SettingsDialog.js';
 import { Toolbar } from './components/Toolbar.js';
+import { useI18n } from './i18n/use-i18n.js';
 import { useDownloads } from './state/downloads-store.js';
 
 /** The downloads window: toolbar, list (or the empty state), details, dialogs. */
@@ -18,6 +19,12 @@ export function App() {
   const empty = useDownloads((s) => s.order.length === 0);
   const detailsId = useDownloads((s) => s.detailsId);
   const dialog = useDownloads((s) => s.dialog);
+  const { locale } = useI18n();
+
+  // Screen readers pick their voice, and the browser its fonts, by the page's language.
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
 
   useEffect(() => {
     const { applyChange, setConnected, setSettings } = useDownloads.getState();

@@ -1,15 +1,23 @@
 import { type FormEvent, useState } from 'react';
 import type { AddRequest } from '../../src-main/contract/schemas.js';
 import { useApi } from '../api/api-context.js';
+import { errorText } from '../i18n/ui-error.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { Dialog } from './Dialog.js';
 import { FormFooter } from './FormFooter.js';
 
 type SourceKind = 'url' | 's3' | 'catalog';
 
+/** Examples of what to type: data, the same in every language. */
+const URL_EXAMPLE = 'https://example.com/file.iso';
+const KEY_EXAMPLE = 'videos/abc123/720p.mp4';
+
 /** Add one or more downloads. Errors stay inline, next to what caused them; nothing typed is lost. */
 export function AddDialog() {
   const api = useApi();
+  const i18n = useI18n();
+  const { t } = i18n;
   const settings = useDownloads((s) => s.settings);
   const close = () => useDownloads.getState().openDialog(null);
   const [kind, setKind] = useState<SourceKind>('url');
@@ -42,7 +50,7 @@ export function AddDialog() {
     event.preventDefault();
     const all = requests();
     if (all.length === 0) {
-      setErrors(['Enter at least one link.']);
+      setErrors([t('add.noLinks')]);
       return;
     }
     setBusy(true);
@@ -52,8 +60,8 @@ export function AddDialog() {
       try {
         await api.add(request);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        failed.push('url' in request ? `${request.url}: ${message}` : message);
+        const message = errorText(error, i18n);
+        failed.push('url' in request ? t('add.refused', { url: request.url, message }) : message);
         if ('url' in request) failedUrls.push(request.url);
       }
     }
@@ -67,48 +75,48 @@ export function AddDialog() {
   };
 
   return (
-    <Dialog title="Add download" onClose={close}>
+    <Dialog title={t('add.title')} onClose={close}>
       <form onSubmit={submit} className="form">
-        <fieldset role="radiogroup" aria-label="Source" className="form__choices">
+        <fieldset role="radiogroup" aria-label={t('add.source')} className="form__choices">
           {(
             [
-              ['url', 'URL'],
-              ['s3', 'S3 object'],
-              ['catalog', 'Catalog item'],
+              ['url', 'add.url'],
+              ['s3', 'add.s3'],
+              ['catalog', 'add.catalog'],
             ] as const
           ).map(([value, label]) => (
             <label key={value}>
-              <input type="radio" name="source" value={value} checked={kind === value} onChange={() => setKind(value)} /> {label}
+              <input type="radio" name="source" value={value} checked={kind === value} onChange={() => setKind(value)} /> {t(label)}
             </label>
           ))}
         </fieldset>
         {kind === 'url' && (
           <label>
-            URLs (one per line)
-            <textarea rows={4} value={urls} onChange={(e) => setUrls(e.target.value)} placeholder="https://example.com/file.iso" autoFocus />
+            {t('add.urls')}
+            <textarea rows={4} value={urls} onChange={(e) => setUrls(e.target.value)} placeholder={URL_EXAMPLE} autoFocus />
           </label>
         )}
         {kind === 's3' && (
           <>
             <label>
-              Bucket
+              {t('add.bucket')}
               <input value={bucket} onChange={(e) => setBucket(e.target.value)} required />
             </label>
             <label>
-              Key
-              <input value={key} onChange={(e) => setKey(e.target.value)} required placeholder="videos/abc123/720p.mp4" />
+              {t('add.key')}
+              <input value={key} onChange={(e) => setKey(e.target.value)} required placeholder={KEY_EXAMPLE} />
             </label>
           </>
         )}
         {kind === 'catalog' && (
           <>
-            {settings?.catalog == null && <p className="form__hint">No catalog is configured yet: set one in Settings.</p>}
+            {settings?.catalog == null && <p className="form__hint">{t('add.noCatalog')}</p>}
             <label>
-              Content ID
+              {t('add.contentId')}
               <input value={contentId} onChange={(e) => setContentId(e.target.value)} required />
             </label>
             <label>
-              Quality
+              {t('add.quality')}
               {settings?.catalog ? (
                 <select value={quality} onChange={(e) => setQuality(e.target.value)}>
                   {settings.catalog.qualities.map((q) => (
@@ -122,14 +130,14 @@ export function AddDialog() {
           </>
         )}
         <label>
-          Destination folder
+          {t('add.destination')}
           <input value={destDir} onChange={(e) => setDestDir(e.target.value)} placeholder={settings?.download_dir ?? ''} />
         </label>
         <label>
-          SHA-256 (optional)
+          {t('add.sha256')}
           <input value={sha256} onChange={(e) => setSha256(e.target.value)} spellCheck={false} />
         </label>
-        <FormFooter errors={errors} submitLabel="Add" onClose={close} busy={busy} />
+        <FormFooter errors={errors} submitLabel={t('add.submit')} onClose={close} busy={busy} />
       </form>
     </Dialog>
   );
