@@ -1,13 +1,14 @@
 // Electron composition root: the engine, its store and the window, wired together.
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, powerMonitor, powerSaveBlocker, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, net, Notification, powerMonitor, powerSaveBlocker, safeStorage, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CHANGED_CHANNEL } from './contract/bridge.js';
-import type { DownloadSnapshot } from './contract/downloads.js';
+import { CHANGED_CHANNEL, CLIPBOARD_LINK_CHANNEL } from './contract/bridge.js';
+import { describeSource, type DownloadSnapshot } from './contract/downloads.js';
 import { validatingApi } from './contract/validating-api.js';
 import { DownloadManager } from './engine/download-manager.js';
 import { createSourceFactory } from './sources/source-factory.js';
 import { pauseAll, resumeAll } from './electron/bulk-actions.js';
+import { CLIPBOARD_POLL_MS, createClipboardWatch } from './electron/clipboard-watch.js';
 import { createNoticeWatcher, overallProgress } from './electron/desktop-notices.js';
 import { createFileActions } from './electron/file-actions.js';
 import { registerIpcHandlers } from './electron/ipc-handlers.js';
@@ -110,6 +111,14 @@ async function start(): Promise<void> {
   setInterval(() => manager.setOnline(net.isOnline()), 2000);
   // After a sleep: slept attempts cost nothing, due retries wait for the network (ARCHITECTURE.md §2).
   powerMonitor.on('resume', () => manager.noteWake());
+  // Opt-in (the watch_clipboard setting): a link copied elsewhere is offered to the page.
+  const watchClipboard = createClipboardWatch({
+    clipboard,
+    enabled: async () => (await api.getSettings()).watch_clipboard,
+    known: (link) => [...latest.values()].some((s) => describeSource(s.source) === link),
+    offer: (link) => window?.webContents.send(CLIPBOARD_LINK_CHANNEL, link),
+  });
+  setInterval(() => void watchClipboard(), CLIPBOARD_POLL_MS);
 
   // Quitting checkpoints every active download before the process ends.
   let stopping = false;

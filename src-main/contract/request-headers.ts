@@ -1,22 +1,7 @@
 import * as z from 'zod';
+import { MAX_HEADER_VALUE, REQUEST_HEADER_NAMES, type RequestHeaderName, type RequestHeaders } from './header-names.js';
 
-/**
- * The request headers a download may carry (sign-ins, and what file hosts check before they
- * serve a file). A closed list: anything else could steer the transfer itself (Range, Host,
- * Accept-Encoding), which the engine owns (ARCHITECTURE.md §4).
- */
-export const REQUEST_HEADER_NAMES = ['Cookie', 'Authorization', 'Referer', 'User-Agent'] as const;
-export type RequestHeaderName = (typeof REQUEST_HEADER_NAMES)[number];
-export type RequestHeaders = Partial<Record<RequestHeaderName, string>>;
-
-/**
- * The headers that are a sign-in or say where the user came from: they belong to the download's
- * origin, and no other server receives them (a redirect, a changed link). User-Agent is no
- * secret and file hosts check it, so it goes along, as curl's does.
- */
-export const ORIGIN_BOUND_HEADERS: readonly RequestHeaderName[] = ['Cookie', 'Authorization', 'Referer'];
-
-export const MAX_HEADER_VALUE = 8192;
+export { MAX_HEADER_VALUE, ORIGIN_BOUND_HEADERS, REQUEST_HEADER_NAMES, type RequestHeaderName, type RequestHeaders } from './header-names.js';
 
 const CANONICAL = new Map<string, RequestHeaderName>(REQUEST_HEADER_NAMES.map((name) => [name.toLowerCase(), name]));
 

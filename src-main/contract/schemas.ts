@@ -199,6 +199,7 @@ export const settingsPatchSchema = z.strictObject({
   s3_profile: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 's3_profile must be a profile name').nullable().optional(),
   catalog: catalogSchema.nullable().optional(),
   allow_insecure_redirects: z.boolean().optional(),
+  watch_clipboard: z.boolean().optional(),
   /** A password in the URL goes to the secret store; the URL is stored without it. */
   proxy: proxySetting.optional(),
   /** Write-only: stored in the secret store, never returned; null forgets it. */

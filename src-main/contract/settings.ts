@@ -45,6 +45,8 @@ export interface Settings {
    * on the path can read and change, though the user asked for a secure one.
    */
   allow_insecure_redirects: boolean;
+  /** Desktop app only: offer to add a link copied to the clipboard. Off unless the user turns it on. */
+  watch_clipboard: boolean;
   /**
    * How requests reach the network: "system" (the environment's HTTP_PROXY/HTTPS_PROXY/NO_PROXY;
    * in the desktop app, the system's settings and PAC), "none" (always direct), or a proxy URL
@@ -97,6 +99,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   s3_profile: null,
   catalog: null,
   allow_insecure_redirects: false,
+  watch_clipboard: false,
   proxy: 'system',
   proxy_password_set: false,
   ca_file: null,

@@ -24,7 +24,10 @@ export function bridgeDownloadsApi(bridge: DownloadsBridge): UiApi {
     ...(unwrapped(API_METHOD_NAMES) as Calls<ApiMethod>),
     onChanged: (listener) => bridge.onChanged(listener),
     onConnection: () => () => undefined,
-    desktop: unwrapped(DESKTOP_METHOD_NAMES) as DesktopActions,
+    desktop: {
+      ...(unwrapped(DESKTOP_METHOD_NAMES) as DesktopActions),
+      onClipboardLink: (listener) => bridge.onClipboardLink(listener),
+    },
     fileLink: null,
   };
 }

@@ -96,6 +96,16 @@ export function SettingsDialog() {
           />{' '}
           {t('settings.insecureRedirects')}
         </label>
+        {api.desktop !== null && (
+          <label className="form__check">
+            <input
+              type="checkbox"
+              checked={form.watchClipboard}
+              onChange={(e) => setForm((f) => ({ ...f, watchClipboard: e.target.checked }))}
+            />{' '}
+            {t('settings.watchClipboard')}
+          </label>
+        )}
         <h3>{t('settings.network')}</h3>
         <label>
           {t('settings.proxy')}
@@ -200,6 +210,7 @@ function toForm(s: Settings | null) {
     filenameTemplate: s?.catalog?.filename_template ?? '',
     qualities: s?.catalog?.qualities.join(', ') ?? '',
     insecureRedirects: s?.allow_insecure_redirects ?? false,
+    watchClipboard: s?.watch_clipboard ?? false,
     proxyMode: s === null || s.proxy === 'system' || s.proxy === 'none' ? (s?.proxy ?? 'system') : 'custom',
     proxyUrl: s === null || s.proxy === 'system' || s.proxy === 'none' ? '' : s.proxy,
     proxyPassword: '',
@@ -227,6 +238,7 @@ function toPatch(form: Form, current: Settings | null): SettingsPatch {
     download_dir: form.folder,
     speed_limit: form.speedLimit.trim() === '' ? null : Math.round(Number(form.speedLimit) * 1024),
     allow_insecure_redirects: form.insecureRedirects,
+    watch_clipboard: form.watchClipboard,
     s3_region: orNull(form.region),
     s3_endpoint: orNull(form.endpoint),
     s3_access_key_id: orNull(form.accessKeyId),

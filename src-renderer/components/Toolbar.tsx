@@ -21,6 +21,7 @@ export function Toolbar() {
       <button className="primary" onClick={() => openDialog({ kind: 'add' })}>
         {t('toolbar.add')}
       </button>
+      <button onClick={() => openDialog({ kind: 'export' })}>{t('toolbar.export')}</button>
       <div role="group" aria-label={t('toolbar.filter')} className="toolbar__filters">
         {FILTERS.map(([value, label]) => (
           <button key={value} aria-pressed={filter === value} onClick={() => setFilter(value)}>

@@ -13,6 +13,11 @@ export function useSystemLanguages(): readonly string[] {
   return useSyncExternalStore(subscribe, systemLanguages).split(',');
 }
 
+/** The window's words for an event handler, outside rendering: the same choice as useI18n's. */
+export function currentI18n(): I18n {
+  return i18nFor(resolveLocale(useDownloads.getState().settings?.language ?? 'system', navigator.languages));
+}
+
 /**
  * The window's words and formats: the language chosen in Settings (the engine keeps it, so the
  * desktop app and `serve` remember it), else the system's; English until the settings arrive.

@@ -11,6 +11,7 @@ export type DialogState =
   | { kind: 'settings' }
   | { kind: 'change-link'; id: string }
   | { kind: 'remove'; id: string }
+  | { kind: 'export' }
   | null;
 
 export interface DownloadsState {
@@ -28,6 +29,8 @@ export interface DownloadsState {
   dialog: DialogState;
   /** The last action that failed, in words, until dismissed. */
   notice: string | null;
+  /** Links or a list pasted, dropped or offered, waiting for the Add dialog to take them. */
+  incoming: string | null;
   applyChange(change: DownloadsChange): void;
   setConnected(connected: boolean): void;
   setSettings(settings: Settings): void;
@@ -37,12 +40,18 @@ export interface DownloadsState {
   showDetails(id: string | null): void;
   openDialog(dialog: DialogState): void;
   setNotice(notice: string | null): void;
+  /**
+   * Hands text to the Add dialog, opening it; false (nothing done) while another dialog is open,
+   * whose unsaved input opening this one would lose.
+   */
+  addText(text: string): boolean;
+  takeIncoming(): string | null;
 }
 
 const byCreation = (byId: Record<string, DownloadSnapshot>) => (a: string, b: string) =>
   byId[a]!.created_at.localeCompare(byId[b]!.created_at) || a.localeCompare(b);
 
-export const useDownloads = create<DownloadsState>()((set) => ({
+export const useDownloads = create<DownloadsState>()((set, get) => ({
   byId: {},
   order: [],
   loaded: false,
@@ -54,6 +63,7 @@ export const useDownloads = create<DownloadsState>()((set) => ({
   detailsId: null,
   dialog: null,
   notice: null,
+  incoming: null,
   applyChange: ({ snapshots, removed }) =>
     set((state) => {
       const byId = { ...state.byId };
@@ -77,6 +87,17 @@ export const useDownloads = create<DownloadsState>()((set) => ({
   showDetails: (detailsId) => set({ detailsId }),
   openDialog: (dialog) => set({ dialog }),
   setNotice: (notice) => set({ notice }),
+  addText: (text) => {
+    const { dialog, incoming } = get();
+    if (dialog !== null && dialog.kind !== 'add') return false;
+    set({ dialog: dialog ?? { kind: 'add' }, incoming: incoming === null ? text : `${incoming}\n${text}` });
+    return true;
+  },
+  takeIncoming: () => {
+    const { incoming } = get();
+    if (incoming !== null) set({ incoming: null });
+    return incoming;
+  },
 }));
 
 export function matchesFilter(snapshot: DownloadSnapshot, filter: Filter): boolean {

@@ -13,11 +13,12 @@ import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHANGED_CHANNEL } from '../../src-main/contract/bridge.js';
+import { CHANGED_CHANNEL, CLIPBOARD_LINK_CHANNEL } from '../../src-main/contract/bridge.js';
+import { createClipboardWatch } from '../../src-main/electron/clipboard-watch.js';
 import { createFileActions } from '../../src-main/electron/file-actions.js';
 import { type InvokeEventLike, registerIpcHandlers } from '../../src-main/electron/ipc-handlers.js';
 import { trustedSender } from '../../src-main/electron/sender-check.js';
-import { startEngine } from '../support/engine-harness.js';
+import { type EngineHarness, startEngine } from '../support/engine-harness.js';
 import { randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
 import { addUrls, row, screenshotStates, statusBadge } from './fixtures.js';
 
@@ -71,11 +72,15 @@ async function openDesktopPage(page: Page, handlers: Map<string, (event: InvokeE
   await page.goto(APP);
 }
 
-test('desktop: a retry due while the OS reports no network waits, says "Waiting for network", and goes on when it is back', async ({ page }) => {
-  const content = randomBytesSeeded(1024 * 1024, 131);
-  const origin = await startFaultOrigin({ '/offline.bin': { content } });
-  origin.script('/offline.bin', { kind: 'drop-after', bytes: 256 * 1024 });
-  const engine = startEngine({ settings: { initial_delay_seconds: 1 } });
+/** webContents.send from the main process, as the preload's ipcRenderer receives it. */
+function deliver(page: Page, channel: string, payload: unknown): void {
+  page
+    .evaluate(([c, p]) => (window as unknown as { __steadfastDeliver(c: string, p: unknown): void }).__steadfastDeliver(c, p), [channel, payload] as const)
+    .catch(() => undefined);
+}
+
+/** main.ts's wiring around a real engine: the IPC handlers, and change events sent to the page. Returns the undo. */
+function wireDesktop(page: Page, engine: EngineHarness) {
   const handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
   const unregister = registerIpcHandlers(
     { handle: (channel, listener) => void handlers.set(channel, listener), removeHandler: (channel) => void handlers.delete(channel) },
@@ -83,9 +88,22 @@ test('desktop: a retry due while the OS reports no network waits, says "Waiting 
     createFileActions(engine.manager, { openPath: async () => '', showItemInFolder: () => undefined }),
     trustedSender(APP),
   );
-  const stopEvents = engine.manager.onChanged((change) => {
-    page.evaluate(([channel, payload]) => (window as unknown as { __steadfastDeliver(c: string, p: unknown): void }).__steadfastDeliver(channel, payload), [CHANGED_CHANNEL, change] as const).catch(() => undefined);
-  });
+  const stopEvents = engine.manager.onChanged((change) => deliver(page, CHANGED_CHANNEL, change));
+  return {
+    handlers,
+    undo: () => {
+      stopEvents();
+      unregister();
+    },
+  };
+}
+
+test('desktop: a retry due while the OS reports no network waits, says "Waiting for network", and goes on when it is back', async ({ page }) => {
+  const content = randomBytesSeeded(1024 * 1024, 131);
+  const origin = await startFaultOrigin({ '/offline.bin': { content } });
+  origin.script('/offline.bin', { kind: 'drop-after', bytes: 256 * 1024 });
+  const engine = startEngine({ settings: { initial_delay_seconds: 1 } });
+  const { handlers, undo } = wireDesktop(page, engine);
   try {
     await openDesktopPage(page, handlers);
     engine.manager.setOnline(false);
@@ -110,8 +128,71 @@ test('desktop: a retry due while the OS reports no network waits, says "Waiting 
     expect(done.failed_count).toBe(1);
     expect(readFileSync(done.path).equals(content)).toBe(true);
   } finally {
-    stopEvents();
-    unregister();
+    undo();
+    await engine.close();
+    await origin.close();
+    rmSync(engine.root, { recursive: true, force: true });
+  }
+});
+
+test('desktop: with the clipboard watch turned on in Settings, a copied link is offered; Add… puts it in the Add dialog', async ({ page }) => {
+  const content = randomBytesSeeded(200 * 1024, 231);
+  const origin = await startFaultOrigin({ '/copied.bin': { content } });
+  // Settings the dialog's own fields accept (the harness's 0.05 s delay is below its minimum).
+  const engine = startEngine({ settings: { initial_delay_seconds: 1 } });
+  const { handlers, undo } = wireDesktop(page, engine);
+  // main.ts's watch over a stand-in clipboard that the test "copies" to; the test makes each look
+  // that main.ts's timer would, so none falls between a copy and the look that should see it.
+  const clipboard = { text: 'https://before.example/already-copied.iso', readText: () => clipboard.text };
+  const watch = createClipboardWatch({
+    clipboard,
+    enabled: async () => (await engine.manager.getSettings()).watch_clipboard,
+    known: () => false,
+    offer: (link) => deliver(page, CLIPBOARD_LINK_CHANNEL, link),
+  });
+  const copy = async (text: string) => {
+    await watch();
+    clipboard.text = text;
+    await watch();
+  };
+  const offer = page.getByRole('status', { name: 'Copied link' });
+  try {
+    await openDesktopPage(page, handlers);
+    // Off by default: a copied link is not offered.
+    await copy('https://example.com/copied-while-off.iso');
+    await page.waitForTimeout(300);
+    await expect(offer).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await settings.getByRole('checkbox', { name: 'Offer to add links copied to the clipboard' }).check();
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await expect(settings).toBeHidden();
+    expect((await engine.manager.getSettings()).watch_clipboard).toBe(true);
+
+    await copy(`  ${origin.url('/copied.bin')}\n`);
+    await expect(offer).toContainText(origin.url('/copied.bin'));
+    await screenshotStates(page, 'desktop-clipboard-offer');
+    await offer.getByRole('button', { name: 'Add…' }).click();
+    await expect(offer).toHaveCount(0);
+    const dialog = page.getByRole('dialog', { name: 'Add download' });
+    await expect(dialog.getByRole('textbox', { name: 'URLs (one per line)', exact: true })).toHaveValue(origin.url('/copied.bin'));
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(statusBadge(row(page, 'copied.bin'), 'Completed')).toBeVisible();
+    const [done] = await engine.manager.list();
+    expect(readFileSync(done!.path).equals(content)).toBe(true);
+
+    // Another link is offered and can be dismissed; the one already offered is not offered again.
+    await copy('https://example.com/second.iso');
+    await expect(offer).toContainText('https://example.com/second.iso');
+    await offer.getByRole('button', { name: 'Dismiss the copied link' }).click();
+    await expect(offer).toHaveCount(0);
+    await copy(origin.url('/copied.bin'));
+    await copy('https://example.com/second.iso');
+    await page.waitForTimeout(300);
+    await expect(offer).toHaveCount(0);
+  } finally {
+    undo();
     await engine.close();
     await origin.close();
     rmSync(engine.root, { recursive: true, force: true });

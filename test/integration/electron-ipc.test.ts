@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeF
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadsChange } from '../../src-main/contract/api.js';
-import { CHANGED_CHANNEL, type DownloadsBridge } from '../../src-main/contract/bridge.js';
+import { CHANGED_CHANNEL, CLIPBOARD_LINK_CHANNEL, type DownloadsBridge } from '../../src-main/contract/bridge.js';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { METHOD_NAMES } from '../../src-main/contract/methods.js';
 import { createFileActions } from '../../src-main/electron/file-actions.js';
@@ -158,7 +158,19 @@ describe('IPC: preload bridge ⇄ main handlers, in plain Node', () => {
 
   it('the bridge exposes exactly the contract and nothing raw', () => {
     const bridge: DownloadsBridge = createBridge(ipcPair(PAGE).ipcRenderer);
-    expect(Object.keys(bridge).sort()).toEqual([...METHOD_NAMES, 'onChanged'].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...METHOD_NAMES, 'onChanged', 'onClipboardLink'].sort());
     expect(Object.values(bridge).every((f) => typeof f === 'function')).toBe(true);
+  });
+
+  it('a link the clipboard watch offers reaches the page as text, until it unsubscribes; anything but text is dropped', () => {
+    const pair = ipcPair(PAGE);
+    const bridge = createBridge(pair.ipcRenderer);
+    const links: string[] = [];
+    const unsubscribe = bridge.onClipboardLink((link) => links.push(link));
+    pair.send(CLIPBOARD_LINK_CHANNEL, 'https://example.com/copied.iso');
+    pair.send(CLIPBOARD_LINK_CHANNEL, { not: 'text' });
+    unsubscribe();
+    pair.send(CLIPBOARD_LINK_CHANNEL, 'https://example.com/after.iso');
+    expect(links).toEqual(['https://example.com/copied.iso']);
   });
 });

@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytesSeeded } from '../support/seeded-bytes.js';
 import { type NginxOrigin, startNginx } from '../support/nginx-origin.js';
+import { acceptsConnections } from '../support/local-ports.js';
 
 const MiB = 1024 * 1024;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -30,18 +31,6 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Answer>
         response.on('error', reject);
       })
       .on('error', reject);
-  });
-}
-
-/** Whether something accepts connections on the port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
   });
 }
 
@@ -153,10 +142,10 @@ describe('nginx origin (test harness)', () => {
 
   it('close() stops nginx, frees the port and removes the temp dir', async () => {
     const origin = await startNginx({ files: { '/a.bin': Buffer.from('a') } });
-    expect(await listening(origin.port)).toBe(true);
+    expect(await acceptsConnections(origin.port)).toBe(true);
     await origin.close();
     expect(existsSync(origin.root)).toBe(false);
-    expect(await listening(origin.port)).toBe(false);
+    expect(await acceptsConnections(origin.port)).toBe(false);
     const server = net.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

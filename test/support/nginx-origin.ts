@@ -17,10 +17,10 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './local-ports.js';
 
 /** What a location may change; whatever it leaves out it inherits from the server. */
 export interface NginxLocation {
@@ -143,19 +143,6 @@ function writeServed(root: string, path: string, content: Buffer): void {
   }
   writeFileSync(file, content);
   chmodSync(file, 0o644);
-}
-
-/** A port that was free a moment ago: the kernel picks it, and nginx binds it right after. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port from the kernel'))));
-    });
-  });
 }
 
 /** Starts nginx; a new port when another process took the chosen one before nginx bound it. */

@@ -11,10 +11,10 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, acceptsConnections } from './local-ports.js';
 
 export interface TinyproxyOptions {
   /** Require this user and password (tinyproxy's BasicAuth). */
@@ -52,30 +52,6 @@ function findTinyproxy(): string {
   throw new Error('tinyproxy is not installed: the proxy tests run a real one. .ci/run installs it (apt-get install tinyproxy).');
 }
 
-/** A port that was free a moment ago: the kernel picks it, and tinyproxy binds it right after. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port from the kernel'))));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 const REQUEST_LINE = /Request \(file descriptor \d+\): (\S+) (\S+) HTTP\//;
 
 export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Tinyproxy> {
@@ -109,7 +85,7 @@ export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Ti
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  for (let tries = 0; !(await canConnect(port)); tries += 1) {
+  for (let tries = 0; !(await acceptsConnections(port)); tries += 1) {
     if (child.exitCode !== null || tries > 100) {
       await stop();
       throw new Error(`tinyproxy did not start on port ${port}: ${stderr.trim()}`);
