@@ -110,6 +110,8 @@ test.describe('a Chinese browser', () => {
     const dialog = page.getByRole('dialog', { name: '添加下载', exact: true });
     await dialog.getByRole('radio', { name: '链接 (URL)', exact: true }).check();
     await dialog.getByLabel('链接（每行一个）', { exact: true }).fill(origin.url('/report.pdf'));
+    await expect(dialog.getByRole('region', { name: '列表预览', exact: true }).getByText('将添加 1 个下载', { exact: true })).toBeVisible();
+    await screenshotStates(page, 'add-dialog-zh-CN');
     await dialog.getByRole('button', { name: '添加', exact: true }).click();
     await expect(dialog).toBeHidden();
     await expect(says(row(page, 'zh-CN', 'report.pdf'), '已完成')).toBeVisible({ timeout: 15_000 });
