@@ -8,7 +8,7 @@ type PlainId = { [K in MessageId]: (typeof en)[K] extends string ? K : never }[M
 /**
  * A refusal the page itself words (the engine out of reach, an HTTP status without a body): it
  * keeps its message id so it is shown in the window's language. The engine's own messages are
- * data in English (ARCHITECTURE.md §5 "Languages").
+ * data in English (ARCHITECTURE.md §7 "Languages").
  */
 export class UiError extends ApiRequestError {
   constructor(

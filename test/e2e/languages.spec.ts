@@ -1,5 +1,5 @@
 /**
- * The window's languages, end to end (ARCHITECTURE.md §5 "Languages"): Chromium's locale picks
+ * The window's languages, end to end (ARCHITECTURE.md §7 "Languages"): Chromium's locale picks
  * the language at first, Settings switches it live, the engine remembers it, and the plural
  * forms and formats follow. The main window with a completed, a retrying and a failed download
  * is saved as test-results/screenshots/main-{en,zh-CN}-{light,dark}.png.

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CATEGORY_IDS, CATEGORY_LABELS } from '../../src-main/contract/categories.js';
+import { DOWNLOAD_STATUSES } from '../../src-main/contract/downloads.js';
+import { STATUS_LABELS } from '../../src-main/contract/format.js';
 import { en } from '../../src-renderer/i18n/en.js';
 import { CATALOGS, type Catalog, type Locale, LOCALES, placeholdersOf } from '../../src-renderer/i18n/translate.js';
 
@@ -57,6 +60,11 @@ describe('message catalogs', () => {
     // @ts-expect-error -- 'toolbar.add' is missing
     const incomplete: Catalog = rest;
     expect(Object.keys(incomplete)).not.toContain('toolbar.add');
+  });
+
+  it('names statuses and categories in English as the extension and the engine do', () => {
+    for (const status of DOWNLOAD_STATUSES) expect(en[`status.${status}`]).toBe(STATUS_LABELS[status]);
+    for (const id of CATEGORY_IDS) expect(en[`category.${id}`]).toBe(CATEGORY_LABELS[id]);
   });
 
   it('holds the English words the UI tests and the CLI share', () => {
