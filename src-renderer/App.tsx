@@ -12,6 +12,7 @@ import { RemoveDialog } from './components/RemoveDialog.js';
 import { SettingsDialog } from './components/SettingsDialog.js';
 import { Toolbar } from './components/Toolbar.js';
 import { useWindowDrop } from './hooks/use-window-drop.js';
+import { useI18n } from './i18n/use-i18n.js';
 import { useDownloads } from './state/downloads-store.js';
 
 /** The downloads window: toolbar, list (or the empty state), details, dialogs. */
@@ -21,6 +22,12 @@ export function App() {
   const empty = useDownloads((s) => s.order.length === 0);
   const detailsId = useDownloads((s) => s.detailsId);
   const dialog = useDownloads((s) => s.dialog);
+  const { locale, t } = useI18n();
+
+  // Screen readers pick their voice, and the browser its fonts, by the page's language.
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
   const dragging = useWindowDrop();
 
   useEffect(() => {
@@ -55,7 +62,7 @@ export function App() {
       {dialog?.kind === 'export' && <ExportDialog />}
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          Drop links or a list of links to add them
+          {t('drop.overlay')}
         </div>
       )}
     </div>

@@ -3,7 +3,24 @@ import { createRoot } from 'react-dom/client';
 import { ApiContext } from './api/api-context.js';
 import { connect } from './api/connect.js';
 import { App } from './App.js';
+import { Rich } from './i18n/Rich.js';
+import { useI18n } from './i18n/use-i18n.js';
 import './styles.css';
+
+const SERVE_COMMAND = 'steadfast serve';
+
+/** Shown when the page has no token: which address to open instead. */
+function Locked() {
+  const { t, parts } = useI18n();
+  return (
+    <main className="locked">
+      <h1>{t('app.name')}</h1>
+      <p>
+        <Rich parts={parts('locked.hint', { command: <code>{SERVE_COMMAND}</code> })} />
+      </p>
+    </main>
+  );
+}
 
 const root = document.getElementById('root');
 const api = connect();
@@ -11,10 +28,7 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       {api === null ? (
-        <main className="locked">
-          <h1>Steadfast</h1>
-          <p>Open the address that <code>steadfast serve</code> printed: it carries the access token.</p>
-        </main>
+        <Locked />
       ) : (
         <ApiContext.Provider value={api}>
           <App />

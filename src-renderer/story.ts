@@ -1,5 +1,5 @@
 import type { AttemptHistory, DownloadHistory } from '../src-main/contract/history.js';
-import { formatBytes } from '../src-main/contract/format.js';
+import type { I18n } from './i18n/translate.js';
 
 /** How an attempt ended, as the picture and the text list tell it. */
 export type Ending = 'running' | 'completed' | 'failed' | 'stopped' | 'cut';
@@ -17,39 +17,41 @@ export function endingOf(attempt: AttemptHistory, isLast: boolean, active: boole
   return attempt.error_message === null ? 'completed' : 'stopped';
 }
 
-const clock = (iso: string) => new Date(iso).toLocaleTimeString();
-
-export function endingText(attempt: AttemptHistory, ending: Ending): string {
+export function endingText(attempt: AttemptHistory, ending: Ending, { t, time }: I18n): string {
   switch (ending) {
     case 'running':
-      return `running since ${clock(attempt.started_at)}`;
+      return t('story.runningSince', { time: time(attempt.started_at) });
     case 'cut':
-      return `cut short (the app stopped) after ${clock(attempt.started_at)}`;
+      return t('story.cut', { time: time(attempt.started_at) });
     case 'completed':
-      return `completed at ${clock(attempt.ended_at!)}`;
+      return t('story.completedAt', { time: time(attempt.ended_at!) });
     default:
-      return `${ending === 'failed' ? 'failed' : 'stopped'} at ${clock(attempt.ended_at!)}: ${attempt.error_message ?? ''}`;
+      return t(ending === 'failed' ? 'story.failedAt' : 'story.stoppedAt', { time: time(attempt.ended_at!), error: attempt.error_message ?? '' });
   }
 }
 
 /** "60 %" against a known size, else the byte count. */
-export function position(bytes: string | null, total: number | null): string {
+export function position(bytes: string | null, total: number | null, i18n: I18n): string {
   if (bytes === null) return '…';
   const value = Number(bytes);
-  return total === null || total === 0 ? formatBytes(value) : `${Math.floor((value / total) * 100)} %`;
+  return total === null || total === 0 ? i18n.bytes(value) : i18n.t('story.percent', { percent: Math.floor((value / total) * 100) });
 }
 
 /** One span as a sentence: the same words for the bar's hover and focus as for the list. */
-export function spanText(attempt: AttemptHistory, span: AttemptHistory['spans'][number], total: number | null): string {
-  const range = `${formatBytes(Number(span.start))} → ${formatBytes(Number(span.end))}`;
-  const share = total === null ? '' : ` (${position(span.start, total)} → ${position(span.end, total)})`;
-  return `Attempt ${attempt.number}, connection ${span.connection}: ${range}${share}`;
+export function spanText(attempt: AttemptHistory, span: AttemptHistory['spans'][number], total: number | null, i18n: I18n): string {
+  const where = { attempt: attempt.number, connection: span.connection, from: i18n.bytes(Number(span.start)), to: i18n.bytes(Number(span.end)) };
+  if (total === null) return i18n.t('story.span', where);
+  return i18n.t('story.spanShare', { ...where, fromShare: position(span.start, total, i18n), toShare: position(span.end, total, i18n) });
 }
 
 /** The seed's "Attempt 1: 0 → 60 % ❌" line, with when and why it ended. */
-export function attemptLine(attempt: AttemptHistory, ending: Ending, total: number | null): string {
-  const progress = `${position(attempt.offset_from, total)} → ${position(attempt.offset_to, total)}`;
-  return `Attempt ${attempt.number}: ${progress} ${ENDING_MARK[ending]} ${endingText(attempt, ending)}`;
+export function attemptLine(attempt: AttemptHistory, ending: Ending, total: number | null, i18n: I18n): string {
+  const progress = i18n.t('story.attempt', {
+    attempt: attempt.number,
+    from: position(attempt.offset_from, total, i18n),
+    to: position(attempt.offset_to, total, i18n),
+  });
+  return `${progress} ${ENDING_MARK[ending]} ${endingText(attempt, ending, i18n)}`;
 }
 
 export interface SpeedPoint {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ApiRequestError } from './api-error.js';
 import { requestHeadersSchema } from './request-headers.js';
 import { categoriesSchema, speedWindowSchema, timeWindowSchema } from './schedule-and-sorting-schemas.js';
-import { BACKOFF_KINDS, DEFAULT_QUALITIES, PROXY_PROTOCOLS } from './settings.js';
+import { BACKOFF_KINDS, DEFAULT_QUALITIES, LANGUAGE_SETTINGS, PROXY_PROTOCOLS } from './settings.js';
 
 /**
  * The OS these schemas judge folders for. Only the main process parses with them (the page and
@@ -210,6 +210,7 @@ export const settingsPatchSchema = z.strictObject({
   sort_by_category: z.boolean().optional(),
   categories: categoriesSchema.optional(),
   prevent_sleep: z.boolean().optional(),
+  language: z.enum(LANGUAGE_SETTINGS).optional(),
 });
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 export type ParsedSettingsPatch = z.output<typeof settingsPatchSchema>;

@@ -3,6 +3,10 @@ import type { SpeedWindow, TimeWindow } from './time-windows.js';
 /** The schemes a proxy URL may have (the proxy setting, HTTP_PROXY and friends). */
 export const PROXY_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:']);
 
+/** The UI's language: the operating system's (or browser's) choice, or one the user picked. */
+export const LANGUAGE_SETTINGS = ['system', 'en', 'zh-CN'] as const;
+export type LanguageSetting = (typeof LANGUAGE_SETTINGS)[number];
+
 export const BACKOFF_KINDS = ['exponential', 'fixed'] as const;
 export type BackoffKind = (typeof BACKOFF_KINDS)[number];
 
@@ -63,6 +67,8 @@ export interface Settings {
   categories: Category[];
   /** The desktop app keeps the computer awake while downloads run. */
   prevent_sleep: boolean;
+  /** The window's language; kept with the engine so the desktop app and every browser on `serve` agree. */
+  language: LanguageSetting;
 }
 
 export interface Catalog {
@@ -102,4 +108,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'download_dir'> = {
   sort_by_category: false,
   categories: DEFAULT_CATEGORIES,
   prevent_sleep: true,
+  language: 'system',
 };

@@ -27,7 +27,6 @@ export interface WindowState {
   next: number | null;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function minutes(time: string): [number, number] {
   const match = TIME_OF_DAY.exec(time);
@@ -66,13 +65,4 @@ export function windowState(window: TimeWindow, now: number): WindowState {
   for (const [opens, end] of all) if (opens <= closes && end > closes) closes = end;
   // A chain that runs to the last opening looked at never closes (every day, all day).
   return { open: true, next: closes === all[all.length - 1]![1] ? null : closes };
-}
-
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-/** "01:00", or "Sat 01:00" when it is not within the next 24 hours. */
-export function clockTime(at: number, now: number): string {
-  const date = new Date(at);
-  const time = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
-  return at - now < DAY_MS ? time : `${WEEKDAYS[date.getDay()]} ${time}`;
 }

@@ -4,6 +4,7 @@ import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { API_ERROR_CODES, type ApiError } from '../../src-main/contract/error-codes.js';
 import { API_METHOD_NAMES, type ApiMethod, generateMethods, routeOf } from '../../src-main/contract/methods.js';
 import { fromRestReply, type RestRequest, toRestRequest } from '../../src-main/contract/rest-mapping.js';
+import { UiError } from '../i18n/ui-error.js';
 import { readEventStream } from './event-stream.js';
 import type { UiApi } from './ui-api.js';
 
@@ -30,13 +31,13 @@ async function send(token: string, { verb, path, body }: RestRequest): Promise<u
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch {
-    throw new ApiRequestError('INTERNAL_ERROR', 'Cannot reach the Steadfast engine');
+    throw new UiError('INTERNAL_ERROR', 'error.unreachable');
   }
   if (response.status === 204) return undefined;
   const payload: unknown = await response.json().catch(() => null);
   if (response.ok) return payload;
   if (isApiError(payload)) throw new ApiRequestError(payload.error.code, payload.error.message);
-  throw new ApiRequestError('INTERNAL_ERROR', `The engine answered HTTP ${response.status}`);
+  throw new UiError('INTERNAL_ERROR', 'error.http', { status: String(response.status) });
 }
 
 /** The server's event stream, open while anyone listens, reconnecting when it drops. */

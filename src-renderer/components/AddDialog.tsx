@@ -9,6 +9,9 @@ import {
 } from '../../src-main/contract/download-list.js';
 import type { AddRequest } from '../../src-main/contract/schemas.js';
 import { useApi } from '../api/api-context.js';
+import { Rich } from '../i18n/Rich.js';
+import { errorText } from '../i18n/ui-error.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { Dialog } from './Dialog.js';
 import { FormFooter } from './FormFooter.js';
@@ -16,7 +19,10 @@ import { ListPreview } from './ListPreview.js';
 
 type SourceKind = 'url' | 's3' | 'catalog';
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** Examples of what to type, and aria2's option names: data, the same in every language. */
+const URL_EXAMPLE = 'https://example.com/file.iso';
+const KEY_EXAMPLE = 'videos/abc123/720p.mp4';
+const ARIA2_OPTIONS = ['dir=', 'out=', 'header=', 'referer=', 'user-agent='];
 /**
  * The count shown while a list is added moves every this many links: each render re-reads a long
  * list's box, which cost more than the add itself (1,000 links: 65 s when it moved at every one).
@@ -36,6 +42,8 @@ const joinLines = (before: string, added: string) => {
  */
 export function AddDialog() {
   const api = useApi();
+  const i18n = useI18n();
+  const { t } = i18n;
   const settings = useDownloads((s) => s.settings);
   const close = () => useDownloads.getState().openDialog(null);
   const [kind, setKind] = useState<SourceKind>('url');
@@ -68,7 +76,7 @@ export function AddDialog() {
   const openList = async (files: FileList | null) => {
     const file = files?.[0];
     if (file === undefined) return;
-    if (file.size > MAX_LIST_CHARS) setErrors([`${file.name} is larger than ${MAX_LIST_CHARS / 1024 / 1024} MiB`]);
+    if (file.size > MAX_LIST_CHARS) setErrors([t('add.tooLarge', { name: file.name, size: MAX_LIST_CHARS / 1024 / 1024 })]);
     else setUrls(joinLines(urls, await file.text()));
   };
 
@@ -88,7 +96,7 @@ export function AddDialog() {
       await api.add(request);
       close();
     } catch (error) {
-      setErrors([messageOf(error)]);
+      setErrors([errorText(error, i18n)]);
     } finally {
       setBusy(false);
     }
@@ -98,7 +106,7 @@ export function AddDialog() {
   const addList = async () => {
     const { entries, problems } = list;
     if (entries.length === 0) {
-      setErrors([problems.length > 0 ? 'Nothing to add: every link has a problem (listed above).' : 'Enter at least one link.']);
+      setErrors([problems.length > 0 ? t('add.nothingToAdd') : t('add.noLinks')]);
       return;
     }
     setErrors([]);
@@ -120,7 +128,7 @@ export function AddDialog() {
     setUrls(remainingLines([...problems, ...failed]));
     setNotAdded(failed);
     const added = entries.length - failed.length;
-    setErrors([`${added.toLocaleString()} of ${entries.length.toLocaleString()} added; the lines left in the box were not.`]);
+    setErrors([t('add.partlyAdded', { added, count: entries.length })]);
   };
 
   const submit = (event: FormEvent) => {
@@ -129,43 +137,47 @@ export function AddDialog() {
   };
 
   return (
-    <Dialog title="Add download" onClose={close}>
+    <Dialog title={t('add.title')} onClose={close}>
       <form onSubmit={submit} className="form">
-        <fieldset role="radiogroup" aria-label="Source" className="form__choices">
+        <fieldset role="radiogroup" aria-label={t('add.source')} className="form__choices">
           {(
             [
-              ['url', 'URL'],
-              ['s3', 'S3 object'],
-              ['catalog', 'Catalog item'],
+              ['url', 'add.url'],
+              ['s3', 'add.s3'],
+              ['catalog', 'add.catalog'],
             ] as const
           ).map(([value, label]) => (
             <label key={value}>
-              <input type="radio" name="source" value={value} checked={kind === value} onChange={() => setKind(value)} /> {label}
+              <input type="radio" name="source" value={value} checked={kind === value} onChange={() => setKind(value)} /> {t(label)}
             </label>
           ))}
         </fieldset>
         {kind === 'url' && (
           <>
             <label>
-              URLs (one per line)
+              {t('add.urls')}
               <textarea
                 rows={5}
                 value={urls}
                 onChange={(e) => setUrls(e.target.value)}
                 readOnly={busy}
-                placeholder="https://example.com/file.iso"
+                placeholder={URL_EXAMPLE}
                 spellCheck={false}
                 autoFocus
               />
             </label>
             <p className="form__hint">
-              Paste or drop a list, or{' '}
-              <label className="form__file">
-                <input type="file" accept=".txt,.list,.lst,.urls,text/plain" onChange={(e) => void openList(e.target.files)} />
-                open a list of links
-              </label>
-              . aria2 input files work: indented <code>dir=</code>, <code>out=</code>, <code>header=</code>, <code>referer=</code>,{' '}
-              <code>user-agent=</code> lines apply to the link above them.
+              <Rich
+                parts={i18n.parts('add.listHint', {
+                  open: (
+                    <label className="form__file">
+                      <input type="file" accept=".txt,.list,.lst,.urls,text/plain" onChange={(e) => void openList(e.target.files)} />
+                      {t('add.openList')}
+                    </label>
+                  ),
+                  options: <Rich parts={ARIA2_OPTIONS.flatMap((option, index) => [...(index > 0 ? [', '] : []), <code>{option}</code>])} />,
+                })}
+              />
             </p>
             {urls.trim() !== '' && <ListPreview list={list} notAdded={notAdded} />}
           </>
@@ -173,24 +185,24 @@ export function AddDialog() {
         {kind === 's3' && (
           <>
             <label>
-              Bucket
+              {t('add.bucket')}
               <input value={bucket} onChange={(e) => setBucket(e.target.value)} required />
             </label>
             <label>
-              Key
-              <input value={key} onChange={(e) => setKey(e.target.value)} required placeholder="videos/abc123/720p.mp4" />
+              {t('add.key')}
+              <input value={key} onChange={(e) => setKey(e.target.value)} required placeholder={KEY_EXAMPLE} />
             </label>
           </>
         )}
         {kind === 'catalog' && (
           <>
-            {settings?.catalog == null && <p className="form__hint">No catalog is configured yet: set one in Settings.</p>}
+            {settings?.catalog == null && <p className="form__hint">{t('add.noCatalog')}</p>}
             <label>
-              Content ID
+              {t('add.contentId')}
               <input value={contentId} onChange={(e) => setContentId(e.target.value)} required />
             </label>
             <label>
-              Quality
+              {t('add.quality')}
               {settings?.catalog ? (
                 <select value={quality} onChange={(e) => setQuality(e.target.value)}>
                   {settings.catalog.qualities.map((q) => (
@@ -204,19 +216,19 @@ export function AddDialog() {
           </>
         )}
         <label>
-          Destination folder
+          {t('add.destination')}
           <input value={destDir} onChange={(e) => setDestDir(e.target.value)} placeholder={settings?.download_dir ?? ''} />
         </label>
         <label>
-          SHA-256 (optional)
+          {t('add.sha256')}
           <input value={sha256} onChange={(e) => setSha256(e.target.value)} spellCheck={false} />
         </label>
         {adding !== null && (
           <p className="form__hint" role="status">
-            Adding {(adding.done + 1).toLocaleString()} of {adding.of.toLocaleString()}…
+            {t('add.adding', { current: adding.done + 1, count: adding.of })}
           </p>
         )}
-        <FormFooter errors={errors} submitLabel="Add" onClose={close} busy={busy} />
+        <FormFooter errors={errors} submitLabel={t('add.submit')} onClose={close} busy={busy} />
       </form>
     </Dialog>
   );

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { withoutCredentials } from '../../src-main/contract/downloads.js';
 import { useApi } from '../api/api-context.js';
+import { Rich } from '../i18n/Rich.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import { useDownloads } from '../state/downloads-store.js';
 
 /**
@@ -10,12 +12,13 @@ import { useDownloads } from '../state/downloads-store.js';
 export function ClipboardOffer() {
   const desktop = useApi().desktop;
   const [link, setLink] = useState<string | null>(null);
+  const { t, parts } = useI18n();
   useEffect(() => desktop?.onClipboardLink(setLink), [desktop]);
   if (link === null) return null;
   return (
-    <div role="status" aria-label="Copied link" className="banner banner--offer">
+    <div role="status" aria-label={t('clipboard.label')} className="banner banner--offer">
       <span>
-        Add the copied link? <span className="mono">{withoutCredentials(link)}</span>
+        <Rich parts={parts('clipboard.offer', { link: <span className="mono">{withoutCredentials(link)}</span> })} />
       </span>
       <button
         className="primary"
@@ -23,9 +26,9 @@ export function ClipboardOffer() {
           if (useDownloads.getState().addText(link)) setLink(null);
         }}
       >
-        Add…
+        {t('clipboard.add')}
       </button>
-      <button onClick={() => setLink(null)} aria-label="Dismiss the copied link">
+      <button onClick={() => setLink(null)} aria-label={t('clipboard.dismiss')}>
         ×
       </button>
     </div>

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { describeSource, type DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { useApi } from '../api/api-context.js';
+import { errorText } from '../i18n/ui-error.js';
+import { useI18n } from '../i18n/use-i18n.js';
 
 /**
  * What the details offer: the download's link to copy (never with a user name or password),
@@ -9,13 +11,15 @@ import { useApi } from '../api/api-context.js';
  */
 export function DetailsActions({ download }: { download: DownloadSnapshot }) {
   const api = useApi();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [said, setSaid] = useState<string | null>(null);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(describeSource(download.source));
-      setSaid('Link copied');
+      setSaid(t('details.linkCopied'));
     } catch {
-      setSaid('Could not copy: the browser refused the clipboard');
+      setSaid(t('details.copyRefused'));
     }
   };
   const fetchFile = async () => {
@@ -27,13 +31,13 @@ export function DetailsActions({ download }: { download: DownloadSnapshot }) {
       anchor.click();
       setSaid(null);
     } catch (error) {
-      setSaid(error instanceof Error ? error.message : String(error));
+      setSaid(errorText(error, i18n));
     }
   };
   return (
     <div className="details__actions">
-      <button onClick={() => void copy()}>Copy link</button>
-      {download.status === 'completed' && api.fileLink !== null && <button onClick={() => void fetchFile()}>Download file</button>}
+      <button onClick={() => void copy()}>{t('details.copyLink')}</button>
+      {download.status === 'completed' && api.fileLink !== null && <button onClick={() => void fetchFile()}>{t('details.downloadFile')}</button>}
       {said !== null && (
         <span className="details__said" role="status">
           {said}

@@ -1,22 +1,20 @@
 import { useEffect, useState } from 'react';
 import { describeSource } from '../../src-main/contract/downloads.js';
-import { formatBytes } from '../../src-main/contract/format.js';
 import type { DownloadHistory } from '../../src-main/contract/history.js';
 import { useApi } from '../api/api-context.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { DetailsActions } from './DetailsActions.js';
 import { SpeedGraph } from './SpeedGraph.js';
 import { StoryBar } from './StoryBar.js';
 
-const time = (iso: string) => new Date(iso).toLocaleTimeString();
-const bytes = (from: string, to: string | null) =>
-  `${formatBytes(Number(from))} → ${to === null ? '…' : formatBytes(Number(to))}`;
 /** While an attempt runs, its story grows: read it again this often. */
 const LIVE_REFRESH_MS = 2000;
 
 /** A download's story: where it comes from, where it goes, and every attempt with its error. */
 export function DetailsPanel({ id }: { id: string }) {
   const api = useApi();
+  const { t, bytes, time } = useI18n();
   const s = useDownloads((state) => state.byId[id]);
   const close = () => useDownloads.getState().showDetails(null);
   const [history, setHistory] = useState<DownloadHistory>({ total_bytes: null, attempts: [] });
@@ -45,29 +43,29 @@ export function DetailsPanel({ id }: { id: string }) {
   if (s === undefined) return null;
   const { attempts } = history;
   return (
-    <section className="details" role="region" aria-label={`Details of ${s.filename}`}>
+    <section className="details" role="region" aria-label={t('details.region', { name: s.filename })}>
       <header className="details__head">
         <h2>{s.filename}</h2>
-        <button onClick={close} aria-label="Close details">
+        <button onClick={close} aria-label={t('details.close')}>
           ×
         </button>
       </header>
       <dl className="details__facts">
-        <dt>Source</dt>
+        <dt>{t('details.source')}</dt>
         <dd>{describeSource(s.source)}</dd>
-        <dt>Saved as</dt>
+        <dt>{t('details.savedAs')}</dt>
         <dd>{s.path}</dd>
-        <dt>Size</dt>
-        <dd>{s.total_bytes === null ? 'unknown' : formatBytes(Number(s.total_bytes))}</dd>
+        <dt>{t('details.size')}</dt>
+        <dd>{s.total_bytes === null ? t('details.sizeUnknown') : bytes(Number(s.total_bytes))}</dd>
         {s.request_headers.length > 0 && (
           <>
-            <dt title="Sent with every request to this server; the values are kept in the secret store and never shown">Request headers</dt>
+            <dt title={t('details.headersHint')}>{t('details.headers')}</dt>
             <dd>{s.request_headers.join(', ')}</dd>
           </>
         )}
         {s.expected_sha256 !== null && (
           <>
-            <dt>SHA-256</dt>
+            <dt>{t('details.sha256')}</dt>
             <dd className="mono">{s.expected_sha256}</dd>
           </>
         )}
@@ -78,11 +76,11 @@ export function DetailsPanel({ id }: { id: string }) {
       <table className="details__attempts">
         <thead>
           <tr>
-            <th>Attempt</th>
-            <th>Started</th>
-            <th>Bytes</th>
-            <th title="Times one connection failed and reconnected while the others went on: not attempts">Connection retries</th>
-            <th>Error</th>
+            <th>{t('attempts.attempt')}</th>
+            <th>{t('attempts.started')}</th>
+            <th>{t('attempts.bytes')}</th>
+            <th title={t('attempts.connectionRetriesHint')}>{t('attempts.connectionRetries')}</th>
+            <th>{t('attempts.error')}</th>
           </tr>
         </thead>
         <tbody>
@@ -90,9 +88,9 @@ export function DetailsPanel({ id }: { id: string }) {
             <tr key={index}>
               <td>{attempt.number}</td>
               <td>{time(attempt.started_at)}</td>
-              <td>{bytes(attempt.offset_from, attempt.offset_to)}</td>
+              <td>{`${bytes(Number(attempt.offset_from))} → ${attempt.offset_to === null ? '…' : bytes(Number(attempt.offset_to))}`}</td>
               <td>{attempt.connection_retries}</td>
-              <td>{attempt.error_message ?? (attempt.ended_at === null ? 'running' : '—')}</td>
+              <td>{attempt.error_message ?? (attempt.ended_at === null ? t('attempts.running') : '—')}</td>
             </tr>
           ))}
         </tbody>

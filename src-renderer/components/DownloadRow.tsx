@@ -1,23 +1,24 @@
 import { memo } from 'react';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
-import { formatBytes, formatDuration } from '../../src-main/contract/format.js';
 import { type DownloadAction, offers, primaryAction } from '../../src-main/contract/transitions.js';
 import { useApi } from '../api/api-context.js';
 import { useAction } from '../hooks/use-action.js';
+import type { I18n } from '../i18n/translate.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import { sourceLabel, useDownloads } from '../state/downloads-store.js';
 import { ProgressBar } from './ProgressBar.js';
 import { RetryCountdown } from './RetryCountdown.js';
 import { StatusBadge } from './StatusBadge.js';
 
 /** "4 connections", or with a learned limit "2 connections — the server allows 2". */
-function connectionsText(s: DownloadSnapshot): string {
-  const count = `${s.connections} connection${s.connections === 1 ? '' : 's'}`;
-  return s.connection_limit === null ? count : `${count} — the server allows ${s.connection_limit}`;
+function connectionsText(s: DownloadSnapshot, { t }: I18n): string {
+  const connections = t('row.connections', { count: s.connections });
+  return s.connection_limit === null ? connections : t('row.connectionsLimited', { connections, limit: s.connection_limit });
 }
 
-function sizeText(s: DownloadSnapshot): string {
-  const done = formatBytes(Number(s.downloaded_bytes));
-  return s.total_bytes === null ? done : `${done} of ${formatBytes(Number(s.total_bytes))}`;
+function sizeText(s: DownloadSnapshot, { t, bytes }: I18n): string {
+  const done = bytes(Number(s.downloaded_bytes));
+  return s.total_bytes === null ? done : t('row.sizeOf', { done, total: bytes(Number(s.total_bytes)) });
 }
 
 /** One download: what happened to it, at a glance, and what can be done about it now. */
@@ -36,6 +37,8 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
   const showDetails = useDownloads((state) => state.showDetails);
   const api = useApi();
   const run = useAction();
+  const i18n = useI18n();
+  const { t } = i18n;
   if (s === undefined) return null;
   const { status } = s;
   const attemptShown = s.failed_count > 0 || status === 'retrying' || status === 'failed';
@@ -44,7 +47,7 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
   const freshLink = primaryAction(status, s.error_code) === 'changeSource';
   const changeLink = (
     <button className={freshLink ? 'primary' : undefined} onClick={() => openDialog({ kind: 'change-link', id })}>
-      Change link
+      {t('action.changeLink')}
     </button>
   );
   return (
@@ -63,18 +66,18 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
         <span className="row__source">{sourceLabel(s)}</span>
         <StatusBadge status={status} />
       </div>
-      <ProgressBar value={s.progress} label={`Progress of ${s.filename}`} status={status} />
+      <ProgressBar value={s.progress} label={t('row.progress', { name: s.filename })} status={status} />
       <div className="row__facts">
-        <span>{sizeText(s)}</span>
-        {status === 'downloading' && <span>{formatBytes(s.speed)}/s</span>}
-        {status === 'downloading' && s.eta_seconds !== null && <span>ETA {formatDuration(s.eta_seconds)}</span>}
-        {status === 'downloading' && (s.connections > 1 || s.connection_limit !== null) && <span>{connectionsText(s)}</span>}
+        <span>{sizeText(s, i18n)}</span>
+        {status === 'downloading' && <span>{i18n.speed(s.speed)}</span>}
+        {status === 'downloading' && s.eta_seconds !== null && <span>{t('row.eta', { duration: i18n.duration(s.eta_seconds) })}</span>}
+        {status === 'downloading' && (s.connections > 1 || s.connection_limit !== null) && <span>{connectionsText(s, i18n)}</span>}
         {attemptShown && (
           <span className="row__attempt">
-            Attempt {s.retry_info.current_attempt} of {s.retry_info.max_attempts}
+            {t('row.attempt', { current: s.retry_info.current_attempt, max: s.retry_info.max_attempts })}
           </span>
         )}
-        {status === 'retrying' && s.waiting_for_network && <span className="countdown">Waiting for network</span>}
+        {status === 'retrying' && s.waiting_for_network && <span className="countdown">{t('row.waitingForNetwork')}</span>}
         {status === 'retrying' && !s.waiting_for_network && s.retry_info.next_retry_at !== null && (
           <RetryCountdown at={s.retry_info.next_retry_at} />
         )}
@@ -91,19 +94,19 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
       )}
       <div className="row__actions">
         {freshLink && changeLink}
-        {offered('pause') && <button onClick={() => run(() => api.pause(id))}>Pause</button>}
-        {offered('resume') && <button onClick={() => run(() => api.resume(id))}>Resume</button>}
-        {offered('restart') && <button onClick={() => run(() => api.restart(id))}>Restart</button>}
+        {offered('pause') && <button onClick={() => run(() => api.pause(id))}>{t('action.pause')}</button>}
+        {offered('resume') && <button onClick={() => run(() => api.resume(id))}>{t('action.resume')}</button>}
+        {offered('restart') && <button onClick={() => run(() => api.restart(id))}>{t('action.restart')}</button>}
         {offered('changeSource') && !freshLink && changeLink}
-        {offered('cancel') && <button onClick={() => run(() => api.cancel(id))}>Cancel</button>}
+        {offered('cancel') && <button onClick={() => run(() => api.cancel(id))}>{t('action.cancel')}</button>}
         {status === 'completed' && api.desktop !== null && (
           <>
-            <button onClick={() => run(() => api.desktop!.openFile(id))}>Open</button>
-            <button onClick={() => run(() => api.desktop!.showInFolder(id))}>Show in folder</button>
+            <button onClick={() => run(() => api.desktop!.openFile(id))}>{t('action.open')}</button>
+            <button onClick={() => run(() => api.desktop!.showInFolder(id))}>{t('action.showInFolder')}</button>
           </>
         )}
-        {offered('remove') && <button onClick={() => openDialog({ kind: 'remove', id })}>Remove</button>}
-        <button onClick={() => showDetails(id)}>Details</button>
+        {offered('remove') && <button onClick={() => openDialog({ kind: 'remove', id })}>{t('action.remove')}</button>}
+        <button onClick={() => showDetails(id)}>{t('action.details')}</button>
       </div>
     </div>
   );

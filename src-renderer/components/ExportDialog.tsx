@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { type ExportFormat, exportList } from '../../src-main/contract/list-export.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import { useDownloads, visibleIds } from '../state/downloads-store.js';
 import { Dialog } from './Dialog.js';
 
@@ -17,6 +18,7 @@ function save(text: string, type: string, name: string): void {
 /** Exports the list: the links one a line (to add elsewhere, or here again), or JSON with each one's state. */
 export function ExportDialog() {
   const close = () => useDownloads.getState().openDialog(null);
+  const { t } = useI18n();
   const [format, setFormat] = useState<ExportFormat>('links');
   const [onlyShown, setOnlyShown] = useState(false);
   const all = useDownloads((s) => s.order.length);
@@ -34,7 +36,7 @@ export function ExportDialog() {
   };
 
   return (
-    <Dialog title="Export the list" onClose={close}>
+    <Dialog title={t('export.title')} onClose={close}>
       <form
         className="form"
         onSubmit={(event) => {
@@ -42,28 +44,26 @@ export function ExportDialog() {
           submit();
         }}
       >
-        <fieldset role="radiogroup" aria-label="Format" className="form__choices">
+        <fieldset role="radiogroup" aria-label={t('export.format')} className="form__choices">
           <label>
-            <input type="radio" name="format" checked={format === 'links'} onChange={() => setFormat('links')} /> Links (.txt)
+            <input type="radio" name="format" checked={format === 'links'} onChange={() => setFormat('links')} /> {t('export.links')}
           </label>
           <label>
-            <input type="radio" name="format" checked={format === 'json'} onChange={() => setFormat('json')} /> JSON with states
+            <input type="radio" name="format" checked={format === 'json'} onChange={() => setFormat('json')} /> {t('export.json')}
           </label>
         </fieldset>
         <label className="form__check">
-          <input type="checkbox" checked={onlyShown} onChange={(e) => setOnlyShown(e.target.checked)} /> Only the {shown.toLocaleString()}{' '}
-          shown by the filter and search
+          <input type="checkbox" checked={onlyShown} onChange={(e) => setOnlyShown(e.target.checked)} /> {t('export.onlyShown', { count: shown })}
         </label>
         <p className="form__hint">
-          {(onlyShown ? shown : all).toLocaleString()} downloads. Links never carry a user name or password, and header values
-          (cookies, sign-ins) are never exported, only their names.
+          {t('export.hint', { count: onlyShown ? shown : all })}
         </p>
         <div className="form__buttons">
           <button type="button" onClick={close}>
-            Close
+            {t('dialog.close')}
           </button>
           <button type="submit" className="primary" disabled={(onlyShown ? shown : all) === 0}>
-            Export
+            {t('export.submit')}
           </button>
         </div>
       </form>

@@ -2,6 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ExtensionPairingState } from '../../src-main/contract/extension-pairing.js';
 import { useApi } from '../api/api-context.js';
 import { useNow } from '../hooks/use-now.js';
+import { Rich } from '../i18n/Rich.js';
+import { errorText } from '../i18n/ui-error.js';
+import { useI18n } from '../i18n/use-i18n.js';
 
 /** "K7QM2XPD" as Settings shows it: "K7QM-2XPD". */
 const grouped = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
@@ -16,15 +19,17 @@ export function ExtensionPairing() {
   const [state, setState] = useState<ExtensionPairingState | null>(null);
   const [error, setError] = useState<string | null>(null);
   const now = useNow(1000);
+  const i18n = useI18n();
+  const { t } = i18n;
 
   const run = useCallback(async (work: () => Promise<ExtensionPairingState>) => {
     try {
       setState(await work());
       setError(null);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure, i18n));
     }
-  }, []);
+  }, [i18n]);
 
   const waiting = state?.code !== null && state?.code !== undefined;
   useEffect(() => {
@@ -39,22 +44,33 @@ export function ExtensionPairing() {
   const secondsLeft = state?.code_expires_at == null ? 0 : Math.max(0, Math.floor((state.code_expires_at - now) / 1000));
   return (
     <section className="extension-pairing" aria-labelledby="extension-pairing-title">
-      <h3 id="extension-pairing-title">Browser extension</h3>
+      <h3 id="extension-pairing-title">{t('pairing.title')}</h3>
       {state?.origin ? (
         <p className="extension-pairing__state">
-          Paired with <span className="mono">{state.origin}</span>
-          {state.paired_at !== null && ` since ${new Date(state.paired_at).toLocaleString()}`}
+          <Rich
+            parts={
+              state.paired_at === null
+                ? i18n.parts('pairing.pairedWith', { origin: <span className="mono">{state.origin}</span> })
+                : i18n.parts('pairing.pairedSince', {
+                    origin: <span className="mono">{state.origin}</span>,
+                    date: i18n.dateTime(state.paired_at),
+                  })
+            }
+          />
         </p>
       ) : (
         <p className="form__hint">
-          No extension is paired. The extension hands the browser’s downloads to Steadfast, with their cookies; it is
-          admitted only at its own address, with a token of its own.
+          {t('pairing.none')}
         </p>
       )}
       {waiting && (
         <p className="extension-pairing__code" role="status">
-          Type <strong className="mono">{grouped(state.code!)}</strong> in the extension’s options (valid for{' '}
-          {Math.floor(secondsLeft / 60)}:{String(secondsLeft % 60).padStart(2, '0')}).
+          <Rich
+            parts={i18n.parts('pairing.typeCode', {
+              code: <strong className="mono">{grouped(state.code!)}</strong>,
+              time: `${Math.floor(secondsLeft / 60)}:${String(secondsLeft % 60).padStart(2, '0')}`,
+            })}
+          />
         </p>
       )}
       {error !== null && (
@@ -65,11 +81,11 @@ export function ExtensionPairing() {
       <div className="form__buttons">
         {state?.origin && (
           <button type="button" className="danger" onClick={() => void run(async () => (await api.revokeExtension(), api.extensionPairing()))}>
-            Revoke
+            {t('pairing.revoke')}
           </button>
         )}
         <button type="button" onClick={() => void run(() => api.startExtensionPairing())}>
-          {waiting ? 'Show a new code' : state?.origin ? 'Pair anew (replaces this one)' : 'Show a pairing code'}
+          {waiting ? t('pairing.newCode') : state?.origin ? t('pairing.again') : t('pairing.start')}
         </button>
       </div>
     </section>

@@ -1,3 +1,5 @@
+import { useI18n } from '../i18n/use-i18n.js';
+
 /** The end of every dialog form: what went wrong (inline, announced), then Close and the action. */
 export function FormFooter({
   errors,
@@ -10,6 +12,7 @@ export function FormFooter({
   onClose: () => void;
   busy?: boolean;
 }) {
+  const { t } = useI18n();
   return (
     <>
       {errors.length > 0 && (
@@ -21,7 +24,7 @@ export function FormFooter({
       )}
       <div className="form__buttons">
         <button type="button" onClick={onClose}>
-          Close
+          {t('dialog.close')}
         </button>
         <button type="submit" className="primary" disabled={busy}>
           {submitLabel}

@@ -1,12 +1,14 @@
 import { useState } from 'react';
+import { useI18n } from '../i18n/use-i18n.js';
 import type { SettingsSectionProps } from './settings-section.js';
 
 /** Sleep while downloading: only the desktop app can hold the computer awake. */
 export function PowerSettings({ settings, onPatch }: SettingsSectionProps) {
+  const { t } = useI18n();
   const [on, setOn] = useState(settings?.prevent_sleep ?? true);
   return (
     <>
-      <h3>Power</h3>
+      <h3>{t('power.title')}</h3>
       <label className="form__check form__wide">
         <input
           type="checkbox"
@@ -16,7 +18,7 @@ export function PowerSettings({ settings, onPatch }: SettingsSectionProps) {
             onPatch({ prevent_sleep: e.target.checked });
           }}
         />{' '}
-        Keep the computer awake while downloading (desktop app)
+        {t('power.preventSleep')}
       </label>
     </>
   );

@@ -2,12 +2,14 @@ import { useState } from 'react';
 import { EVERY_DAY } from '../../src-main/contract/time-windows.js';
 import type { SettingsPatch } from '../../src-main/contract/schemas.js';
 import type { Settings } from '../../src-main/contract/settings.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import { DaysPicker } from './DaysPicker.js';
 import type { SettingsSectionProps } from './settings-section.js';
 
 /** The queue's window and the time-of-day speed limit (times are the engine's local time). */
 export function ScheduleSettings({ settings, onPatch }: SettingsSectionProps) {
   const [form, setForm] = useState(() => toForm(settings));
+  const { t } = useI18n();
   const change = (next: Partial<Form>) => {
     const merged = { ...form, ...next };
     setForm(merged);
@@ -15,41 +17,38 @@ export function ScheduleSettings({ settings, onPatch }: SettingsSectionProps) {
   };
   return (
     <>
-      <h3>Schedule</h3>
+      <h3>{t('schedule.title')}</h3>
       <label className="form__check form__wide">
-        <input type="checkbox" checked={form.queueOn} onChange={(e) => change({ queueOn: e.target.checked })} /> Run the queue only
-        at set times
+        <input type="checkbox" checked={form.queueOn} onChange={(e) => change({ queueOn: e.target.checked })} /> {t('schedule.queueOn')}
       </label>
       <label>
-        Queue starts at
+        {t('schedule.queueStart')}
         <input type="time" value={form.queueStart} disabled={!form.queueOn} onChange={(e) => change({ queueStart: e.target.value })} />
       </label>
       <label>
-        Queue stops at
+        {t('schedule.queueStop')}
         <input type="time" value={form.queueStop} disabled={!form.queueOn} onChange={(e) => change({ queueStop: e.target.value })} />
       </label>
-      {form.queueOn && <DaysPicker label="Queue days" days={form.queueDays} onChange={(queueDays) => change({ queueDays })} />}
+      {form.queueOn && <DaysPicker label={t('schedule.queueDays')} days={form.queueDays} onChange={(queueDays) => change({ queueDays })} />}
       <p className="form__hint form__wide">
-        Outside these hours queued downloads wait and running ones stop where they are; they go on when the window opens. Resume
-        on a paused download starts it anyway. Times are those of the computer that downloads.
+        {t('schedule.hint')}
       </p>
       <label className="form__check form__wide">
-        <input type="checkbox" checked={form.speedOn} onChange={(e) => change({ speedOn: e.target.checked })} /> Limit the speed
-        at set times
+        <input type="checkbox" checked={form.speedOn} onChange={(e) => change({ speedOn: e.target.checked })} /> {t('schedule.speedOn')}
       </label>
       <label>
-        Limit from
+        {t('schedule.speedStart')}
         <input type="time" value={form.speedStart} disabled={!form.speedOn} onChange={(e) => change({ speedStart: e.target.value })} />
       </label>
       <label>
-        Limit until
+        {t('schedule.speedStop')}
         <input type="time" value={form.speedStop} disabled={!form.speedOn} onChange={(e) => change({ speedStop: e.target.value })} />
       </label>
       <label>
-        Scheduled limit (KiB/s)
+        {t('schedule.speedLimit')}
         <input type="number" min={1} value={form.speedLimit} disabled={!form.speedOn} onChange={(e) => change({ speedLimit: e.target.value })} />
       </label>
-      {form.speedOn && <DaysPicker label="Limit days" days={form.speedDays} onChange={(speedDays) => change({ speedDays })} />}
+      {form.speedOn && <DaysPicker label={t('schedule.speedDays')} days={form.speedDays} onChange={(speedDays) => change({ speedDays })} />}
     </>
   );
 }

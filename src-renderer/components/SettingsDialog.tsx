@@ -2,20 +2,35 @@ import { type FormEvent, useState } from 'react';
 import type { SettingsPatch } from '../../src-main/contract/schemas.js';
 import type { Settings } from '../../src-main/contract/settings.js';
 import { useApi } from '../api/api-context.js';
+import { errorText } from '../i18n/ui-error.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { Dialog } from './Dialog.js';
 import { ExtensionPairing } from './ExtensionPairing.js';
 import { FormFooter } from './FormFooter.js';
+import { LanguageSettings } from './LanguageSettings.js';
 import { PowerSettings } from './PowerSettings.js';
 import { ScheduleSettings } from './ScheduleSettings.js';
 import { SortingSettings } from './SortingSettings.js';
 
 const text = (value: string | null) => value ?? '';
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
+/** Examples of what to type: data, the same in every language. */
+const EXAMPLES = {
+  proxyUrl: 'http://user@proxy.example.com:3128',
+  caFile: '/path/to/private-ca.pem',
+  region: 'us-east-1',
+  endpoint: 'https://s3.example.com',
+  keyTemplate: 'videos/{content_id}/{quality}.mp4',
+  filenameTemplate: '{content_id}_{quality}.mp4',
+  qualities: '360p, 480p, 720p, 1080p',
+};
 
 /** The retry, transfer, network and S3 settings; the secrets (S3 key, proxy password) can be replaced, never read. */
 export function SettingsDialog() {
   const api = useApi();
+  const i18n = useI18n();
+  const { t } = i18n;
   const current = useDownloads((s) => s.settings);
   const close = () => useDownloads.getState().openDialog(null);
   const [form, setForm] = useState(() => toForm(current));
@@ -33,44 +48,45 @@ export function SettingsDialog() {
       useDownloads.getState().setSettings(saved);
       close();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure, i18n));
     }
   };
 
   return (
-    <Dialog title="Settings" onClose={close}>
+    <Dialog title={t('settings.title')} onClose={close}>
       <form onSubmit={submit} className="form form--grid">
-        <h3>Retries</h3>
+        <LanguageSettings />
+        <h3>{t('settings.retries')}</h3>
         <label>
-          Attempts
+          {t('settings.attempts')}
           <input type="number" min={1} max={100} value={form.attempts} onChange={set('attempts')} />
         </label>
         <label>
-          Initial delay (seconds)
+          {t('settings.initialDelay')}
           <input type="number" min={0.1} max={600} step="any" value={form.delay} onChange={set('delay')} />
         </label>
         <label>
-          Backoff
+          {t('settings.backoff')}
           <select value={form.backoff} onChange={set('backoff')}>
-            <option value="exponential">exponential</option>
-            <option value="fixed">fixed</option>
+            <option value="exponential">{t('settings.backoffExponential')}</option>
+            <option value="fixed">{t('settings.backoffFixed')}</option>
           </select>
         </label>
         <label>
-          Stall timeout (seconds)
+          {t('settings.stallTimeout')}
           <input type="number" min={1} max={3600} value={form.stall} onChange={set('stall')} />
         </label>
         <label>
-          Max concurrent downloads
+          {t('settings.maxConcurrent')}
           <input type="number" min={1} max={20} value={form.concurrent} onChange={set('concurrent')} />
         </label>
         <label>
-          Download folder
+          {t('settings.downloadFolder')}
           <input value={form.folder} onChange={set('folder')} />
         </label>
         <label>
-          Speed limit (KiB/s)
-          <input type="number" min={1} value={form.speedLimit} onChange={set('speedLimit')} placeholder="no limit" />
+          {t('settings.speedLimit')}
+          <input type="number" min={1} value={form.speedLimit} onChange={set('speedLimit')} placeholder={t('settings.noLimit')} />
         </label>
         <label className="form__check">
           <input
@@ -78,7 +94,7 @@ export function SettingsDialog() {
             checked={form.insecureRedirects}
             onChange={(e) => setForm((f) => ({ ...f, insecureRedirects: e.target.checked }))}
           />{' '}
-          Follow redirects from https:// to http:// (insecure)
+          {t('settings.insecureRedirects')}
         </label>
         {api.desktop !== null && (
           <label className="form__check">
@@ -87,89 +103,89 @@ export function SettingsDialog() {
               checked={form.watchClipboard}
               onChange={(e) => setForm((f) => ({ ...f, watchClipboard: e.target.checked }))}
             />{' '}
-            Offer to add links copied to the clipboard
+            {t('settings.watchClipboard')}
           </label>
         )}
-        <h3>Network</h3>
+        <h3>{t('settings.network')}</h3>
         <label>
-          Proxy
+          {t('settings.proxy')}
           <select value={form.proxyMode} onChange={set('proxyMode')}>
-            <option value="system">system settings</option>
-            <option value="none">no proxy</option>
-            <option value="custom">custom</option>
+            <option value="system">{t('settings.proxySystem')}</option>
+            <option value="none">{t('settings.proxyNone')}</option>
+            <option value="custom">{t('settings.proxyCustom')}</option>
           </select>
         </label>
         {form.proxyMode === 'custom' && (
           <>
             <label>
-              Proxy URL
-              <input value={form.proxyUrl} onChange={set('proxyUrl')} placeholder="http://user@proxy.example.com:3128 (http, https, socks5)" />
+              {t('settings.proxyUrl')}
+              <input value={form.proxyUrl} onChange={set('proxyUrl')} placeholder={t('settings.proxyUrlExample', { example: EXAMPLES.proxyUrl })} />
             </label>
             <label>
-              Proxy password
+              {t('settings.proxyPassword')}
               <input
                 type="password"
                 value={form.proxyPassword}
                 onChange={set('proxyPassword')}
                 autoComplete="new-password"
-                placeholder={current?.proxy_password_set ? 'stored — type to replace' : ''}
+                placeholder={current?.proxy_password_set ? t('settings.storedReplace') : ''}
               />
             </label>
           </>
         )}
         <label>
-          Extra CA certificates (PEM file)
-          <input value={form.caFile} onChange={set('caFile')} placeholder="/path/to/private-ca.pem — empty: none" />
+          {t('settings.caFile')}
+          <input value={form.caFile} onChange={set('caFile')} placeholder={t('settings.caFileExample', { example: EXAMPLES.caFile })} />
         </label>
-        <h3>S3</h3>
+        <h3>{t('settings.s3')}</h3>
         <label>
-          Region
-          <input value={form.region} onChange={set('region')} placeholder="us-east-1" />
-        </label>
-        <label>
-          Endpoint
-          <input value={form.endpoint} onChange={set('endpoint')} placeholder="https://s3.example.com (S3-compatible stores)" />
+          {t('settings.region')}
+          <input value={form.region} onChange={set('region')} placeholder={EXAMPLES.region} />
         </label>
         <label>
-          Access key ID
+          {t('settings.endpoint')}
+          <input value={form.endpoint} onChange={set('endpoint')} placeholder={t('settings.endpointExample', { example: EXAMPLES.endpoint })} />
+        </label>
+        <label>
+          {t('settings.accessKeyId')}
           <input value={form.accessKeyId} onChange={set('accessKeyId')} autoComplete="off" />
         </label>
         <label>
-          Secret access key
+          {t('settings.secretAccessKey')}
           <input
             type="password"
             value={form.secret}
             onChange={set('secret')}
             autoComplete="new-password"
-            placeholder={current?.s3_secret_access_key_set ? 'stored — type to replace' : ''}
+            placeholder={current?.s3_secret_access_key_set ? t('settings.storedReplace') : ''}
           />
         </label>
         <label>
-          Profile
-          <input value={form.profile} onChange={set('profile')} placeholder="default credential chain" />
+          {t('settings.profile')}
+          <input value={form.profile} onChange={set('profile')} placeholder={t('settings.profileDefault')} />
         </label>
-        <h3>Catalog</h3>
+        <h3>{t('settings.catalog')}</h3>
         <label>
-          Catalog bucket
-          <input value={form.catalogBucket} onChange={set('catalogBucket')} placeholder="empty: no catalog" />
-        </label>
-        <label>
-          Key template
-          <input value={form.keyTemplate} onChange={set('keyTemplate')} placeholder="videos/{content_id}/{quality}.mp4" />
+          {t('settings.catalogBucket')}
+          <input value={form.catalogBucket} onChange={set('catalogBucket')} placeholder={t('settings.catalogNone')} />
         </label>
         <label>
-          File name template
-          <input value={form.filenameTemplate} onChange={set('filenameTemplate')} placeholder="{content_id}_{quality}.mp4" />
+          {t('settings.keyTemplate')}
+          <input value={form.keyTemplate} onChange={set('keyTemplate')} placeholder={EXAMPLES.keyTemplate} />
         </label>
         <label>
-          Qualities
-          <input value={form.qualities} onChange={set('qualities')} placeholder="360p, 480p, 720p, 1080p" />
+          {t('settings.filenameTemplate')}
+          <input value={form.filenameTemplate} onChange={set('filenameTemplate')} placeholder={EXAMPLES.filenameTemplate} />
+        </label>
+        <label>
+          {t('settings.qualities')}
+          <input value={form.qualities} onChange={set('qualities')} placeholder={EXAMPLES.qualities} />
         </label>
         <ScheduleSettings settings={current} onPatch={section('schedule')} />
         <SortingSettings settings={current} onPatch={section('sorting')} />
         <PowerSettings settings={current} onPatch={section('power')} />
         <ExtensionPairing />
-        <FormFooter errors={error === null ? [] : [error]} submitLabel="Save" onClose={close} />
+        <FormFooter errors={error === null ? [] : [error]} submitLabel={t('settings.save')} onClose={close} />
       </form>
     </Dialog>
   );

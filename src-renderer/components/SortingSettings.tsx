@@ -1,10 +1,12 @@
 import { Fragment, useState } from 'react';
-import { type Category, CATEGORY_LABELS, DEFAULT_CATEGORIES } from '../../src-main/contract/categories.js';
+import { type Category, DEFAULT_CATEGORIES } from '../../src-main/contract/categories.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import type { SettingsSectionProps } from './settings-section.js';
 
 /** Sorting new downloads into category sub-folders: on or off, each category's folder and extensions. */
 export function SortingSettings({ settings, onPatch }: SettingsSectionProps) {
   const [on, setOn] = useState(settings?.sort_by_category ?? false);
+  const { t } = useI18n();
   const [rows, setRows] = useState(() =>
     (settings?.categories ?? DEFAULT_CATEGORIES).map((c) => ({ ...c, typed: c.extensions.join(', ') })),
   );
@@ -24,26 +26,26 @@ export function SortingSettings({ settings, onPatch }: SettingsSectionProps) {
   };
   return (
     <>
-      <h3>Sorting</h3>
+      <h3>{t('sorting.title')}</h3>
       <label className="form__check form__wide">
-        <input type="checkbox" checked={on} onChange={(e) => toggle(e.target.checked)} /> Sort new downloads into folders by type
+        <input type="checkbox" checked={on} onChange={(e) => toggle(e.target.checked)} /> {t('sorting.on')}
       </label>
       <p className="form__hint form__wide">
-        Folders are inside the download folder. A file the server renames goes to the new name's folder before any byte is written.
+        {t('sorting.hint')}
       </p>
       {rows.map((row, index) => (
         <Fragment key={row.id}>
           <label>
-            {CATEGORY_LABELS[row.id]} folder
+            {t('sorting.folder', { category: t(`category.${row.id}`) })}
             <input value={row.folder} disabled={!on} onChange={(e) => edit(index, 'folder', e.target.value)} />
           </label>
           {row.id !== 'other' ? (
             <label>
-              {CATEGORY_LABELS[row.id]} extensions
+              {t('sorting.extensions', { category: t(`category.${row.id}`) })}
               <input value={row.typed} disabled={!on} onChange={(e) => edit(index, 'typed', e.target.value)} />
             </label>
           ) : (
-            <p className="form__hint form__aside">Everything no other category claims</p>
+            <p className="form__hint form__aside">{t('sorting.other')}</p>
           )}
         </Fragment>
       ))}

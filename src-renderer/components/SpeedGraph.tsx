@@ -1,5 +1,5 @@
 import type { DownloadHistory } from '../../src-main/contract/history.js';
-import { formatBytes, formatDuration } from '../../src-main/contract/format.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import { endingOf, speedPoints } from '../story.js';
 
 const W = 400;
@@ -10,6 +10,7 @@ const H = 60;
  * empty, and a line where each attempt ended (red when it failed).
  */
 export function SpeedGraph({ history, active, now }: { history: DownloadHistory; active: boolean; now: number }) {
+  const { t, speed, duration } = useI18n();
   const attempts = history.attempts.filter((attempt) => attempt.speed !== null);
   if (attempts.length === 0) return null;
   const curves = attempts.map((attempt) => speedPoints(attempt, now));
@@ -21,9 +22,11 @@ export function SpeedGraph({ history, active, now }: { history: DownloadHistory;
   const busyMs = attempts.reduce((sum, attempt, index) => sum + Math.max(ends[index]! - Date.parse(attempt.started_at), 1), 0);
   const x = (at: number) => ((at - start) / (end - start)) * W;
   const y = (speed: number) => H - (speed / peak) * (H - 4);
-  const summary =
-    `Speed over ${formatDuration((end - start) / 1000)}: peak ${formatBytes(Math.round(peak))}/s, ` +
-    `average ${formatBytes(Math.round((received * 1000) / busyMs))}/s while downloading`;
+  const summary = t('speed.summary', {
+    duration: duration((end - start) / 1000),
+    peak: speed(Math.round(peak)),
+    average: speed(Math.round((received * 1000) / busyMs)),
+  });
   return (
     <figure className="speed">
       <svg className="speed__graph" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={summary}>

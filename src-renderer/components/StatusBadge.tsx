@@ -1,6 +1,7 @@
 import type { DownloadStatus } from '../../src-main/contract/downloads.js';
-import { STATUS_LABELS } from '../../src-main/contract/format.js';
+import { useI18n } from '../i18n/use-i18n.js';
 
 export function StatusBadge({ status }: { status: DownloadStatus }) {
-  return <span className={`badge badge--${status}`}>{STATUS_LABELS[status]}</span>;
+  const { t } = useI18n();
+  return <span className={`badge badge--${status}`}>{t(`status.${status}`)}</span>;
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { DownloadHistory } from '../../src-main/contract/history.js';
+import { useI18n } from '../i18n/use-i18n.js';
 import { attemptLine, type Ending, endingOf, endingText, ENDING_MARK, spanText, totalOf } from '../story.js';
 
 interface Drawn {
@@ -22,6 +23,8 @@ interface Drawn {
  */
 export function StoryBar({ history, active }: { history: DownloadHistory; active: boolean }) {
   const [shown, setShown] = useState<Drawn | null>(null);
+  const i18n = useI18n();
+  const { t } = i18n;
   const [asText, setAsText] = useState(false);
   const total = totalOf(history);
   const endings = history.attempts.map((attempt, index) => endingOf(attempt, index === history.attempts.length - 1, active));
@@ -37,7 +40,7 @@ export function StoryBar({ history, active }: { history: DownloadHistory; active
         end: Number(span.end),
         ending,
         cut: !later && (ending === 'failed' || ending === 'stopped' || ending === 'cut'),
-        text: `${spanText(attempt, span, total)}; ${ENDING_MARK[ending]} ${endingText(attempt, ending)}`,
+        text: `${spanText(attempt, span, total, i18n)}; ${ENDING_MARK[ending]} ${endingText(attempt, ending, i18n)}`,
       };
     });
   });
@@ -46,8 +49,8 @@ export function StoryBar({ history, active }: { history: DownloadHistory; active
   if (history.attempts.length === 0) return null;
   return (
     <div className="story">
-      <h3 className="story__title">Story</h3>
-      <div className="story__bar" role="group" aria-label="Which bytes of the file each attempt and connection fetched">
+      <h3 className="story__title">{t('story.title')}</h3>
+      <div className="story__bar" role="group" aria-label={t('story.bar')}>
         {drawn.map((d) => (
           <span
             key={d.key}
@@ -66,21 +69,21 @@ export function StoryBar({ history, active }: { history: DownloadHistory; active
           />
         ))}
       </div>
-      <p className="story__caption">{shown?.text ?? 'Hover or focus a part of the bar for its attempt, bytes, time and error.'}</p>
+      <p className="story__caption">{shown?.text ?? t('story.hint')}</p>
       <button className="story__toggle" aria-expanded={asText} aria-controls="story-text" onClick={() => setAsText(!asText)}>
-        {asText ? 'Hide text' : 'Show as text'}
+        {asText ? t('story.hideText') : t('story.showText')}
       </button>
-      <ol id="story-text" className={asText ? 'story__list' : 'story__list visually-hidden'} aria-label="The story as text">
+      <ol id="story-text" className={asText ? 'story__list' : 'story__list visually-hidden'} aria-label={t('story.asText')}>
         {history.attempts.map((attempt, index) => (
           <li key={index}>
-            {attemptLine(attempt, endings[index]!, total)}
-            {attempt.connection_retries > 0 && `; ${attempt.connection_retries} connection retries`}
+            {attemptLine(attempt, endings[index]!, total, i18n)}
+            {attempt.connection_retries > 0 && t('story.connectionRetries', { count: attempt.connection_retries })}
             {attempt.spans.length > 0 && (
               <ul>
                 {attempt.spans.map((span, spanIndex) => (
-                  <li key={spanIndex}>{spanText(attempt, span, total)}</li>
+                  <li key={spanIndex}>{spanText(attempt, span, total, i18n)}</li>
                 ))}
-                {attempt.spans_omitted > 0 && <li>and {attempt.spans_omitted} more ranges not kept</li>}
+                {attempt.spans_omitted > 0 && <li>{t('story.rangesOmitted', { count: attempt.spans_omitted })}</li>}
               </ul>
             )}
           </li>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { linkProblem, MAX_LIST_CHARS } from '../../src-main/contract/download-list.js';
+import { currentI18n } from '../i18n/use-i18n.js';
 import { useDownloads } from '../state/downloads-store.js';
 
 /** Names a list of links is saved under when the system gives it no text type. */
@@ -13,8 +14,8 @@ async function droppedText(data: DataTransfer): Promise<{ text: string } | { ref
   if (files.length > 0) {
     const texts: string[] = [];
     for (const file of files) {
-      if (!isListFile(file)) return { refused: `${file.name} is not a text file of links` };
-      if (file.size > MAX_LIST_CHARS) return { refused: `${file.name} is larger than ${MAX_LIST_CHARS / 1024 / 1024} MiB` };
+      if (!isListFile(file)) return { refused: currentI18n().t('drop.notText', { name: file.name }) };
+      if (file.size > MAX_LIST_CHARS) return { refused: currentI18n().t('add.tooLarge', { name: file.name, size: MAX_LIST_CHARS / 1024 / 1024 }) };
       texts.push(await file.text());
     }
     return { text: texts.join('\n') };
@@ -45,7 +46,7 @@ export function useWindowDrop(): boolean {
     const { addText, setNotice } = useDownloads.getState();
     const hand = (text: string) => {
       if (text.trim() === '') return;
-      if (!addText(text)) setNotice('Close the open dialog to add links.');
+      if (!addText(text)) setNotice(currentI18n().t('drop.closeDialog'));
     };
     const over = (event: DragEvent) => {
       if (!carriesLinks(event.dataTransfer)) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, EVERY_DAY, windowState } from '../../src-main/contract/time-windows.js';
+import { EVERY_DAY, windowState } from '../../src-main/contract/time-windows.js';
 
 /** Local time on Monday 2026-01-05 plus `days`. */
 const at = (days: number, hours: number, minutes = 0) => new Date(2026, 0, 5 + days, hours, minutes).getTime();
@@ -30,13 +30,5 @@ describe('windowState', () => {
   it('a window whose start equals its stop is the whole day; every day of it never closes', () => {
     expect(windowState({ start: '00:00', stop: '00:00', days: EVERY_DAY }, at(0, 12))).toEqual({ open: true, next: null });
     expect(windowState({ start: '00:00', stop: '00:00', days: [1, 2] }, at(0, 12))).toEqual({ open: true, next: at(2, 0) });
-  });
-});
-
-describe('clockTime', () => {
-  it('says the time within a day, and the weekday beyond', () => {
-    expect(clockTime(at(0, 18), at(0, 9))).toBe('18:00');
-    expect(clockTime(at(1, 1, 5), at(0, 9))).toBe('01:05');
-    expect(clockTime(at(5, 9), at(0, 9))).toBe('Sat 09:00');
   });
 });
