@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { extensionAcceptingSchema } from './extension-pairing.js';
 import {
   type AddRequest,
   changeSourceSchema,
@@ -37,6 +38,7 @@ export const ARGUMENT_SCHEMAS = {
   speedLimit: checkedBy(speedLimitSchema),
   removeOptions: checkedBy(removeOptionsSchema),
   settingsPatch: checkedBy(settingsPatchSchema),
+  extensionAccepting: checkedBy(extensionAcceptingSchema),
 };
 export type SchemaName = keyof typeof ARGUMENT_SCHEMAS;
 

@@ -11,6 +11,11 @@ export interface ExtensionPairingState {
   /** The paired extension's origin, e.g. `chrome-extension://<id>`; null when none is paired. */
   origin: string | null;
   paired_at: number | null;
+  /**
+   * Whether the paired extension's downloads are taken (on by pairing; Settings can turn it off
+   * without unpairing). False when none is paired.
+   */
+  accepting: boolean;
   /** The one-time code still waiting to be used, and when it lapses; null when none is. */
   code: string | null;
   code_expires_at: number | null;
@@ -36,6 +41,9 @@ export const PAIRING_CODE_LENGTH = 8;
 /** A code as typed: case, spaces and the dash between the groups do not matter. */
 export const normalizePairingCode = (typed: string): string => typed.toUpperCase().replace(/[\s-]/g, '');
 
+/** `PATCH /api/extension` `{"accepting": …}`: take the paired extension's downloads, or not. */
+export const extensionAcceptingSchema = z.strictObject({ accepting: z.boolean() });
+
 /** The extension's `POST /api/extension/pair` body. */
 export const pairRequestSchema = z.strictObject({ code: z.string().min(1).max(32) });
 
@@ -47,6 +55,8 @@ export interface ExtensionGate {
   holdsToken(token: string): boolean;
   /** The paired origin, or null. */
   pairedOrigin(): string | null;
+  /** Whether the paired extension may hand over downloads now (see ExtensionPairingState). */
+  accepting(): boolean;
 }
 
 /** The pairing as its owner sees it: the gate, plus its state and its changes. */

@@ -108,6 +108,12 @@ export const METHODS = {
   },
   /** Forgets the paired extension: its token stops working at once. */
   revokeExtension: { args: [], result: returns<void>(), http: { verb: 'DELETE', path: '/api/extension', status: 204 } },
+  /** Takes the paired extension's downloads, or stops taking them, without unpairing it. */
+  setExtensionAccepting: {
+    args: [{ in: 'body', schema: 'extensionAccepting' }],
+    result: returns<ExtensionPairingState>(),
+    http: { verb: 'PATCH', path: '/api/extension' },
+  },
   /** Opens a completed download's file; the page names an id, never a path. */
   openFile: { args: [id], result: returns<void>(), http: null },
   showInFolder: { args: [id], result: returns<void>(), http: null },

@@ -334,6 +334,10 @@ export class DownloadManager implements EngineApi {
     return this.extensions.startPairing();
   }
 
+  async setExtensionAccepting({ accepting }: { accepting: boolean }): Promise<ExtensionPairingState> {
+    return this.extensions.setAccepting(accepting);
+  }
+
   async revokeExtension(): Promise<void> {
     this.extensions.revoke();
   }

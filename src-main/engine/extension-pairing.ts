@@ -22,6 +22,8 @@ interface PairedExtension {
   origin: string;
   token_sha256: string;
   paired_at: number;
+  /** Set when Settings turned the extension off; absent means on, as every pairing starts. */
+  paused?: boolean;
 }
 
 interface PendingCode {
@@ -58,6 +60,7 @@ export class ExtensionPairing implements ExtensionPairingSource {
     return {
       origin: paired?.origin ?? null,
       paired_at: paired?.paired_at ?? null,
+      accepting: paired !== null && paired.paused !== true,
       code: pending?.code ?? null,
       code_expires_at: pending?.expiresAt ?? null,
     };
@@ -90,6 +93,19 @@ export class ExtensionPairing implements ExtensionPairingSource {
     this.pending = null;
     this.changed();
     return { token };
+  }
+
+  /** On or off without unpairing: the token stays valid, but no download is taken while off. */
+  setAccepting(accepting: boolean): ExtensionPairingState {
+    const paired = this.paired();
+    if (paired === null) throw new ApiRequestError('INVALID_STATE', 'No browser extension is paired: pair one first');
+    this.secrets.set('extension-pairing', JSON.stringify({ ...paired, paused: !accepting }));
+    this.changed();
+    return this.state();
+  }
+
+  accepting(): boolean {
+    return this.state().accepting;
   }
 
   revoke(): void {
@@ -128,7 +144,8 @@ export class ExtensionPairing implements ExtensionPairingSource {
         isExtensionOrigin(record.origin) &&
         typeof record.paired_at === 'number' &&
         typeof record.token_sha256 === 'string' &&
-        /^[0-9a-f]{64}$/.test(record.token_sha256);
+        /^[0-9a-f]{64}$/.test(record.token_sha256) &&
+        (record.paused === undefined || typeof record.paused === 'boolean');
       return valid ? (record as PairedExtension) : null;
     } catch {
       return null;

@@ -11,7 +11,8 @@ export const PAIR_ROUTE = '/api/extension/pair';
  * and ask whether it is still paired. Settings, the list of every download and the actions stay
  * with the app's own page.
  */
-const EXTENSION_ROUTES = new Set(['POST /api/downloads/start', 'GET /api/downloads/:id', 'GET /api/extension/status']);
+const START_ROUTE = 'POST /api/downloads/start';
+const EXTENSION_ROUTES = new Set([START_ROUTE, 'GET /api/downloads/:id', 'GET /api/extension/status']);
 
 export interface DoorRequest {
   method: string;
@@ -37,7 +38,12 @@ export function extensionDoor(gate: ExtensionGate | null, request: DoorRequest):
     if (origin !== gate.pairedOrigin()) return apiError('FORBIDDEN', 'This browser extension is not paired with Steadfast: pair it in its options');
     if (method === 'OPTIONS') return 'admit';
     if (!EXTENSION_ROUTES.has(key)) return apiError('FORBIDDEN', 'The browser extension may not use this route');
-    return holdsExtensionToken(gate, request.authorization) ? 'admit' : apiError('UNAUTHORIZED', 'The browser extension’s token is wrong or revoked: pair it again');
+    if (!holdsExtensionToken(gate, request.authorization)) return apiError('UNAUTHORIZED', 'The browser extension’s token is wrong or revoked: pair it again');
+    // Turned off in Settings: it may still read the downloads it sent and its status, not add more.
+    if (key === START_ROUTE && !gate.accepting()) {
+      return apiError('FORBIDDEN', 'Steadfast is set not to take downloads from the browser extension: turn it on in Settings › Browser extension');
+    }
+    return 'admit';
   }
   if (origin === undefined && EXTENSION_ROUTES.has(key) && holdsExtensionToken(gate, request.authorization)) return 'admit';
   return 'pass';

@@ -63,6 +63,22 @@ export function ExtensionPairing() {
           {t('pairing.none')}
         </p>
       )}
+      {state?.origin && (
+        <>
+          <label className="form__check">
+            <input
+              type="checkbox"
+              checked={state.accepting}
+              onChange={(event) => {
+                const accepting = event.target.checked;
+                void run(() => api.setExtensionAccepting({ accepting }));
+              }}
+            />
+            {t('pairing.accepting')}
+          </label>
+          {!state.accepting && <p className="form__hint">{t('pairing.paused')}</p>}
+        </>
+      )}
       {waiting && (
         <p className="extension-pairing__code" role="status">
           <Rich

@@ -251,6 +251,8 @@ export const en = {
     'No extension is paired. The extension hands the browser’s downloads to Steadfast, with their cookies; it is admitted only at its own address, with a token of its own.',
   'pairing.typeCode': 'Type {code} in the extension’s options (valid for {time}).',
   'pairing.revoke': 'Revoke',
+  'pairing.accepting': 'Take downloads from the extension',
+  'pairing.paused': 'Off: the browser keeps its downloads, and the extension stays paired.',
   'pairing.newCode': 'Show a new code',
   'pairing.again': 'Pair anew (replaces this one)',
   'pairing.start': 'Show a pairing code',

@@ -243,6 +243,8 @@ export const zhCN: Catalog = {
   'pairing.none': '尚未配对扩展。扩展会把浏览器中的下载连同其 Cookie 交给 Steadfast；它只能从自己的地址、凭自己的令牌访问。',
   'pairing.typeCode': '请在扩展的选项中输入 {code}（{time} 内有效）。',
   'pairing.revoke': '撤销',
+  'pairing.accepting': '接收来自扩展的下载',
+  'pairing.paused': '已关闭：浏览器自行下载，扩展仍保持配对。',
   'pairing.newCode': '显示新的配对码',
   'pairing.again': '重新配对（替换当前配对）',
   'pairing.start': '显示配对码',

@@ -1,7 +1,7 @@
 /**
  * Pairing from Steadfast's side (ARCHITECTURE.md §7 "Browser extension"): the Settings dialog of
  * the built UI, served by a real `steadfast serve`, shows a one-time code; an extension's origin
- * trades it for a token; the dialog shows the pairing; Revoke ends it. The extension's side is
+ * trades it for a token; the dialog shows the pairing, turns it off and on; Revoke ends it. The extension's side is
  * played by plain requests carrying an extension's Origin (extension.spec.ts drives the real one).
  */
 import { rawRequest } from '../support/api-client.js';
@@ -9,7 +9,7 @@ import { expect, screenshotStates, test } from './fixtures.js';
 
 const EXTENSION = `chrome-extension://${'abcdefghijklmnop'.repeat(2)}`;
 
-test('Settings shows a one-time code, the pairing it made, and revokes it', async ({ page, engine }) => {
+test('Settings shows a one-time code, the pairing it made, turns it off and on, and revokes it', async ({ page, engine }) => {
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Settings' });
   const section = dialog.getByRole('region', { name: 'Browser extension' });
@@ -39,6 +39,24 @@ test('Settings shows a one-time code, the pairing it made, and revokes it', asyn
   await screenshotStates(page, 'settings-extension-paired');
   const status = () => rawRequest(engine.port, 'GET', '/api/extension/status', { headers: { authorization: `Bearer ${token}` } });
   expect((await status()).status).toBe(200);
+
+  // Off without unpairing: the extension's next download is refused, its token still reads status.
+  const start = () =>
+    rawRequest(engine.port, 'POST', '/api/downloads/start', {
+      headers: { origin: EXTENSION, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'http://127.0.0.1:9/never.bin' }),
+    });
+  const taking = section.getByRole('checkbox', { name: 'Take downloads from the extension' });
+  await expect(taking).toBeChecked();
+  // A controlled box: it changes once the engine answered, so click, then wait for the state.
+  await taking.click();
+  await expect(taking).not.toBeChecked();
+  await expect(section).toContainText('Off: the browser keeps its downloads, and the extension stays paired.');
+  expect((await start()).status).toBe(403);
+  expect((await status()).status).toBe(200);
+  await taking.click();
+  await expect(taking).toBeChecked();
+  await expect(section).not.toContainText('Off: the browser keeps its downloads');
 
   await section.getByRole('button', { name: 'Revoke' }).click();
   await expect(section).toContainText('No extension is paired');

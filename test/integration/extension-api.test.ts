@@ -53,7 +53,7 @@ describe('the REST API and the browser extension', () => {
     const granted = await pair(EXTENSION, code.toLowerCase());
     expect(granted.status).toBe(201);
     const state = await api.api.get('/api/extension');
-    expect(state.json).toEqual({ origin: EXTENSION, paired_at: expect.any(Number), code: null, code_expires_at: null });
+    expect(state.json).toEqual({ origin: EXTENSION, paired_at: expect.any(Number), accepting: true, code: null, code_expires_at: null });
     expect(state.text).not.toContain((granted.json as { token: string }).token);
   });
 });

@@ -78,10 +78,22 @@ describe('the desktop listener for the browser extension', () => {
     expect((await rawRequest(port, 'GET', '/api/settings', { headers: { origin: EXTENSION, authorization: `Bearer ${token}` } })).status).toBe(403);
     expect((await rawRequest(port, 'GET', '/', {})).status).toBe(503);
 
-    await engine.api.revokeExtension();
+    // Turned off in Settings: the port closes though the extension stays paired; on again, it opens.
+    expect((await engine.api.setExtensionAccepting({ accepting: false })).accepting).toBe(false);
     await listener.settled();
     expect(listener.port()).toBeNull();
     await expect(connect(port)).rejects.toThrow(/ECONNREFUSED/);
+    await engine.api.setExtensionAccepting({ accepting: true });
+    await listener.settled();
+    // Port 0 here: the kernel picks anew (the app's is fixed, 4000).
+    const reopened = listener.port()!;
+    expect(reopened).toBeGreaterThan(0);
+    expect((await rawRequest(reopened, 'GET', `/api/downloads/${id}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+
+    await engine.api.revokeExtension();
+    await listener.settled();
+    expect(listener.port()).toBeNull();
+    await expect(connect(reopened)).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('listens at start when an extension is already paired; a taken port is reported, not thrown', async () => {

@@ -102,6 +102,7 @@ export function ipcCall(rng: Rng, context: IpcContext): IpcCall {
       if (['list', 'getSettings', 'extensionPairing', 'startExtensionPairing', 'revokeExtension'].includes(method)) return [];
       if (method === 'add') return [objectOf([['url', HARMLESS_URL]])];
       if (method === 'updateSettings') return [objectOf([['max_attempts', 9]])];
+      if (method === 'setExtensionAccepting') return [objectOf([['accepting', false]])];
       if (method === 'changeSource') return [realId, HARMLESS_URL];
       if (method === 'setSpeedLimit') return [realId, 2048];
       if (method === 'remove') return [realId, objectOf([['delete_file', true]])];

@@ -54,7 +54,7 @@ describe('pairing', () => {
     expect(pairing.holdsToken(token)).toBe(true);
     expect(pairing.holdsToken(`${token}x`)).toBe(false);
     expect(pairing.pairedOrigin()).toBe(CHROME);
-    expect(pairing.state()).toEqual({ origin: CHROME, paired_at: 1_000_000, code: null, code_expires_at: null });
+    expect(pairing.state()).toEqual({ origin: CHROME, paired_at: 1_000_000, accepting: true, code: null, code_expires_at: null });
     const stored = secrets.get('extension-pairing')!;
     expect(stored).not.toContain(token);
     // The same code a second time, from anyone: spent.
@@ -90,8 +90,27 @@ describe('pairing', () => {
     expect(pairing.pairedOrigin()).toBe(FIREFOX);
     pairing.revoke();
     expect(pairing.holdsToken(second)).toBe(false);
-    expect(pairing.state()).toEqual({ origin: null, paired_at: null, code: null, code_expires_at: null });
+    expect(pairing.state()).toEqual({ origin: null, paired_at: null, accepting: false, code: null, code_expires_at: null });
     expect(changes).toBe(5);
+  });
+
+  it('Settings turns the extension off and on without unpairing; a new pairing starts on; with none paired it is refused', () => {
+    const secrets = new MemorySecretStore();
+    const pairing = new ExtensionPairing(secrets, manualClock());
+    expect(refusal(() => pairing.setAccepting(true))).toBe('INVALID_STATE: No browser extension is paired: pair one first');
+    const { token } = pairing.pair(codeOf(pairing), CHROME);
+    let changes = 0;
+    pairing.onChange(() => (changes += 1));
+    expect(pairing.setAccepting(false)).toMatchObject({ origin: CHROME, accepting: false });
+    expect([pairing.accepting(), pairing.holdsToken(token), changes]).toEqual([false, true, 1]);
+    // Kept across a restart, with the token.
+    expect(new ExtensionPairing(secrets, manualClock()).state()).toMatchObject({ origin: CHROME, accepting: false });
+    expect(pairing.setAccepting(true).accepting).toBe(true);
+    pairing.setAccepting(false);
+    pairing.pair(codeOf(pairing), FIREFOX);
+    expect(pairing.state()).toMatchObject({ origin: FIREFOX, accepting: true });
+    secrets.set('extension-pairing', JSON.stringify({ ...JSON.parse(secrets.get('extension-pairing')!), paused: 'yes' }));
+    expect(pairing.pairedOrigin()).toBeNull();
   });
 
   it('a damaged record pairs nothing', () => {
@@ -123,6 +142,19 @@ describe('the door for extensions', () => {
     expect(verdict('POST', '/api/extension/code', CHROME, bearer)).toBe('FORBIDDEN');
     expect(verdict('POST', '/api/downloads/start', CHROME, 'Bearer wrong-token-123456')).toBe('UNAUTHORIZED');
     expect(verdict('POST', '/api/downloads/start', CHROME)).toBe('UNAUTHORIZED');
+  });
+
+  it('turned off in Settings, the extension may read its downloads and status but not hand over one', () => {
+    pairing.setAccepting(false);
+    try {
+      expect(verdict('POST', '/api/downloads/start', CHROME, bearer)).toBe('FORBIDDEN');
+      expect(verdict('GET', '/api/downloads/:id', CHROME, bearer)).toBe('admit');
+      expect(verdict('GET', '/api/extension/status', CHROME, bearer)).toBe('admit');
+      expect(verdict('POST', '/api/downloads/start', CHROME, 'Bearer wrong-token-123456')).toBe('UNAUTHORIZED');
+    } finally {
+      pairing.setAccepting(true);
+    }
+    expect(verdict('POST', '/api/downloads/start', CHROME, bearer)).toBe('admit');
   });
 
   it('refuses other extensions, answers preflights for the paired one, lets any extension try a code', () => {

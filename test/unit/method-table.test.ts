@@ -39,6 +39,7 @@ describe('the method table', () => {
       'extensionPairing',
       'startExtensionPairing',
       'revokeExtension',
+      'setExtensionAccepting',
     ]);
     expect(DESKTOP_METHOD_NAMES).toEqual(['openFile', 'showInFolder']);
     expect(METHOD_NAMES).toEqual([...API_METHOD_NAMES, ...DESKTOP_METHOD_NAMES]);
@@ -91,6 +92,7 @@ describe('the method table', () => {
       extensionPairing: [0, 0],
       startExtensionPairing: [0, 0],
       revokeExtension: [0, 0],
+      setExtensionAccepting: [1, 1],
       openFile: [1, 1],
       showInFolder: [1, 1],
     });
@@ -134,6 +136,7 @@ describe('the method table', () => {
       ['GET /api/extension', ['extensionPairing']],
       ['POST /api/extension/code', ['startExtensionPairing']],
       ['DELETE /api/extension', ['revokeExtension']],
+      ['PATCH /api/extension', ['setExtensionAccepting']],
     ]);
     for (const { methods } of restRoutes().filter((entry) => entry.methods.length > 1)) {
       const fields = methods.map((method) => argumentsOf(method).find((arg) => arg.in === 'field'));

@@ -31,6 +31,7 @@ const CALLS: { [M in ApiMethod]: Params<M>[] } = {
   extensionPairing: [[]],
   startExtensionPairing: [[]],
   revokeExtension: [[]],
+  setExtensionAccepting: [[{ accepting: false }], [{ accepting: true }]],
 };
 
 describe('the generated REST routes', () => {
