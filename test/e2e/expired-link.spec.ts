@@ -25,7 +25,8 @@ test('a link that expires mid-download: the row offers Change link first, and a 
   await addUrls(page, [origin.url(`/${filename}`)]);
   const item = row(page, filename);
   await expect(statusBadge(item, 'Failed')).toBeVisible({ timeout: 20_000 });
-  await expect(item.getByText(/^The link no longer gives this file \(127\.0\.0\.1:\d+ sent a web page\)\. The partial file is kept: paste a fresh link with Change link to continue from 50 %/)).toBeVisible();
+  // The cut is a reset, which may discard a few KiB still unread here: "50 %" or a little less.
+  await expect(item.getByText(/^The link no longer gives this file \(127\.0\.0\.1:\d+ sent a web page\)\. The partial file is kept: paste a fresh link with Change link to continue from (4[6-9]|50) %/)).toBeVisible();
   // The first button, and the primary one: Restart would start from 0.
   const first = item.getByRole('button').first();
   await expect(first).toHaveText('Change link');
