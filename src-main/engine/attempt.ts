@@ -268,7 +268,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
       }
     }
 
-    const partial = await onDisk(path, () => PartialFile.claim(path, record.partial_file, record.downloaded_bytes > 0));
+    const partial = await onDisk(path, () => PartialFile.claim(path, record.partial_file, record.downloaded_bytes > 0, record.downloaded_bytes === 0));
     file = partial;
     if (partial.identity !== record.partial_file) ctx.onPartialFile(partial.identity);
     // After a crash the partial may hold bytes past the durable ones that were never synced: cut them.

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { type BigIntStats, constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PARTIAL_SUFFIX } from './file-names.js';
@@ -25,8 +25,11 @@ export class PartialFile {
    * created exclusively. Anything else there (a link, a file that replaced ours) is refused with
    * PARTIAL_NOT_OURS and left untouched. `adopt` accepts a regular file with no recorded
    * identity: a download from before identities were recorded, with bytes in its partial.
+   * `nothingKept` (no durable byte yet) also accepts the partial a crash left between creating it
+   * and recording it: empty, one link, this user's. Taking it loses nothing and writes into no
+   * other file (ARCHITECTURE.md §4 "Only its own files").
    */
-  static async claim(path: string, identity: FileIdentity | null, adopt: boolean): Promise<PartialFile> {
+  static async claim(path: string, identity: FileIdentity | null, adopt: boolean, nothingKept = false): Promise<PartialFile> {
     const found = await lstatOrNull(path);
     if (found?.isSymbolicLink()) throw notOurs(path, true);
     if (found !== null) {
@@ -35,7 +38,8 @@ export class PartialFile {
         throw (error as NodeJS.ErrnoException).code === 'ELOOP' ? notOurs(path, true) : error;
       });
       const stats = await handle.stat({ bigint: true });
-      if (stats.isFile() && (identity === null ? adopt : identityOf(stats) === identity)) return new PartialFile(path, handle, identityOf(stats));
+      const ours = identity === null ? adopt : identityOf(stats) === identity;
+      if (stats.isFile() && (ours || (nothingKept && leftByACrash(stats)))) return new PartialFile(path, handle, identityOf(stats));
       await handle.close();
       throw notOurs(path, false);
     }
@@ -130,4 +134,10 @@ export class PartialFile {
   async close(): Promise<void> {
     await this.handle.close();
   }
+}
+
+/** An empty file with one link, owned by this user: what a crash right after `O_EXCL` leaves. */
+function leftByACrash(stats: BigIntStats): boolean {
+  const uid = process.getuid?.();
+  return stats.size === 0n && stats.nlink === 1n && (uid === undefined || stats.uid === BigInt(uid));
 }

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EngineHarness, startEngine, tempDir } from '../support/engine-harness.js';
@@ -115,6 +115,34 @@ describe('no link is followed', () => {
     expect(refused.error_code).toBe('PARTIAL_NOT_OURS');
     await engine.manager.remove(added.id);
     expect(readFileSync(partial, 'utf8')).toBe('somebody else');
+  });
+
+  it('a crash between creating the partial and recording it: the next attempt takes the empty file it left, and only such a file', async () => {
+    const content = randomBytesSeeded(256 * KiB, 176);
+    origin = await startFaultOrigin({ '/c.bin': { content } });
+    engine = startEngine();
+    // Three downloads that got no byte yet (their first answer was a 404), as after a SIGKILL
+    // that came between O_EXCL and the database write: an empty file under each partial name.
+    const ids: string[] = [];
+    for (const name of ['left.bin', 'full.bin', 'linked.bin']) {
+      origin.script('/c.bin', { kind: 'status', status: 404 });
+      const { id } = await engine.manager.add({ url: origin.url('/c.bin'), filename: name });
+      expect((await engine.waitForStatus(id, 'failed')).downloaded_bytes).toBe('0');
+      ids.push(id);
+    }
+    writeFileSync(join(engine.downloads, 'left.bin.partial'), '');
+    writeFileSync(join(engine.downloads, 'full.bin.partial'), 'x');
+    writeFileSync(join(engine.downloads, 'elsewhere.txt'), '');
+    linkSync(join(engine.downloads, 'elsewhere.txt'), join(engine.downloads, 'linked.bin.partial'));
+
+    for (const id of ids) await engine.manager.restart(id);
+    const [left, full, linked] = await Promise.all(ids.map((id) => engine.waitFor(id, (s) => s.status === 'completed' || s.status === 'failed')));
+    expect(left!.status).toBe('completed');
+    expect(readFileSync(join(engine.downloads, 'left.bin')).equals(content)).toBe(true);
+    // Not empty, or a second name of another file: not what a crash leaves, so not ours.
+    expect([full!.error_code, linked!.error_code]).toEqual(['PARTIAL_NOT_OURS', 'PARTIAL_NOT_OURS']);
+    expect(readFileSync(join(engine.downloads, 'full.bin.partial'), 'utf8')).toBe('x');
+    expect(readFileSync(join(engine.downloads, 'elsewhere.txt'), 'utf8')).toBe('');
   });
 
   it('a dangling link takes the name: the download picks another', async () => {
