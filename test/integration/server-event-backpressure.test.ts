@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DownloadsChange, EngineApi } from '../../src-main/contract/api.js';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { API_METHOD_NAMES, generateMethods } from '../../src-main/contract/methods.js';
+import { newDownloadRecord } from '../../src-main/engine/download-store.js';
 import { toSnapshot } from '../../src-main/engine/snapshot.js';
 import { createHttpServer, type ServerLimits } from '../../src-main/server/http-server.js';
 import { httpDownloadsApi } from '../../src-renderer/api/http-api.js';
@@ -16,32 +17,19 @@ const MiB = 1024 * 1024;
 /** A real snapshot with a long name: about 1 KiB of JSON. */
 function snapshot(id: string, status: DownloadSnapshot['status'] = 'downloading'): DownloadSnapshot {
   const now = Date.now();
+  const record = newDownloadRecord({
+    id,
+    source: { kind: 'http', url: `http://127.0.0.1:9/${id}.bin` },
+    filename: `${id}-${'n'.repeat(180)}.bin`,
+    filenameFromUser: false,
+    destDir: '/tmp',
+    maxAttempts: 5,
+    sha256: null,
+    speedLimit: null,
+    now,
+  });
   return toSnapshot(
-    {
-      id,
-      source: { kind: 'http', url: `http://127.0.0.1:9/${id}.bin` },
-      filename: `${id}-${'n'.repeat(180)}.bin`,
-      filename_from_user: false,
-      dest_dir: '/tmp',
-      status,
-      total_bytes: 1024 ** 3,
-      downloaded_bytes: 0,
-      failed_count: 0,
-      max_attempts: 5,
-      next_retry_at: null,
-      error_code: null,
-      error_message: null,
-      notice: 'n'.repeat(400),
-      etag: '"v1"',
-      last_modified: null,
-      expected_sha256: null,
-      created_at: now,
-      updated_at: now,
-      completed_at: status === 'completed' ? now : null,
-      speed_limit: null,
-      one_connection: false,
-      partial_file: null,
-    },
+    { ...record, status, total_bytes: 1024 ** 3, notice: 'n'.repeat(400), etag: '"v1"', completed_at: status === 'completed' ? now : null },
     null,
     now,
   );
