@@ -23,7 +23,7 @@ export async function serve(command: ServeCommand): Promise<number> {
   for (const warning of command.warnings) process.stderr.write(`steadfast: warning: ${warning}\n`);
   // A token file that is refused stops the start before anything is opened.
   const given = command.tokenFile === null ? command.token : readTokenFile(command.tokenFile);
-  const { dataDir, store, manager } = openLocalEngine(command.dataDir, {
+  const { dataDir, manager, close } = openLocalEngine('steadfast serve', command.dataDir, {
     ...(command.downloadDir === null ? {} : { download_dir: resolve(command.downloadDir) }),
     ...(command.proxy === null ? {} : { proxy: command.proxy }),
     ...(command.caFile === null ? {} : { ca_file: resolve(command.caFile) }),
@@ -50,7 +50,7 @@ export async function serve(command: ServeCommand): Promise<number> {
     await app.listen({ host: command.host, port: command.port });
   } catch (error) {
     await manager.shutdown();
-    store.close();
+    close();
     throw error;
   }
   const { port } = app.server.address() as { port: number };
@@ -65,6 +65,6 @@ export async function serve(command: ServeCommand): Promise<number> {
   process.stdout.write('Stopping: checkpointing active downloads…\n');
   await app.close();
   await manager.shutdown();
-  store.close();
+  close();
   return 0;
 }

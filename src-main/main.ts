@@ -20,6 +20,7 @@ import { createSleepBlocker } from './electron/sleep-blocker.js';
 import { trustedSender } from './electron/sender-check.js';
 import { EXTENSION_PORT, followPairing } from './server/extension-listener.js';
 import { preparePrivateDataDir } from './store/private-files.js';
+import { lockDataFolder } from './store/data-folder-lock.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +43,8 @@ async function start(): Promise<void> {
     app.quit();
     return;
   }
+  // Before the database is opened: `steadfast serve` pointed at this folder must not run beside us.
+  const lock = lockDataFolder(dataDir, 'the desktop app');
   const store = SqliteStore.open(join(dataDir, 'steadfast.db'), { nativeBinding });
   const secrets = new SafeStorageSecretStore(dataDir, safeStorage);
   const manager = new DownloadManager({
@@ -131,6 +134,7 @@ async function start(): Promise<void> {
       .then(() => manager.shutdown())
       .finally(() => {
         store.close();
+        lock.release();
         app.quit();
       });
   });

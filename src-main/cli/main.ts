@@ -49,7 +49,8 @@ async function findOrAdd(api: DownloadsApi, command: GetCommand, dir: string): P
 
 async function get(command: GetCommand): Promise<number> {
   // The flags pass the settings' own validation, so a bad --endpoint reads like a bad setting.
-  const { store, manager } = openLocalEngine(
+  const { manager, close } = openLocalEngine(
+    'steadfast get',
     command.dataDir,
     parseInput(settingsPatchSchema.omit({ s3_secret_access_key: true }), overrides(command)),
     // The end of the download reaches us as a change event: at 100 ms apart, exiting waited 50 ms
@@ -110,7 +111,7 @@ async function get(command: GetCommand): Promise<number> {
     return interrupted ? EXIT.interrupted : EXIT.failed;
   } finally {
     await manager.shutdown();
-    store.close();
+    close();
   }
 }
 
