@@ -90,6 +90,11 @@ export interface DownloadSnapshot {
   /** Its retry is due, but the system reports no network: it waits rather than spend an attempt. */
   waiting_for_network: boolean;
   /**
+   * Queued while the queue's schedule window is closed: it starts when the window opens, or at
+   * once on Resume (the user's explicit start outranks the schedule).
+   */
+  waiting_for_schedule: boolean;
+  /**
    * Connections fetching right now: several when the file is split into byte ranges, 1 for a
    * single stream, 0 when not downloading.
    */

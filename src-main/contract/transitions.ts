@@ -13,7 +13,8 @@ export type DownloadAction = (typeof DOWNLOAD_ACTIONS)[number];
  *   for its retry skips the rest of the countdown, which scripts may want; the row shows the
  *   countdown and Pause instead.
  * - `no-op`: accepted, and the download stays as it is, so a double click or a repeated
- *   request is harmless.
+ *   request is harmless. (One exception outside this table: Resume on a queued download the
+ *   queue's schedule holds starts it, ARCHITECTURE.md §2 "Schedules".)
  * - `refuse`: INVALID_STATE.
  */
 export type ActionRule = 'offer' | 'allow' | 'no-op' | 'refuse';

@@ -106,7 +106,10 @@ export class DownloadManager implements EngineApi {
     this.settings.onChange(() => this.applySchedule());
     this.slept = clockJumpDetector(() => this.clock.now(), options.monotonicNow ?? (() => performance.now()));
     this.wakeSettleMs = options.wakeSettleMs ?? WAKE_SETTLE_MS;
-    this.downloads = new DownloadRegistry(this.store, this.clock, options.changeIntervalMs, (id) => this.headers.names(id));
+    this.downloads = new DownloadRegistry(this.store, this.clock, options.changeIntervalMs, (download) => ({
+      requestHeaders: this.headers.names(download.id),
+      waitingForSchedule: this.heldBySchedule(download),
+    }));
     this.naming = new FileNaming(() => this.downloads.records());
     this.launcher = new AttemptLauncher({
       store: this.store,
@@ -217,6 +220,13 @@ export class DownloadManager implements EngineApi {
     const download = this.download(id);
     // Resume right after pause: let the pause finish, then resume, rather than drop the click.
     if (download.attempt?.stopReason === 'pause') await download.attempt.done;
+    // A queued download the schedule holds: Resume is the user's explicit start (§2 "Schedules").
+    if (this.heldBySchedule(download)) {
+      download.startedByHand = true;
+      this.downloads.changed(download);
+      this.pump();
+      return this.snapshot(download);
+    }
     // Resuming a download that waits for its retry skips the rest of the countdown.
     if (requireAllowed(download.record.status, 'resume') === 'no-op') return this.snapshot(download);
     // The user's explicit start outranks the schedule (§2 "Schedules").
@@ -405,12 +415,17 @@ export class DownloadManager implements EngineApi {
     return this.only === null || this.only.has(download.id);
   }
 
+  /** Queued, and left queued by the schedule's closed window (§2 "Schedules"): Resume starts it. */
+  private heldBySchedule(download: DownloadRuntime): boolean {
+    return download.record.status === 'queued' && download.attempt === null && !this.schedule.queueOpen && !download.startedByHand;
+  }
+
   private pump(): void {
     if (!this.started) return;
     let running = [...this.downloads.all()].filter((d) => d.attempt !== null).length;
     for (const download of this.downloads.all()) {
       if (running >= this.settings.current.max_concurrent) return;
-      if (!this.schedule.queueOpen && !download.startedByHand) continue;
+      if (this.heldBySchedule(download)) continue;
       if (download.record.status === 'queued' && download.attempt === null && this.schedulable(download)) {
         this.launcher.launch(download);
         running += 1;
@@ -440,8 +455,13 @@ export class DownloadManager implements EngineApi {
    * spent) unless the user started them by hand; when it opens, the queue starts.
    */
   private applySchedule(): void {
+    const wasOpen = this.schedule.queueOpen;
     if (this.started) this.schedule.arm(() => this.applySchedule());
     else this.schedule.evaluate();
+    // Queued rows say whether the schedule holds them.
+    if (this.schedule.queueOpen !== wasOpen) {
+      for (const download of this.downloads.all()) if (download.record.status === 'queued') this.downloads.changed(download);
+    }
     this.globalLimit.setRate(this.schedule.speedLimit);
     if (!this.started) return;
     if (!this.schedule.queueOpen) {

@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 import { DownloadRuntime } from './download-runtime.js';
 import type { DownloadPatch, DownloadRecord, DownloadStore } from './download-store.js';
 import type { Segment } from './segments.js';
-import { toSnapshot } from './snapshot.js';
+import { type SchedulerView, toSnapshot } from './snapshot.js';
 
 /**
  * Every download the engine holds, and the one way their state changes: written to the store
@@ -22,8 +22,11 @@ export class DownloadRegistry {
     private readonly store: DownloadStore,
     private readonly clock: Clock,
     changeIntervalMs?: number,
-    /** The names of a download's request headers, for its snapshot (the values stay in the secret store). */
-    private readonly headerNames: (id: string) => readonly string[] = () => [],
+    /** What the manager knows of a download for its snapshot: its header names, the schedule's hold. */
+    private readonly view: (download: DownloadRuntime) => Pick<SchedulerView, 'requestHeaders' | 'waitingForSchedule'> = () => ({
+      requestHeaders: [],
+      waitingForSchedule: false,
+    }),
   ) {
     this.batcher = new ChangeBatcher((ids) => this.emit(ids), clock, changeIntervalMs);
     for (const record of store.listDownloads()) this.downloads.set(record.id, new DownloadRuntime(record, clock));
@@ -77,8 +80,11 @@ export class DownloadRegistry {
   }
 
   snapshot(download: DownloadRuntime): DownloadSnapshot {
-    const { record } = download;
-    return toSnapshot(record, download.progress(), this.clock.now(), download.waitingForNetwork, download.connectionLimit, this.headerNames(record.id));
+    return toSnapshot(download.record, download.progress(), this.clock.now(), {
+      waitingForNetwork: download.waitingForNetwork,
+      connectionLimit: download.connectionLimit,
+      ...this.view(download),
+    });
   }
 
   onChanged(listener: (change: DownloadsChange) => void): () => void {

@@ -13,14 +13,22 @@ export interface LiveProgress {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export function toSnapshot(
-  record: DownloadRecord,
-  live: LiveProgress | null,
-  now: number,
-  waitingForNetwork = false,
-  connectionLimit: number | null = null,
-  requestHeaders: readonly string[] = [],
-): DownloadSnapshot {
+/** What the scheduler knows of a download beside its record. */
+export interface SchedulerView {
+  /** A due retry waits for the network (ARCHITECTURE.md §2). */
+  waitingForNetwork: boolean;
+  /** Queued while the queue's schedule is closed, and not started by hand (§2 "Schedules"). */
+  waitingForSchedule: boolean;
+  /** The connections its host allows, learned (§5), or null. */
+  connectionLimit: number | null;
+  /** The names of its request headers; the values stay in the secret store. */
+  requestHeaders: readonly string[];
+}
+
+const NOTHING_MORE: SchedulerView = { waitingForNetwork: false, waitingForSchedule: false, connectionLimit: null, requestHeaders: [] };
+
+export function toSnapshot(record: DownloadRecord, live: LiveProgress | null, now: number, view: Partial<SchedulerView> = {}): DownloadSnapshot {
+  const { waitingForNetwork, waitingForSchedule, connectionLimit, requestHeaders } = { ...NOTHING_MORE, ...view };
   const bytes = live?.bytes ?? record.downloaded_bytes;
   const total = record.total_bytes;
   const speed = live?.speed ?? 0;
@@ -47,6 +55,7 @@ export function toSnapshot(
     expected_sha256: record.expected_sha256,
     speed_limit: record.speed_limit,
     waiting_for_network: waitingForNetwork,
+    waiting_for_schedule: waitingForSchedule,
     connections: live?.connections ?? 0,
     connection_retries: live?.connectionRetries ?? 0,
     connection_limit: connectionLimit,

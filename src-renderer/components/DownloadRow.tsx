@@ -77,6 +77,7 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
             {t('row.attempt', { current: s.retry_info.current_attempt, max: s.retry_info.max_attempts })}
           </span>
         )}
+        {s.waiting_for_schedule && <span className="countdown">{t('row.waitingForSchedule')}</span>}
         {status === 'retrying' && s.waiting_for_network && <span className="countdown">{t('row.waitingForNetwork')}</span>}
         {status === 'retrying' && !s.waiting_for_network && s.retry_info.next_retry_at !== null && (
           <RetryCountdown at={s.retry_info.next_retry_at} />
@@ -96,6 +97,8 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
         {freshLink && changeLink}
         {offered('pause') && <button onClick={() => run(() => api.pause(id))}>{t('action.pause')}</button>}
         {offered('resume') && <button onClick={() => run(() => api.resume(id))}>{t('action.resume')}</button>}
+        {/* The schedule's hold is the only thing keeping it: the user may start it outside the window. */}
+        {s.waiting_for_schedule && <button onClick={() => run(() => api.resume(id))}>{t('action.startNow')}</button>}
         {offered('restart') && <button onClick={() => run(() => api.restart(id))}>{t('action.restart')}</button>}
         {offered('changeSource') && !freshLink && changeLink}
         {offered('cancel') && <button onClick={() => run(() => api.cancel(id))}>{t('action.cancel')}</button>}

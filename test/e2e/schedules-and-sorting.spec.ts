@@ -55,6 +55,20 @@ test('a queue window set in Settings holds new downloads and says on the toolbar
   await sleep(1000);
   await expect(statusBadge(item, 'Queued')).toBeVisible();
   expect(requestsFor(origin, '/later.bin')).toHaveLength(0);
+  await expect(item.getByText('Waits for the schedule', { exact: true })).toBeVisible();
+
+  // Start now: this one runs outside the window; the rest of the queue keeps waiting.
+  const urgent = randomBytesSeeded(32 * 1024, 1102);
+  origin.setFile('/urgent.bin', { content: urgent });
+  await addUrls(page, [origin.url('/urgent.bin')]);
+  const urgentRow = row(page, 'urgent.bin');
+  await expect(urgentRow.getByText('Waits for the schedule', { exact: true })).toBeVisible();
+  await urgentRow.getByRole('button', { name: 'Start now', exact: true }).click();
+  await expect(statusBadge(urgentRow, 'Completed')).toBeVisible({ timeout: 20_000 });
+  await expect(urgentRow.getByRole('button', { name: 'Start now', exact: true })).toHaveCount(0);
+  expect(sha256File(join(engine.downloadDir, 'urgent.bin'))).toBe(sha256(urgent));
+  await expect(statusBadge(item, 'Queued')).toBeVisible();
+  expect(requestsFor(origin, '/later.bin')).toHaveLength(0);
 
   // A speed window open now (from an hour ago to two hours ahead).
   const again = await openSettings(page);

@@ -57,24 +57,50 @@ describe('the queue schedule (only 01:00–07:00)', () => {
     expect(origin.requests.at(-1)!.headers.range).toBe(`bytes=${partial}-`);
   });
 
-  it("the user's explicit Resume outside the window starts that download; the rest of the queue waits", async () => {
+  it("the user's explicit Resume (Start now) outside the window starts that download; the rest of the queue waits", async () => {
     const held = randomBytesSeeded(64 * KiB, 702);
     const wanted = randomBytesSeeded(64 * KiB, 703);
-    origin = await startFaultOrigin({ '/held.bin': { content: held }, '/wanted.bin': { content: wanted } });
+    const paused = randomBytesSeeded(64 * KiB, 708);
+    origin = await startFaultOrigin({ '/held.bin': { content: held }, '/wanted.bin': { content: wanted }, '/paused.bin': { content: paused } });
     const clock = new JumpClock(mondayAt(12, 0));
     engine = startEngine({ clock, settings: { queue_schedule: NIGHT } });
     const a = await engine.manager.add({ url: origin.url('/held.bin') });
     const b = await engine.manager.add({ url: origin.url('/wanted.bin') });
-    await engine.manager.pause(b.id);
-    await engine.manager.resume(b.id);
+    const c = await engine.manager.add({ url: origin.url('/paused.bin') });
+    expect([a, b, c].map((s) => s.waiting_for_schedule)).toEqual([true, true, true]);
+
+    // Straight from the queue: the row's Start now.
+    const started = await engine.manager.resume(b.id);
+    expect(started.waiting_for_schedule).toBe(false);
     const done = await engine.waitForStatus(b.id, 'completed');
     expect(readFileSync(done.path).equals(wanted)).toBe(true);
-    expect((await engine.manager.get(a.id)).status).toBe('queued');
-    expect(origin.requests.map((r) => r.path)).toEqual(['/wanted.bin']);
+    // Paused, then resumed: an explicit start too.
+    await engine.manager.pause(c.id);
+    expect((await engine.manager.get(c.id)).waiting_for_schedule).toBe(false);
+    await engine.manager.resume(c.id);
+    expect(readFileSync((await engine.waitForStatus(c.id, 'completed')).path).equals(paused)).toBe(true);
+    expect(await engine.manager.get(a.id)).toMatchObject({ status: 'queued', waiting_for_schedule: true });
+    expect(origin.requests.map((r) => r.path)).toEqual(['/wanted.bin', '/paused.bin']);
 
     clock.advance(13 * HOUR); // 01:00 the next day
     const later = await engine.waitForStatus(a.id, 'completed');
+    expect(later.waiting_for_schedule).toBe(false);
     expect(readFileSync(later.path).equals(held)).toBe(true);
+  });
+
+  it('a queued row stops saying it waits for the schedule as soon as the window opens', async () => {
+    const content = randomBytesSeeded(32 * KiB, 709);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    const clock = new JumpClock(mondayAt(0, 59, 58));
+    // One download at a time: the second stays queued in the open window, waiting for a slot only.
+    engine = startEngine({ clock, settings: { queue_schedule: NIGHT, max_concurrent: 1 } });
+    origin.throttle(16 * KiB);
+    const first = await engine.manager.add({ url: origin.url('/f.bin') });
+    const second = await engine.manager.add({ url: origin.url('/f.bin'), filename: 'g.bin' });
+    expect((await engine.manager.get(second.id)).waiting_for_schedule).toBe(true);
+    clock.advance(2500); // 01:00:00.5
+    await engine.waitForStatus(first.id, 'downloading');
+    await engine.waitFor(second.id, (s) => s.status === 'queued' && !s.waiting_for_schedule);
   });
 
   it('turning the schedule off releases the queue at once', async () => {

@@ -21,6 +21,7 @@ const snapshot = (overrides: Partial<DownloadSnapshot>): DownloadSnapshot => ({
   expected_sha256: null,
   speed_limit: null,
   waiting_for_network: false,
+  waiting_for_schedule: false,
   connections: 0,
   connection_retries: 0,
   connection_limit: null,

@@ -61,6 +61,7 @@ describe('toSnapshot', () => {
       expected_sha256: null,
       speed_limit: null,
       waiting_for_network: false,
+      waiting_for_schedule: false,
       connection_retries: 0,
       connection_limit: null,
       request_headers: [],
@@ -77,9 +78,7 @@ describe('toSnapshot', () => {
       record({ source: { kind: 'http', url: 'http://bob:hunter2@files.example:8080/a%20b.bin?x=1' } }),
       null,
       NOW,
-      false,
-      null,
-      ['Cookie', 'Referer'],
+      { requestHeaders: ['Cookie', 'Referer'] },
     );
     expect(snapshot.request_headers).toEqual(['Cookie', 'Referer']);
     // A row saved before sign-ins became headers may still hold them: they are not shown.
