@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import got, { type Request } from 'got';
+import got, { type BeforeRedirectHook, type Request } from 'got';
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -8,7 +8,7 @@ import type { ByteSource, OpenRequest, OpenResult, Validator } from '../engine/b
 import { classifyHttpStatus, classifyNetworkError, insecureRedirectError } from '../engine/classify-error.js';
 import { proxyConnectionError, proxyStatusError } from '../engine/classify-proxy-error.js';
 import { parseContentRange } from '../engine/content-range.js';
-import { permanentError, transientError } from '../engine/download-error.js';
+import { DownloadError, permanentError, transientError } from '../engine/download-error.js';
 import { filenameFromContentDisposition, filenameFromUrl } from '../engine/file-names.js';
 import type { NetworkRoute } from './network-route.js';
 import { dropHeadersOffOrigin, requestHeaderFields } from './redirect-headers.js';
@@ -19,11 +19,20 @@ export interface HttpSourceOptions {
   now?: () => number;
   /** Follow https:// → http:// redirects (the `allow_insecure_redirects` setting); refused otherwise. */
   allowInsecureRedirects?: boolean;
-  /** Proxy agents and trusted certificates for this URL (see createSourceFactory); absent: direct, Node's roots. */
-  route?: (url: string) => Promise<NetworkRoute>;
+  /** Proxy agents and trusted certificates per URL (see createSourceFactory); absent: direct, Node's roots. */
+  routes?: RouteFinder;
   /** The download's own headers (sign-ins), sent on each request; dropped off its origin (redirect-headers.ts). */
   headers?: RequestHeaders;
 }
+
+/** How each request (and each redirect's hop) reaches its server. */
+export interface RouteFinder {
+  routeFor(url: string): Promise<NetworkRoute>;
+  /** The route's proxy could not be reached; the next `routeFor` takes the system's next entry. */
+  unreachable(route: NetworkRoute): void;
+}
+
+const DIRECT: NetworkRoute = { proxy: null, fallback: false };
 
 interface Opened {
   request: Request;
@@ -177,17 +186,42 @@ export class HttpSource implements ByteSource {
     return fromProxy ?? classifyHttpStatus(statusCode, headers['retry-after'], (this.options.now ?? Date.now)());
   }
 
+  /**
+   * The request, through the proxy the system names; when that proxy cannot be reached and the
+   * system lists another way (a PAC answer's next entry), through that one (ARCHITECTURE.md §8).
+   */
   private async send(headers: Record<string, string>, signal: AbortSignal): Promise<Opened> {
-    const { lookup, allowInsecureRedirects = false } = this.options;
-    // Chosen once for the request: redirects keep the first hop's proxy.
-    const route: NetworkRoute = this.options.route ? await this.options.route(this.url) : { proxy: null };
-    const { agents, certificateAuthority, proxy } = route;
+    const { routes } = this.options;
+    for (;;) {
+      // The route of the hop the request is on: a redirect moves it on.
+      const hop = { route: routes ? await routes.routeFor(this.url) : DIRECT };
+      try {
+        return await this.sendVia(hop, headers, signal);
+      } catch (error) {
+        const passOver = routes !== undefined && !signal.aborted && hop.route.fallback && error instanceof DownloadError && error.code === 'PROXY_UNREACHABLE';
+        if (!passOver) throw error;
+        routes.unreachable(hop.route);
+      }
+    }
+  }
+
+  private async sendVia(hop: { route: NetworkRoute }, headers: Record<string, string>, signal: AbortSignal): Promise<Opened> {
+    const { lookup, allowInsecureRedirects = false, routes } = this.options;
+    // Each hop of a redirect takes its own URL's route: NO_PROXY and PAC judge where it leads.
+    const reroute: BeforeRedirectHook = async (options) => {
+      if (routes === undefined || options.url === undefined) return;
+      const route = await routes.routeFor(options.url.toString());
+      hop.route = route;
+      options.agent = route.agents ?? { http: undefined, https: undefined, http2: undefined };
+      options.https = route.certificateAuthority ? { certificateAuthority: route.certificateAuthority } : {};
+    };
+    const { agents, certificateAuthority } = hop.route;
     // Set when a hop from https:// to http:// is not followed: got then hands over the redirect
     // response itself, which is refused below before any byte of it is read.
     let downgrade: URL | null = null;
     const request = got.stream(this.url, {
       headers: { ...requestHeaderFields(this.options.headers ?? {}), 'accept-encoding': 'identity', ...headers },
-      hooks: { beforeRedirect: [dropHeadersOffOrigin(this.url)] },
+      hooks: { beforeRedirect: [dropHeadersOffOrigin(this.url), reroute] },
       decompress: false,
       retry: { limit: 0 },
       throwHttpErrors: false,
@@ -203,7 +237,8 @@ export class HttpSource implements ByteSource {
       ...(agents ? { agent: agents } : {}),
     });
     let tunnelRefused = false;
-    request.once('request', (clientRequest: ClientRequest) =>
+    // Each hop is a request of its own; the last one's tunnel is the one that answered.
+    request.on('request', (clientRequest: ClientRequest) =>
       // A tunnel's answer has a status; a plain http:// request's proxy connection has none.
       clientRequest.once('proxyConnect', (answer: { statusCode?: unknown }) => {
         tunnelRefused = typeof answer.statusCode === 'number' && answer.statusCode !== 200;
@@ -213,6 +248,10 @@ export class HttpSource implements ByteSource {
       const onError = (error: unknown): void => {
         request.off('response', onResponse);
         if (signal.aborted) return reject(error);
+        // A hop's route could not be found (the system's lookup failed): that error says why.
+        const cause = (error as { cause?: unknown }).cause;
+        if (cause instanceof DownloadError) return reject(cause);
+        const { proxy } = hop.route;
         reject((proxy === null ? null : proxyConnectionError(error, proxy, this.displayHost)) ?? classifyNetworkError(error, this.displayHost));
       };
       const onResponse = (response: IncomingMessage & { url?: string }): void => {
@@ -225,7 +264,7 @@ export class HttpSource implements ByteSource {
           reject(insecureRedirectError(new URL(response.url ?? this.url).host, downgrade));
           return;
         }
-        resolve({ request, response, route, tunnelRefused });
+        resolve({ request, response, route: hop.route, tunnelRefused });
       };
       request.once('error', onError);
       request.once('response', onResponse);

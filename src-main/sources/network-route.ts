@@ -12,7 +12,7 @@ import { PROXY_PROTOCOLS, type Settings } from '../contract/settings.js';
 import type { ProxyInUse } from '../engine/classify-proxy-error.js';
 import { permanentError, transientError } from '../engine/download-error.js';
 import type { SecretStore } from '../engine/secret-store.js';
-import { firstPacRoute, type ProxyRoute } from './pac-result.js';
+import { pickPacRoute, type ProxyRoute } from './pac-result.js';
 import { defaultAuthorities } from './default-authorities.js';
 
 /**
@@ -30,6 +30,11 @@ export interface NetworkRoute {
   certificateAuthority?: string[];
   /** The proxy in the way, for messages; null when direct. */
   proxy: ProxyInUse | null;
+  /**
+   * The system's answer lists another way to go should this proxy be unreachable: report it
+   * (`NetworkRoutes.unreachable`) and ask again.
+   */
+  fallback: boolean;
 }
 
 /**
@@ -47,7 +52,11 @@ export interface NetworkRoutesOptions {
   /** PEM certificates trusted besides Node's roots, for every request (tests, a composition root). */
   extraCaCertificates?: readonly string[];
   lookup?: LookupFunction;
+  now?: () => number;
 }
+
+/** How long a proxy that could not be reached is passed over when the system lists another (Chromium's own delay). */
+export const UNREACHABLE_PROXY_MS = 5 * 60_000;
 
 /**
  * The tunnel's TLS checks the certificate against the target's name; for an IP address target
@@ -87,31 +96,51 @@ export class NetworkRoutes {
   private readonly agentSets = new Map<string, ProxyAgents>();
   /** The last CA list built, by the text it was built from: TLS contexts are keyed by it. */
   private caCache: { key: string; list: string[] } | null = null;
+  /** Proxies of the system's answers that could not be reached, until when they are passed over. */
+  private readonly down = new Map<string, number>();
 
   constructor(private readonly options: NetworkRoutesOptions) {}
 
   async routeFor(target: string, settings: Settings): Promise<NetworkRoute> {
     const certificateAuthority = this.certificates(settings.ca_file);
-    const route = await this.proxyFor(target, settings);
-    if (route.kind === 'direct') return { ...(certificateAuthority ? { certificateAuthority } : {}), proxy: null };
+    const { route, fallback } = await this.proxyFor(target, settings);
+    if (route.kind === 'direct') return { ...(certificateAuthority ? { certificateAuthority } : {}), proxy: null, fallback };
     return {
       agents: this.agentsFor(route.url, certificateAuthority),
       ...(certificateAuthority ? { certificateAuthority } : {}),
       proxy: { host: route.url.host, withCredentials: route.url.username !== '' || route.url.password !== '' },
+      fallback,
     };
   }
 
-  private async proxyFor(target: string, settings: Settings): Promise<ProxyRoute> {
-    if (settings.proxy === 'none') return { kind: 'direct' };
+  /** The route's proxy could not be reached: the system's next entry is taken for a while. */
+  unreachable(route: NetworkRoute): void {
+    if (route.proxy !== null) this.down.set(route.proxy.host, this.now() + UNREACHABLE_PROXY_MS);
+  }
+
+  private async proxyFor(target: string, settings: Settings): Promise<{ route: ProxyRoute; fallback: boolean }> {
+    if (settings.proxy === 'none') return { route: { kind: 'direct' }, fallback: false };
     if (settings.proxy === 'system') {
-      if (this.options.systemProxy !== undefined) return firstPacRoute(await this.askSystem(target));
+      if (this.options.systemProxy !== undefined) return pickPacRoute(await this.askSystem(target), (proxy) => this.isDown(proxy.host));
       const fromEnvironment = getProxyForUrl(target);
-      return fromEnvironment === '' ? { kind: 'direct' } : { kind: 'proxy', url: environmentProxy(fromEnvironment) };
+      return { route: fromEnvironment === '' ? { kind: 'direct' } : { kind: 'proxy', url: environmentProxy(fromEnvironment) }, fallback: false };
     }
     const url = new URL(settings.proxy);
     const password = this.options.secrets.get('proxy_password');
     if (password !== null) url.password = password;
-    return { kind: 'proxy', url };
+    return { route: { kind: 'proxy', url }, fallback: false };
+  }
+
+  private isDown(host: string): boolean {
+    const until = this.down.get(host);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.down.delete(host);
+    return false;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   private async askSystem(target: string): Promise<string> {

@@ -38,11 +38,20 @@ export function parsePacResult(result: string): ProxyRoute[] {
   return routes;
 }
 
+/** The route a request takes, and whether the answer leaves another to try if its proxy cannot be reached. */
+export interface PacChoice {
+  route: ProxyRoute;
+  fallback: boolean;
+}
+
 /**
- * The route a download takes: the first usable one. An empty or unusable answer means direct,
- * as Chromium itself falls back. (Chromium would also try the next entry when a proxy fails; an
- * attempt here fails, and the retry policy owns what follows.)
+ * The first usable entry whose proxy has not just failed (`unreachable`), as Chromium skips a
+ * proxy it found down for a while; when every proxy listed has failed, the first entry again.
+ * An empty or unusable answer means direct, as Chromium itself falls back.
  */
-export function firstPacRoute(result: string): ProxyRoute {
-  return parsePacResult(result)[0] ?? { kind: 'direct' };
+export function pickPacRoute(result: string, unreachable: (proxy: URL) => boolean): PacChoice {
+  const routes = parsePacResult(result);
+  const open = routes.filter((route) => route.kind === 'direct' || !unreachable(route.url));
+  if (open.length === 0) return { route: routes[0] ?? { kind: 'direct' }, fallback: false };
+  return { route: open[0]!, fallback: open.length > 1 };
 }

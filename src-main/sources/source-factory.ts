@@ -34,6 +34,7 @@ export function createSourceFactory(options: SourceOptions): SourceFactory {
   const { lookup, now = Date.now, extraCaCertificates, systemProxy } = options;
   const routes = new NetworkRoutes({
     secrets: options.secrets,
+    now,
     ...(lookup ? { lookup } : {}),
     ...(extraCaCertificates ? { extraCaCertificates } : {}),
     ...(systemProxy ? { systemProxy } : {}),
@@ -44,7 +45,7 @@ export function createSourceFactory(options: SourceOptions): SourceFactory {
       return new HttpSource(source.url, {
         headers,
         ...(lookup ? { lookup } : {}),
-        route: (url) => routes.routeFor(url, settings),
+        routes: { routeFor: (url) => routes.routeFor(url, settings), unreachable: (route) => routes.unreachable(route) },
         now,
         allowInsecureRedirects: settings.allow_insecure_redirects,
       });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../src-main/contract/settings.js';
 import { DownloadError } from '../../src-main/engine/download-error.js';
 import { MemorySecretStore } from '../../src-main/engine/secret-store.js';
-import { NetworkRoutes } from '../../src-main/sources/network-route.js';
+import { NetworkRoutes, UNREACHABLE_PROXY_MS } from '../../src-main/sources/network-route.js';
 import { tempDir } from '../support/engine-harness.js';
 
 const settings = (patch: Partial<Settings>): Settings => ({ ...DEFAULT_SETTINGS, download_dir: '/dl', ...patch });
@@ -29,8 +29,8 @@ describe('NetworkRoutes (no request is made: only the route is chosen)', () => {
   it('"none" and a direct environment are direct; a proxy URL gets agents and names host and port only', async () => {
     const secrets = new MemorySecretStore();
     const routes = new NetworkRoutes({ secrets });
-    expect(await routes.routeFor(TARGET, settings({ proxy: 'none' }))).toEqual({ proxy: null });
-    expect(await routes.routeFor(TARGET, settings({ proxy: 'system' }))).toEqual({ proxy: null });
+    expect(await routes.routeFor(TARGET, settings({ proxy: 'none' }))).toEqual({ proxy: null, fallback: false });
+    expect(await routes.routeFor(TARGET, settings({ proxy: 'system' }))).toEqual({ proxy: null, fallback: false });
     secrets.set('proxy_password', 'pw');
     const custom = await routes.routeFor(TARGET, settings({ proxy: 'http://me@proxy.corp:3128' }));
     expect(custom.proxy).toEqual({ host: 'proxy.corp:3128', withCredentials: true });
@@ -66,5 +66,23 @@ describe('NetworkRoutes (no request is made: only the route is chosen)', () => {
       false,
       `Cannot read the CA file ${join(dir, 'nope.pem')} (ENOENT)`,
     ]);
+  });
+  it('a system proxy reported unreachable is passed over for five minutes, then tried first again', async () => {
+    let now = 1_000_000;
+    const routes = new NetworkRoutes({
+      secrets: new MemorySecretStore(),
+      systemProxy: () => Promise.resolve('PROXY a.corp:3128; PROXY b.corp:3128'),
+      now: () => now,
+    });
+    const system = settings({ proxy: 'system' });
+    const first = await routes.routeFor(TARGET, system);
+    expect([first.proxy?.host, first.fallback]).toEqual(['a.corp:3128', true]);
+    routes.unreachable(first);
+    const next = await routes.routeFor(TARGET, system);
+    expect([next.proxy?.host, next.fallback]).toEqual(['b.corp:3128', false]);
+    now += UNREACHABLE_PROXY_MS - 1;
+    expect((await routes.routeFor(TARGET, system)).proxy?.host).toBe('b.corp:3128');
+    now += 2;
+    expect((await routes.routeFor(TARGET, system)).proxy?.host).toBe('a.corp:3128');
   });
 });

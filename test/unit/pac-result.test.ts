@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstPacRoute, parsePacResult, type ProxyRoute } from '../../src-main/sources/pac-result.js';
+import { parsePacResult, pickPacRoute, type ProxyRoute } from '../../src-main/sources/pac-result.js';
 
 const shown = (routes: ProxyRoute[]) => routes.map((r) => (r.kind === 'direct' ? 'DIRECT' : r.url.href));
 
@@ -26,9 +26,23 @@ describe('parsePacResult (Chromium resolveProxy answers)', () => {
     expect(parsePacResult('')).toEqual([]);
   });
 
-  it('firstPacRoute: the first usable entry, and direct when there is none', () => {
-    expect(shown([firstPacRoute('QUIC q:443; PROXY p.corp:8080; DIRECT')])).toEqual(['http://p.corp:8080/']);
-    expect(firstPacRoute('')).toEqual({ kind: 'direct' });
-    expect(firstPacRoute('garbage')).toEqual({ kind: 'direct' });
+  it('pickPacRoute: the first usable entry, and direct when there is none', () => {
+    const none = () => false;
+    const first = pickPacRoute('QUIC q:443; PROXY p.corp:8080; DIRECT', none);
+    expect([shown([first.route]), first.fallback]).toEqual([['http://p.corp:8080/'], true]);
+    expect(pickPacRoute('', none)).toEqual({ route: { kind: 'direct' }, fallback: false });
+    expect(pickPacRoute('garbage', none)).toEqual({ route: { kind: 'direct' }, fallback: false });
+    expect(pickPacRoute('PROXY p.corp:8080', none).fallback).toBe(false);
+  });
+
+  it('pickPacRoute skips proxies that just failed, and tries the first again when all of them did', () => {
+    const down = new Set(['http://a.corp:1/']);
+    const isDown = (url: URL) => down.has(url.href);
+    const next = pickPacRoute('PROXY a.corp:1; PROXY b.corp:2; DIRECT', isDown);
+    expect([shown([next.route]), next.fallback]).toEqual([['http://b.corp:2/'], true]);
+    down.add('http://b.corp:2/');
+    expect(pickPacRoute('PROXY a.corp:1; PROXY b.corp:2; DIRECT', isDown)).toEqual({ route: { kind: 'direct' }, fallback: false });
+    const again = pickPacRoute('PROXY a.corp:1; PROXY b.corp:2', isDown);
+    expect([shown([again.route]), again.fallback]).toEqual([['http://a.corp:1/'], false]);
   });
 });
