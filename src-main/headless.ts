@@ -10,7 +10,7 @@ import { withAllowedFolders } from './server/allowed-folders.js';
 import { FileLinks } from './server/file-links.js';
 import { createHttpServer } from './server/http-server.js';
 import { LOCAL_HOST_NAMES } from './server/request-guards.js';
-import { loadOrCreateToken, readTokenFile } from './server/token-file.js';
+import { loadOrCreateToken, readTokenFile, tokenPath } from './server/token-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built UI, seen from the sources (src-main/) or from the bundle (out/cli/). */
@@ -28,7 +28,7 @@ export async function serve(command: ServeCommand): Promise<number> {
     ...(command.proxy === null ? {} : { proxy: command.proxy }),
     ...(command.caFile === null ? {} : { ca_file: resolve(command.caFile) }),
   });
-  const token = given ?? loadOrCreateToken(dataDir);
+  const token = given ?? loadOrCreateToken(dataDir, command.newToken);
   // Fixed for this run: a setting would let any token holder widen it.
   const allowedDirs = (command.allowedDirs ?? [(await manager.getSettings()).download_dir, homedir()]).map((dir) => resolve(dir));
   const app = await createHttpServer({
@@ -55,9 +55,18 @@ export async function serve(command: ServeCommand): Promise<number> {
   }
   const { port } = app.server.address() as { port: number };
   const base = `http://${command.host.includes(':') ? `[${command.host}]` : command.host}:${port}`;
-  // The token travels in the fragment, which browsers never send to a server or its logs.
+  // The token travels in the fragment, which browsers never send to a server or its logs. It is
+  // printed only to a terminal: stdout that is not one ends up in journald or container logs.
+  const shown = process.stdout.isTTY === true ? token : '<token>';
+  const where =
+    command.tokenFile !== null
+      ? `in ${command.tokenFile}`
+      : given !== null
+        ? 'the one passed in STEADFAST_TOKEN or --token'
+        : `in ${tokenPath(dataDir)}`;
   process.stdout.write(
-    `Steadfast is running.\n  UI:  ${base}/#token=${token}\n  API: ${base}/api  (Authorization: Bearer ${token})\n` +
+    `Steadfast is running.\n  UI:  ${base}/#token=${shown}\n  API: ${base}/api  (Authorization: Bearer ${shown})\n` +
+      (shown === token ? '' : `  Token: ${where} (printed only on a terminal, to keep it out of logs)\n`) +
       `  Saves only inside: ${allowedDirs.join(', ')}\n`,
   );
 

@@ -3,7 +3,7 @@ import { settingsPatchSchema } from '../contract/schemas.js';
 import { TOKEN_PATTERN } from '../server/token-file.js';
 
 export const USAGE = `Usage: steadfast get <url | s3://bucket/key> [options]
-       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token-file PATH] [--allowed-dirs A,B]
+       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token-file PATH] [--new-token] [--allowed-dirs A,B]
                        [--proxy system|none|URL] [--ca-file PATH]
 
 Downloads one URL or S3 object in the foreground, resuming and retrying like the app does.
@@ -40,6 +40,7 @@ serve runs the engine headless with the REST API and the UI in a browser (see RE
                             (or env STEADFAST_TOKEN; default: generated once, kept in the data dir)
   --token TOKEN             the API token itself; every user of this machine sees it in the process
                             list, so prefer STEADFAST_TOKEN or --token-file
+  --new-token               replace the token kept in the data dir with a new one (the old one stops working)
   --allowed-hosts A,B       extra host names the server may be reached by (env STEADFAST_ALLOWED_HOSTS)
   --allowed-dirs A,B        the only folders downloads may be saved in, fixed until restart
                             (env STEADFAST_ALLOWED_DIRS; default: the download folder and the home folder)
@@ -84,6 +85,8 @@ export interface ServeCommand {
   token: string | null;
   /** --token-file: the token is read from this file at start. With neither, the data folder's is used. */
   tokenFile: string | null;
+  /** --new-token: the data folder's token is replaced before the start. */
+  newToken: boolean;
   allowedHosts: string[];
   /** The only folders (and their subfolders) the API may save into; null for the defaults. */
   allowedDirs: string[] | null;
@@ -206,6 +209,7 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
         'download-dir': { type: 'string' },
         token: { type: 'string' },
         'token-file': { type: 'string' },
+        'new-token': { type: 'boolean', default: false },
         'allowed-hosts': { type: 'string' },
         'allowed-dirs': { type: 'string' },
         proxy: { type: 'string' },
@@ -225,6 +229,10 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
   if (token !== null && !TOKEN_PATTERN.test(token)) {
     throw new UsageError('--token must be 16–256 characters without spaces');
   }
+  const newToken = values['new-token'] === true;
+  if (newToken && (token !== null || tokenFile !== null)) {
+    throw new UsageError('--new-token replaces the token kept in the data folder; a token given with --token, --token-file or STEADFAST_TOKEN is changed where it comes from');
+  }
   // An empty variable is as good as unset (`STEADFAST_ALLOWED_DIRS= steadfast serve`); an empty flag is a mistake.
   const dirsList = values['allowed-dirs'] ?? (env.STEADFAST_ALLOWED_DIRS || undefined);
   const allowedDirs = dirsList?.split(',').map((dir) => dir.trim()).filter(Boolean) ?? null;
@@ -242,6 +250,7 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
     downloadDir: values['download-dir'] ?? env.STEADFAST_DOWNLOAD_DIR ?? null,
     token,
     tokenFile,
+    newToken,
     allowedHosts: (values['allowed-hosts'] ?? env.STEADFAST_ALLOWED_HOSTS ?? '')
       .split(',')
       .map((host) => host.trim().toLowerCase())

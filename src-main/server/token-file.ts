@@ -1,22 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A token is 16–256 characters that a header carries as they are. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,256}$/;
 
+/** Where the data folder keeps its generated token. */
+export const tokenPath = (dataDir: string): string => join(dataDir, 'token');
+
 /**
  * The API token: generated at first start (256 random bits) and kept in the data folder,
- * readable by its owner only, so restarts keep working bookmarks and scripts.
+ * readable by its owner only, so restarts keep working bookmarks and scripts. `renew` (serve
+ * --new-token) replaces it, and with it every copy handed out before.
  */
-export function loadOrCreateToken(dataDir: string): string {
-  const path = join(dataDir, 'token');
-  if (existsSync(path)) {
+export function loadOrCreateToken(dataDir: string, renew = false): string {
+  const path = tokenPath(dataDir);
+  if (!renew && existsSync(path)) {
     const stored = readFileSync(path, 'utf8').trim();
     if (stored.length >= 16) return stored;
   }
   const token = randomBytes(32).toString('base64url');
-  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  // Written aside and renamed: a crash never leaves a half-written token, nor the old one readable under a new mode.
+  writeFileSync(`${path}.new`, `${token}\n`, { mode: 0o600 });
+  renameSync(`${path}.new`, path);
   return token;
 }
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
-import { runCli } from '../support/cli-process.js';
+import { apiClient } from '../support/api-client.js';
+import { cliOutputOnTerminal, runCli } from '../support/cli-process.js';
 import { type ServeProcess, startServeProcess } from '../support/serve-process.js';
 import { tempDir } from '../support/engine-harness.js';
 import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
@@ -22,7 +23,9 @@ const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8'
 /** `steadfast serve` on the test's folders, printing the address a user opens. */
 async function startServer(root: string) {
   const server = await startServeProcess(root, TOKEN);
-  expect(server.output).toContain(`/#token=${TOKEN}`);
+  // A token passed in is the operator's: not printed off a terminal either.
+  expect(server.output).toContain('/#token=<token>');
+  expect(server.output).not.toContain(TOKEN);
   return server;
 }
 
@@ -77,25 +80,35 @@ describe('steadfast serve as a process', () => {
     }
   });
 
-  it('keeps a generated token in the data folder with mode 0600', async () => {
+  it('keeps a generated token in the data folder with mode 0600, prints it only to a terminal, and --new-token replaces it', async () => {
     root = tempDir();
-    const run = runCli(['serve', '--port', '0', '--data-dir', root]);
-    for (let i = 0; i < 400; i++) {
-      try {
-        if (statSync(join(root, 'token')).size > 0) break;
-      } catch {
-        // not written yet
-      }
-      await sleep(25);
-    }
-    await sleep(300);
-    run.child.kill('SIGTERM');
-    const { stdout, code } = await run.exited;
-    expect(code).toBe(0);
-    const token = readFileSync(join(root, 'token'), 'utf8').trim();
+    const data = join(root, 'data');
+    const logged = await startServeProcess(root, '', { passing: 'none' });
+    const token = readFileSync(join(data, 'token'), 'utf8').trim();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(statSync(join(root, 'token')).mode & 0o777).toBe(0o600);
-    expect(stdout).toContain(`Authorization: Bearer ${token}`);
+    expect(statSync(join(data, 'token')).mode & 0o777).toBe(0o600);
+    // stdout is a pipe here, as under systemd or in a container: the log never holds the token.
+    expect(logged.output).toContain('/#token=<token>');
+    expect(logged.output).toContain(`  Token: in ${join(data, 'token')} (printed only on a terminal, to keep it out of logs)\n`);
+    expect(logged.output).not.toContain(token);
+    expect((await apiClient(logged.port, token).get('/api/downloads')).status).toBe(200);
+    logged.run.child.kill('SIGTERM');
+    expect((await logged.run.exited).code).toBe(0);
+
+    // On a terminal (a pseudo-terminal from util-linux's `script`), the address to open carries it.
+    const onTerminal = await cliOutputOnTerminal(['serve', '--port', '0', '--data-dir', data], /Saves only inside/);
+    expect(onTerminal).toContain(`/#token=${token}`);
+    expect(onTerminal).toContain(`Authorization: Bearer ${token}`);
+
+    const renewed = await startServeProcess(root, '', { passing: 'none', args: ['--new-token'] });
+    const fresh = readFileSync(join(data, 'token'), 'utf8').trim();
+    expect(fresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(fresh).not.toBe(token);
+    expect(statSync(join(data, 'token')).mode & 0o777).toBe(0o600);
+    expect((await apiClient(renewed.port, token).get('/api/downloads')).status).toBe(401);
+    expect((await apiClient(renewed.port, fresh).get('/api/downloads')).status).toBe(200);
+    renewed.run.child.kill('SIGTERM');
+    expect((await renewed.run.exited).code).toBe(0);
   });
 
   it('saves only inside --allowed-dirs; by default, the download folder and the home folder', async () => {
@@ -194,7 +207,8 @@ describe('steadfast serve as a process', () => {
     root = tempDir();
     const server = await startServeProcess(root, TOKEN, { passing: 'file' });
     try {
-      expect(server.output).toContain(`/#token=${TOKEN}`);
+      expect(server.output).toContain(`  Token: in ${join(root, 'token.secret')} (printed only on a terminal, to keep it out of logs)\n`);
+      expect(server.output).not.toContain(TOKEN);
       expect((await server.api.get('/api/downloads')).status).toBe(200);
       expect(commandLine(server.run.child.pid!)).toContain('--token-file');
       expect(commandLine(server.run.child.pid!)).not.toContain(TOKEN);

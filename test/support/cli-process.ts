@@ -26,3 +26,40 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   );
   return { child, exited };
 }
+
+const shellQuoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * Runs `steadfast <args>` on a pseudo-terminal (util-linux's `script`), as from a user's
+ * terminal, until its output matches `until`; then stops it with SIGTERM and returns what it printed.
+ */
+export async function cliOutputOnTerminal(args: string[], until: RegExp, timeoutMs = 20_000): Promise<string> {
+  const command = [process.execPath, '--import', 'tsx', 'src-main/cli.ts', ...args].map(shellQuoted).join(' ');
+  // Its own process group, so the stop reaches `script` and the CLI under it together.
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+  });
+  let output = '';
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const matched = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no match for ${until} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (until.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void closed.then(() => reject(new Error(`exited before printing ${until}:\n${output}`)));
+  });
+  try {
+    await matched;
+  } finally {
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
+    await closed;
+  }
+  return output;
+}

@@ -13,10 +13,11 @@ export interface ServeProcess {
 }
 
 /**
- * How the token reaches the process: STEADFAST_TOKEN (as the README advises), `--token`, or
- * `--token-file` (a file `<root>/token.secret`, mode 0600).
+ * How the token reaches the process: STEADFAST_TOKEN (as the README advises), `--token`,
+ * `--token-file` (a file `<root>/token.secret`, mode 0600), or not at all (`none`: the one the
+ * data folder keeps, generated at first start).
  */
-export type TokenPassing = 'env' | 'flag' | 'file';
+export type TokenPassing = 'env' | 'flag' | 'file' | 'none';
 
 /**
  * `steadfast serve` as a real process on a free port, with its database in `<root>/data` and

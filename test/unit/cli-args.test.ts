@@ -243,6 +243,7 @@ describe('serve', () => {
       downloadDir: null,
       token: null,
       tokenFile: null,
+      newToken: false,
       allowedHosts: [],
       allowedDirs: null,
       proxy: null,
@@ -285,6 +286,14 @@ describe('serve', () => {
     expect(() => parseCliArgs(['serve', '--token', 'flag-token-0123456789', '--token-file', '/t'], {})).toThrow(
       'Give --token or --token-file, not both',
     );
+  });
+
+  it('--new-token renews the data folder\'s own token only: a token given elsewhere is changed where it comes from', () => {
+    expect(parseCliArgs(['serve', '--new-token'], {})).toMatchObject({ newToken: true, token: null, tokenFile: null });
+    const refusal = '--new-token replaces the token kept in the data folder; a token given with --token, --token-file or STEADFAST_TOKEN is changed where it comes from';
+    expect(() => parseCliArgs(['serve', '--new-token'], { STEADFAST_TOKEN: 'env-token-0123456789' })).toThrow(refusal);
+    expect(() => parseCliArgs(['serve', '--new-token', '--token-file', '/t'], {})).toThrow(refusal);
+    expect(() => parseCliArgs(['serve', '--new-token', '--token', 'flag-token-0123456789'], {})).toThrow(refusal);
   });
 
   it('--proxy / STEADFAST_PROXY and --ca-file / STEADFAST_CA_FILE: checked like the settings, and no password on the command line', () => {
