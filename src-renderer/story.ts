@@ -1,4 +1,5 @@
 import type { AttemptHistory, DownloadHistory } from '../src-main/contract/history.js';
+import { errorLine } from './i18n/engine-error.js';
 import type { I18n } from './i18n/translate.js';
 
 /** How an attempt ended, as the picture and the text list tell it. */
@@ -17,7 +18,8 @@ export function endingOf(attempt: AttemptHistory, isLast: boolean, active: boole
   return attempt.error_message === null ? 'completed' : 'stopped';
 }
 
-export function endingText(attempt: AttemptHistory, ending: Ending, { t, time }: I18n): string {
+export function endingText(attempt: AttemptHistory, ending: Ending, i18n: I18n): string {
+  const { t, time } = i18n;
   switch (ending) {
     case 'running':
       return t('story.runningSince', { time: time(attempt.started_at) });
@@ -26,7 +28,10 @@ export function endingText(attempt: AttemptHistory, ending: Ending, { t, time }:
     case 'completed':
       return t('story.completedAt', { time: time(attempt.ended_at!) });
     default:
-      return t(ending === 'failed' ? 'story.failedAt' : 'story.stoppedAt', { time: time(attempt.ended_at!), error: attempt.error_message ?? '' });
+      return t(ending === 'failed' ? 'story.failedAt' : 'story.stoppedAt', {
+        time: time(attempt.ended_at!),
+        error: errorLine(attempt.error_code, attempt.error_message ?? '', i18n),
+      });
   }
 }
 

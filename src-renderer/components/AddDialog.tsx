@@ -113,7 +113,11 @@ export function AddDialog() {
     setBusy(true);
     const failed = await addEntries(
       entries,
-      (entry) => api.add(requestOf(entry)),
+      // A refusal is kept in the window's words, its line beside it.
+      (entry) =>
+        api.add(requestOf(entry)).catch((error: unknown) => {
+          throw new Error(errorText(error, i18n));
+        }),
       (done) => {
         if (done % PROGRESS_EVERY === 0) setAdding({ done, of: entries.length });
       },

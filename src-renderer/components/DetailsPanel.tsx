@@ -5,6 +5,7 @@ import { useApi } from '../api/api-context.js';
 import { useI18n } from '../i18n/use-i18n.js';
 import { useDownloads } from '../state/downloads-store.js';
 import { DetailsActions } from './DetailsActions.js';
+import { DownloadErrorText } from './DownloadErrorText.js';
 import { SpeedGraph } from './SpeedGraph.js';
 import { StoryBar } from './StoryBar.js';
 
@@ -90,7 +91,15 @@ export function DetailsPanel({ id }: { id: string }) {
               <td>{time(attempt.started_at)}</td>
               <td>{`${bytes(Number(attempt.offset_from))} → ${attempt.offset_to === null ? '…' : bytes(Number(attempt.offset_to))}`}</td>
               <td>{attempt.connection_retries}</td>
-              <td>{attempt.error_message ?? (attempt.ended_at === null ? t('attempts.running') : '—')}</td>
+              <td className="details__error">
+                {attempt.error_message !== null ? (
+                  <DownloadErrorText code={attempt.error_code} message={attempt.error_message} />
+                ) : attempt.ended_at === null ? (
+                  t('attempts.running')
+                ) : (
+                  '—'
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

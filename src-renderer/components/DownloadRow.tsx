@@ -3,9 +3,11 @@ import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { type DownloadAction, offers, primaryAction } from '../../src-main/contract/transitions.js';
 import { useApi } from '../api/api-context.js';
 import { useAction } from '../hooks/use-action.js';
+import { errorLine } from '../i18n/engine-error.js';
 import type { I18n } from '../i18n/translate.js';
 import { useI18n } from '../i18n/use-i18n.js';
 import { sourceLabel, useDownloads } from '../state/downloads-store.js';
+import { DownloadErrorText } from './DownloadErrorText.js';
 import { ProgressBar } from './ProgressBar.js';
 import { RetryCountdown } from './RetryCountdown.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -84,8 +86,8 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
         )}
       </div>
       {s.error_message !== null && status !== 'completed' && (
-        <div className="row__error" title={s.error_message}>
-          {s.error_message}
+        <div className="row__error" title={errorLine(s.error_code, s.error_message, i18n)}>
+          <DownloadErrorText code={s.error_code} message={s.error_message} />
         </div>
       )}
       {s.notice !== null && (

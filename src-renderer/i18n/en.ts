@@ -1,9 +1,19 @@
+import type { ApiErrorCode, ErrorCode } from '../../src-main/contract/error-codes.js';
+
 /**
  * The English catalog: the source of every message id and of its placeholders (`{name}`); the
  * other catalogs are typed after it. A message with forms is chosen by Intl.PluralRules on
  * `count`. Ids are grouped by where the words appear.
  */
 export type PluralForms = { readonly other: string } & { readonly [form in Intl.LDMLPluralRule]?: string };
+
+/**
+ * A sentence for every error code of a download and of a refused call: a code added to
+ * ERROR_CODES or API_ERROR_CODES without one fails the typecheck.
+ */
+export type ErrorCodeMessages = { readonly [Code in ErrorCode as `errorCode.${Code}`]: string } & {
+  readonly [Code in ApiErrorCode as `apiError.${Code}`]: string;
+};
 
 export const en = {
   'app.name': 'Steadfast',
@@ -36,6 +46,59 @@ export const en = {
   'banner.dismiss': 'Dismiss',
   'error.unreachable': 'Cannot reach the Steadfast engine',
   'error.http': 'The engine answered HTTP {status}',
+  'error.detail': 'Details: {message}',
+  'error.withDetail': '{error} (Details: {message})',
+  // A download's failure by its code (ERROR_CODES): what went wrong and what to do, for the
+  // languages other than English, which show the engine's own message (ARCHITECTURE.md §7 "Languages").
+  'errorCode.CONNECTION_RESET': 'The connection to the server was lost. Check your network, then Restart.',
+  'errorCode.CONNECTION_REFUSED': 'The server refused the connection. Try again later with Restart.',
+  'errorCode.CONNECTION_TIMEOUT': 'The server took too long to answer. Check your network, then Restart.',
+  'errorCode.STALLED': 'The download stopped receiving data. Check your network, then Restart.',
+  'errorCode.DNS_FAILURE': 'The server’s name could not be found. Check the link and your network, then Restart.',
+  'errorCode.NETWORK_UNREACHABLE': 'The network cannot be reached. Check your connection, then Restart.',
+  'errorCode.SHORT_BODY': 'The server sent less than the whole file. Restart to fetch the rest.',
+  'errorCode.BODY_TOO_LONG': 'The server sent more data than it announced. Restart to try again.',
+  'errorCode.REQUEST_TIMEOUT': 'The server timed out waiting for the request. Restart to try again.',
+  'errorCode.RATE_LIMITED': 'The server asked to slow down. Wait a while, then Restart.',
+  'errorCode.SERVER_ERROR': 'The server had a temporary error. Try again later with Restart.',
+  'errorCode.NETWORK_ERROR': 'A network error interrupted the download. Check your network, then Restart.',
+  'errorCode.CLOCK_SKEW': 'This computer’s clock is wrong. Correct the system time, then Restart.',
+  'errorCode.PROXY_UNREACHABLE': 'The proxy cannot be reached. Check the proxy in Settings, then Restart.',
+  'errorCode.PROXY_ERROR': 'The proxy could not connect to the server. Check the proxy in Settings, then Restart.',
+  'errorCode.TOO_MANY_OPEN_FILES': 'Too many files are open on this computer. Close some programs, then Restart.',
+  'errorCode.NOT_FOUND': 'The file was not found on the server. Check the link, or Change link.',
+  'errorCode.ACCESS_DENIED': 'The server denied access to the file. Check that you may download it, or Change link.',
+  'errorCode.UNAUTHORIZED': 'The server requires a sign-in. Sign in, then Change link or check the credentials in Settings.',
+  'errorCode.HTTP_CLIENT_ERROR': 'The server refused the request. Check the link, or Change link.',
+  'errorCode.BAD_URL': 'The download address is not valid. Change link to a correct one.',
+  'errorCode.CREDENTIALS_MISSING': 'No S3 credentials were found. Set an access key in Settings, then Restart.',
+  'errorCode.UNSUPPORTED_SCHEME': 'The link leads to an address Steadfast cannot download (not http:// or https://). Change link.',
+  'errorCode.TOO_MANY_REDIRECTS': 'The server redirected too many times. Check the link, or Change link.',
+  'errorCode.INSECURE_REDIRECT': 'A secure link was redirected to an insecure one. Allow insecure redirects in Settings to follow it, then Restart.',
+  'errorCode.TLS_ERROR': 'The secure connection to the server failed. Check the certificates in Settings, then Restart.',
+  'errorCode.CA_FILE_ERROR': 'The CA certificate file cannot be used. Fix it in Settings, then Restart.',
+  'errorCode.PROXY_AUTH_REQUIRED': 'The proxy did not accept the sign-in. Check the proxy’s user name and password in Settings, then Restart.',
+  'errorCode.BAD_RESPONSE': 'The server sent a response Steadfast cannot use. Restart to try again, or Change link.',
+  'errorCode.DISK_FULL': 'The disk is full. Free some space, then Restart.',
+  'errorCode.NOT_ENOUGH_SPACE': 'There is not enough disk space for this file. Free some space, then Restart.',
+  'errorCode.DISK_PERMISSION_DENIED': 'Steadfast may not write to the download folder. Choose another folder in Settings, then Restart.',
+  'errorCode.DISK_READ_ONLY': 'The disk is read-only. Choose another download folder in Settings, then Restart.',
+  'errorCode.DISK_ERROR': 'The file could not be written. Check the disk, then Restart.',
+  'errorCode.PARTIAL_NOT_OURS': 'Something else is in the place of the partial file; it was left untouched. Move it away, then Restart.',
+  'errorCode.LINK_EXPIRED': 'The link no longer gives this file. Change link to a fresh one to continue, or Restart.',
+  'errorCode.FILE_CHANGED': 'The link now gives a different file. Change link to one for the same file to continue, or Restart.',
+  'errorCode.CHECKSUM_MISMATCH': 'The downloaded file does not match the expected SHA-256. Check the checksum, then Restart.',
+  'errorCode.CANCELLED': 'The download was cancelled. Restart to download it again.',
+  'errorCode.INTERNAL_ERROR': 'Steadfast ran into an internal error. Restart to try again.',
+  // A refused call by its code (API_ERROR_CODES), likewise.
+  'apiError.INVALID_ARGUMENT': 'Steadfast refused a value it was given. Correct it, then try again.',
+  'apiError.NOT_FOUND': 'What this asks for no longer exists. Reload the page, then try again.',
+  'apiError.INVALID_STATE': 'The download is not in a state that allows this. Wait a moment, then try again.',
+  'apiError.UNAUTHORIZED': 'The engine did not accept this page’s access token. Open the address the engine printed.',
+  'apiError.FORBIDDEN': 'The engine does not allow this here. The details say why.',
+  'apiError.PAYLOAD_TOO_LARGE': 'The request is too large. Send less at once.',
+  'apiError.REQUEST_TIMEOUT': 'The engine took too long to read the request. Try again.',
+  'apiError.INTERNAL_ERROR': 'The engine ran into an internal error. Try again.',
 
   'list.label': 'Downloads',
   'list.count': { one: '{count} download', other: '{count} downloads' },
@@ -258,6 +321,6 @@ export const en = {
   'pairing.newCode': 'Show a new code',
   'pairing.again': 'Pair anew (replaces this one)',
   'pairing.start': 'Show a pairing code',
-} as const satisfies Readonly<Record<string, string | PluralForms>>;
+} as const satisfies Readonly<Record<string, string | PluralForms>> & ErrorCodeMessages;
 
 export type EnglishCatalog = typeof en;

@@ -67,7 +67,7 @@ test.describe('an English browser', () => {
     await expect(page.getByText('1 download', { exact: true })).toBeVisible();
     await addUrls(page, [urls.retrying, urls.failed]);
     await expectThree(page, 'en');
-    // The engine's own error stays English in every language (a known limit).
+    // English shows the engine's own message; Chinese, its code's sentence (error-languages.spec.ts).
     await expect(row(page, 'en', 'missing.iso').getByText(/HTTP 404/)).toBeVisible();
 
     await page.getByRole('group', { name: 'Filter' }).getByRole('button', { name: 'Completed', exact: true }).click();

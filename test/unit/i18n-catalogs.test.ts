@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CATEGORY_IDS, CATEGORY_LABELS } from '../../src-main/contract/categories.js';
 import { DOWNLOAD_STATUSES } from '../../src-main/contract/downloads.js';
+import { API_ERROR_CODES, ERROR_CODES } from '../../src-main/contract/error-codes.js';
 import { STATUS_LABELS } from '../../src-main/contract/format.js';
-import { en } from '../../src-renderer/i18n/en.js';
+import { en, type ErrorCodeMessages } from '../../src-renderer/i18n/en.js';
 import { CATALOGS, type Catalog, type Locale, LOCALES, placeholdersOf } from '../../src-renderer/i18n/translate.js';
 
 type Loose = Readonly<Record<string, string | Readonly<Record<string, string | undefined>>>>;
@@ -60,6 +61,24 @@ describe('message catalogs', () => {
     // @ts-expect-error -- 'toolbar.add' is missing
     const incomplete: Catalog = rest;
     expect(Object.keys(incomplete)).not.toContain('toolbar.add');
+  });
+
+  it.each(LOCALES)('%s has a complete sentence for every error code, a download’s and a refused call’s', (locale) => {
+    const catalog = CATALOGS[locale];
+    const sentences = [
+      ...ERROR_CODES.map((code) => [code, catalog[`errorCode.${code}`]] as const),
+      ...API_ERROR_CODES.map((code) => [`refused ${code}`, catalog[`apiError.${code}`]] as const),
+    ];
+    // A sentence of its own language, ended as a sentence: not empty, not English left in Chinese.
+    const sentence = locale === 'en' ? /^[A-Z][^\p{Script=Han}]+\.$/u : /\p{Script=Han}.*。$/u;
+    expect(sentences.filter(([, text]) => typeof text !== 'string' || !sentence.test(text))).toEqual([]);
+  });
+
+  it('a catalog without a sentence for an error code fails the typecheck', () => {
+    const { 'errorCode.DISK_FULL': _dropped, ...rest } = en;
+    // @ts-expect-error -- 'errorCode.DISK_FULL' is missing
+    const incomplete: ErrorCodeMessages = rest;
+    expect(Object.keys(incomplete)).toHaveLength(Object.keys(en).length - 1);
   });
 
   it('names statuses and categories in English as the extension and the engine do', () => {

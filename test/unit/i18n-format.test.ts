@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ApiRequestError } from '../../src-main/contract/api-error.js';
 import { formatBytes, formatDuration } from '../../src-main/contract/format.js';
+import { errorLine, errorWords } from '../../src-renderer/i18n/engine-error.js';
 import { i18nFor, resolveLocale } from '../../src-renderer/i18n/translate.js';
 import { errorText, UiError } from '../../src-renderer/i18n/ui-error.js';
 
@@ -86,5 +88,35 @@ describe('errors the page words itself', () => {
     expect(error.code).toBe('INTERNAL_ERROR');
     expect(errorText(error, zh)).toBe('引擎返回了 HTTP 502');
     expect(errorText(new Error('Connection to x was lost'), zh)).toBe('Connection to x was lost');
+  });
+});
+
+describe('a download error in the window’s language', () => {
+  const message = 'File not found on the server (HTTP 404 Not Found)';
+
+  it('is the engine message in English, with no detail', () => {
+    expect(errorWords('NOT_FOUND', message, en)).toEqual({ text: message, detail: null });
+    expect(errorLine('NOT_FOUND', message, en)).toBe(message);
+  });
+
+  it('is the sentence for its code in Chinese, the engine message kept as the detail', () => {
+    expect(errorWords('NOT_FOUND', message, zh)).toEqual({ text: '服务器上找不到该文件。请检查链接，或点击“更换链接”。', detail: message });
+    expect(errorLine('DISK_FULL', 'Disk full: could not write /tmp/a.iso.partial', zh)).toBe(
+      '磁盘已满。请释放一些空间，然后点击“重新下载”。（详细信息：Disk full: could not write /tmp/a.iso.partial）',
+    );
+  });
+
+  it('is the message as it is for a code the window does not know, or none', () => {
+    expect(errorWords('A_CODE_FROM_A_NEWER_ENGINE', message, zh)).toEqual({ text: message, detail: null });
+    expect(errorWords(null, 'Paused', zh)).toEqual({ text: 'Paused', detail: null });
+    expect(errorLine(null, 'Paused', zh)).toBe('Paused');
+  });
+
+  it('words a refused call by its code the same way; the page’s own refusals keep their own words', () => {
+    const refused = new ApiRequestError('INVALID_STATE', 'Cannot pause a download that is completed');
+    expect(errorText(refused, en)).toBe('Cannot pause a download that is completed');
+    expect(errorText(refused, zh)).toBe('下载当前的状态不允许此操作。请稍候再试。（详细信息：Cannot pause a download that is completed）');
+    expect(errorText(new UiError('REQUEST_TIMEOUT', 'error.unreachable'), zh)).toBe('无法连接 Steadfast 引擎');
+    expect(errorText(new Error('not a refusal'), zh)).toBe('not a refusal');
   });
 });
