@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { extensionAcceptingSchema } from './extension-pairing.js';
+import { extensionAcceptingSchema, extensionIdSchema } from './extension-pairing.js';
 import {
   type AddRequest,
   changeSourceSchema,
@@ -39,6 +39,7 @@ export const ARGUMENT_SCHEMAS = {
   removeOptions: checkedBy(removeOptionsSchema),
   settingsPatch: checkedBy(settingsPatchSchema),
   extensionAccepting: checkedBy(extensionAcceptingSchema),
+  extensionId: checkedBy(extensionIdSchema),
 };
 export type SchemaName = keyof typeof ARGUMENT_SCHEMAS;
 

@@ -49,6 +49,7 @@ export interface MethodSpec {
 }
 
 const id = { in: 'path', name: 'id', schema: 'downloadId' } as const;
+const extension = { in: 'path', name: 'extension', schema: 'extensionId' } as const;
 
 /**
  * Every method of the contract, once: each transport (REST routes and client, IPC handlers and
@@ -106,13 +107,13 @@ export const METHODS = {
     result: returns<ExtensionPairingState>(),
     http: { verb: 'POST', path: '/api/extension/code', status: 201 },
   },
-  /** Forgets the paired extension: its token stops working at once. */
-  revokeExtension: { args: [], result: returns<void>(), http: { verb: 'DELETE', path: '/api/extension', status: 204 } },
-  /** Takes the paired extension's downloads, or stops taking them, without unpairing it. */
+  /** Forgets one paired extension: its token stops working at once. */
+  revokeExtension: { args: [extension], result: returns<void>(), http: { verb: 'DELETE', path: '/api/extension/:extension', status: 204 } },
+  /** Takes one paired extension's downloads, or stops taking them, without unpairing it. */
   setExtensionAccepting: {
-    args: [{ in: 'body', schema: 'extensionAccepting' }],
+    args: [extension, { in: 'body', schema: 'extensionAccepting' }],
     result: returns<ExtensionPairingState>(),
-    http: { verb: 'PATCH', path: '/api/extension' },
+    http: { verb: 'PATCH', path: '/api/extension/:extension' },
   },
   /** Opens a completed download's file; the page names an id, never a path. */
   openFile: { args: [id], result: returns<void>(), http: null },

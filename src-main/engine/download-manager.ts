@@ -344,12 +344,12 @@ export class DownloadManager implements EngineApi {
     return this.extensions.startPairing();
   }
 
-  async setExtensionAccepting({ accepting }: { accepting: boolean }): Promise<ExtensionPairingState> {
-    return this.extensions.setAccepting(accepting);
+  async setExtensionAccepting(extension: string, { accepting }: { accepting: boolean }): Promise<ExtensionPairingState> {
+    return this.extensions.setAccepting(extension, accepting);
   }
 
-  async revokeExtension(): Promise<void> {
-    this.extensions.revoke();
+  async revokeExtension(extension: string): Promise<void> {
+    this.extensions.revoke(extension);
   }
 
   async getSettings(): Promise<Settings> {

@@ -1,10 +1,12 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { ApiRequestError } from '../contract/api-error.js';
 import {
+  extensionIdOf,
   type ExtensionGrant,
   type ExtensionPairingSource,
   type ExtensionPairingState,
   isExtensionOrigin,
+  MAX_PAIRED_EXTENSIONS,
   normalizePairingCode,
   PAIRING_CODE_ALPHABET,
   PAIRING_CODE_LENGTH,
@@ -17,8 +19,8 @@ export const PAIRING_CODE_TTL_MS = 5 * 60_000;
 /** A code is voided after this many wrong guesses: eight characters of 31 then cannot be guessed. */
 export const PAIRING_CODE_GUESSES = 5;
 
-/** What is kept: the token's hash only, so a copy of the secret store does not let anyone in. */
-interface PairedExtension {
+/** What is kept of each: the token's hash only, so a copy of the secret store does not let anyone in. */
+interface StoredExtension {
   origin: string;
   token_sha256: string;
   paired_at: number;
@@ -40,10 +42,10 @@ const newCode = (): string =>
 const refused = (message: string) => new ApiRequestError('FORBIDDEN', message);
 
 /**
- * The one paired browser extension (ARCHITECTURE.md §7 "Browser extension"): a one-time code
- * (one at a time, in memory, lapsing), traded once for a 256-bit token whose SHA-256 is kept in
- * the secret store with the extension's origin. Pairing again replaces the old extension;
- * revoking forgets it.
+ * The paired browser extensions (ARCHITECTURE.md §7 "Browser extension"): a one-time code (one
+ * at a time, in memory, lapsing), traded once for a 256-bit token whose SHA-256 is kept in the
+ * secret store with the extension's origin. Each browser (or profile) pairs on its own; pairing
+ * an origin again gives it a new token; revoking forgets that one.
  */
 export class ExtensionPairing implements ExtensionPairingSource {
   private pending: PendingCode | null = null;
@@ -55,12 +57,9 @@ export class ExtensionPairing implements ExtensionPairingSource {
   ) {}
 
   state(): ExtensionPairingState {
-    const paired = this.paired();
     const pending = this.livePending();
     return {
-      origin: paired?.origin ?? null,
-      paired_at: paired?.paired_at ?? null,
-      accepting: paired !== null && paired.paused !== true,
+      extensions: this.paired().map((e) => ({ id: extensionIdOf(e.origin), origin: e.origin, paired_at: e.paired_at, accepting: e.paused !== true })),
       code: pending?.code ?? null,
       code_expires_at: pending?.expiresAt ?? null,
     };
@@ -87,40 +86,47 @@ export class ExtensionPairing implements ExtensionPairingSource {
       }
       throw refused('Wrong pairing code');
     }
+    const others = this.paired().filter((e) => e.origin !== origin);
+    if (others.length >= MAX_PAIRED_EXTENSIONS) {
+      throw refused(`Steadfast already has ${MAX_PAIRED_EXTENSIONS} paired browser extensions: revoke one in Settings first`);
+    }
     const token = randomBytes(32).toString('base64url');
-    const record: PairedExtension = { origin, token_sha256: sha256(token).toString('hex'), paired_at: this.clock.now() };
-    this.secrets.set('extension-pairing', JSON.stringify(record));
+    this.save([...others, { origin, token_sha256: sha256(token).toString('hex'), paired_at: this.clock.now() }]);
     this.pending = null;
     this.changed();
     return { token };
   }
 
   /** On or off without unpairing: the token stays valid, but no download is taken while off. */
-  setAccepting(accepting: boolean): ExtensionPairingState {
+  setAccepting(id: string, accepting: boolean): ExtensionPairingState {
     const paired = this.paired();
-    if (paired === null) throw new ApiRequestError('INVALID_STATE', 'No browser extension is paired: pair one first');
-    this.secrets.set('extension-pairing', JSON.stringify({ ...paired, paused: !accepting }));
+    const found = this.find(paired, id);
+    this.save(paired.map((e) => (e === found ? { ...e, paused: !accepting } : e)));
     this.changed();
     return this.state();
   }
 
-  accepting(): boolean {
-    return this.state().accepting;
-  }
-
-  revoke(): void {
-    this.secrets.set('extension-pairing', null);
-    this.pending = null;
+  revoke(id: string): void {
+    const paired = this.paired();
+    const found = this.find(paired, id);
+    this.save(paired.filter((e) => e !== found));
     this.changed();
   }
 
-  holdsToken(token: string): boolean {
-    const paired = this.paired();
-    return paired !== null && timingSafeEqual(sha256(token), Buffer.from(paired.token_sha256, 'hex'));
+  tokenOwner(token: string): string | null {
+    const hash = sha256(token);
+    // Every record is compared, so the time taken says nothing about which one matched.
+    let owner: string | null = null;
+    for (const e of this.paired()) if (timingSafeEqual(hash, Buffer.from(e.token_sha256, 'hex'))) owner = e.origin;
+    return owner;
   }
 
-  pairedOrigin(): string | null {
-    return this.paired()?.origin ?? null;
+  isPaired(origin: string): boolean {
+    return this.paired().some((e) => e.origin === origin);
+  }
+
+  accepting(origin: string): boolean {
+    return this.paired().some((e) => e.origin === origin && e.paused !== true);
   }
 
   /** Called after every change of the state (the desktop starts or stops its listener). */
@@ -129,30 +135,51 @@ export class ExtensionPairing implements ExtensionPairingSource {
     return () => this.listeners.delete(listener);
   }
 
+  private find(paired: StoredExtension[], id: string): StoredExtension {
+    const found = paired.find((e) => extensionIdOf(e.origin) === id);
+    if (found === undefined) throw new ApiRequestError('NOT_FOUND', `No browser extension ${id} is paired`);
+    return found;
+  }
+
+  private save(paired: StoredExtension[]): void {
+    this.secrets.set('extension-pairing', paired.length === 0 ? null : JSON.stringify(paired));
+  }
+
   private livePending(): PendingCode | null {
     if (this.pending !== null && this.clock.now() >= this.pending.expiresAt) this.pending = null;
     return this.pending;
   }
 
-  /** A record that does not read as one (edited by hand, from a newer version) pairs nothing. */
-  private paired(): PairedExtension | null {
+  /**
+   * The stored pairings: a list, or the single record an earlier version kept. A record that does
+   * not read as one (edited by hand, from a newer version) pairs nothing.
+   */
+  private paired(): StoredExtension[] {
     const stored = this.secrets.get('extension-pairing');
-    if (stored === null) return null;
+    if (stored === null) return [];
+    let parsed: unknown;
     try {
-      const record = JSON.parse(stored) as Partial<PairedExtension>;
-      const valid =
-        isExtensionOrigin(record.origin) &&
-        typeof record.paired_at === 'number' &&
-        typeof record.token_sha256 === 'string' &&
-        /^[0-9a-f]{64}$/.test(record.token_sha256) &&
-        (record.paused === undefined || typeof record.paused === 'boolean');
-      return valid ? (record as PairedExtension) : null;
+      parsed = JSON.parse(stored);
     } catch {
-      return null;
+      return [];
     }
+    return (Array.isArray(parsed) ? parsed : [parsed]).filter(isStoredExtension);
   }
 
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+function isStoredExtension(value: unknown): value is StoredExtension {
+  const record = value as Partial<StoredExtension> | null;
+  return (
+    typeof record === 'object' &&
+    record !== null &&
+    isExtensionOrigin(record.origin) &&
+    typeof record.paired_at === 'number' &&
+    typeof record.token_sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(record.token_sha256) &&
+    (record.paused === undefined || typeof record.paused === 'boolean')
+  );
 }

@@ -25,9 +25,9 @@ export interface DoorRequest {
 /**
  * The door's answer for a browser extension (ARCHITECTURE.md §7 "Browser extension"): `pass`
  * leaves the request to the usual rules (our page, the main token), `admit` lets it in, an error
- * refuses it. An extension's origin is admitted only when it is the paired one, with its token,
- * on its routes; its preflights are answered for that origin alone. Chromium sends no Origin on an
- * extension's GET, so the token alone admits one there, on the same routes.
+ * refuses it. An extension's origin is admitted only when it is a paired one, with its own token,
+ * on its routes; its preflights are answered for paired origins alone. Chromium sends no Origin on
+ * an extension's GET, so a paired extension's token alone admits one there, on the same routes.
  */
 export function extensionDoor(gate: ExtensionGate | null, request: DoorRequest): 'pass' | 'admit' | ApiRequestError {
   const { method, route, origin } = request;
@@ -35,21 +35,23 @@ export function extensionDoor(gate: ExtensionGate | null, request: DoorRequest):
   const key = `${method} ${route ?? ''}`;
   if (isExtensionOrigin(origin)) {
     if (route === PAIR_ROUTE && (method === 'POST' || method === 'OPTIONS')) return 'admit';
-    if (origin !== gate.pairedOrigin()) return apiError('FORBIDDEN', 'This browser extension is not paired with Steadfast: pair it in its options');
+    if (!gate.isPaired(origin)) return apiError('FORBIDDEN', 'This browser extension is not paired with Steadfast: pair it in its options');
     if (method === 'OPTIONS') return 'admit';
     if (!EXTENSION_ROUTES.has(key)) return apiError('FORBIDDEN', 'The browser extension may not use this route');
-    if (!holdsExtensionToken(gate, request.authorization)) return apiError('UNAUTHORIZED', 'The browser extension’s token is wrong or revoked: pair it again');
+    // Its own token: another paired extension's token does not speak for it.
+    if (extensionOf(gate, request.authorization) !== origin) return apiError('UNAUTHORIZED', 'The browser extension’s token is wrong or revoked: pair it again');
     // Turned off in Settings: it may still read the downloads it sent and its status, not add more.
-    if (key === START_ROUTE && !gate.accepting()) {
-      return apiError('FORBIDDEN', 'Steadfast is set not to take downloads from the browser extension: turn it on in Settings › Browser extension');
+    if (key === START_ROUTE && !gate.accepting(origin)) {
+      return apiError('FORBIDDEN', 'Steadfast is set not to take downloads from this browser extension: turn it on in Settings › Browser extension');
     }
     return 'admit';
   }
-  if (origin === undefined && EXTENSION_ROUTES.has(key) && holdsExtensionToken(gate, request.authorization)) return 'admit';
+  if (origin === undefined && EXTENSION_ROUTES.has(key) && extensionOf(gate, request.authorization) !== null) return 'admit';
   return 'pass';
 }
 
-const holdsExtensionToken = (gate: ExtensionGate, authorization: string | undefined): boolean => {
+/** The paired extension whose token the request carries, or null. */
+export const extensionOf = (gate: ExtensionGate, authorization: string | undefined): string | null => {
   const token = bearerOf(authorization);
-  return token !== null && gate.holdsToken(token);
+  return token === null ? null : gate.tokenOwner(token);
 };

@@ -20,7 +20,7 @@ export interface ExtensionListener {
 
 /**
  * The desktop app's REST server, for its browser extension only (ARCHITECTURE.md §7 "Browser
- * extension"): it listens on 127.0.0.1 while a paired extension is taken (Settings can turn it
+ * extension"): it listens on 127.0.0.1 while a paired extension is taken (Settings can turn each
  * off without unpairing) or a code waits for one, and not otherwise, so an app that never paired
  * opens no port. Its main token is random and
  * told to no one: the window speaks IPC, and only the extension's own token gets in.
@@ -38,7 +38,7 @@ export function followPairing(options: {
 
   const wanted = () => {
     const state = pairing.state();
-    return !stopped && (state.accepting || state.code !== null);
+    return !stopped && (state.extensions.some((e) => e.accepting) || state.code !== null);
   };
 
   const follow = async () => {

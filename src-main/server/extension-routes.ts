@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ExtensionGate, isExtensionOrigin, pairRequestSchema } from '../contract/extension-pairing.js';
 import { parseInput } from '../contract/schemas.js';
-import { PAIR_ROUTE } from './extension-door.js';
+import { extensionOf, PAIR_ROUTE } from './extension-door.js';
 
 /** How long a browser may reuse a preflight answer. */
 const PREFLIGHT_MAX_AGE_S = 600;
@@ -14,7 +14,7 @@ const PREFLIGHT_MAX_AGE_S = 600;
  */
 export function registerExtensionRoutes(app: FastifyInstance, gate: ExtensionGate): void {
   const grantedOrigin = (origin: string | undefined, route: string | undefined): string | null =>
-    isExtensionOrigin(origin) && (origin === gate.pairedOrigin() || route === PAIR_ROUTE) ? origin : null;
+    isExtensionOrigin(origin) && (gate.isPaired(origin) || route === PAIR_ROUTE) ? origin : null;
 
   app.addHook('onSend', async (request, reply) => {
     const origin = grantedOrigin(request.headers.origin, request.routeOptions.url);
@@ -26,7 +26,8 @@ export function registerExtensionRoutes(app: FastifyInstance, gate: ExtensionGat
     return reply.code(201).send(gate.pair(code, request.headers.origin ?? ''));
   });
 
-  app.get('/api/extension/status', async () => ({ origin: gate.pairedOrigin() }));
+  // Which extension the token pairs (null for the app's own token): the extension's "am I still paired".
+  app.get('/api/extension/status', async (request) => ({ origin: extensionOf(gate, request.headers.authorization) }));
 
   // A preflight is answered only for the origin the grant is for; anyone else finds no such route.
   const preflight = async (request: FastifyRequest, reply: FastifyReply) =>

@@ -10,8 +10,8 @@ import { useI18n } from '../i18n/use-i18n.js';
 const grouped = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
 
 /**
- * Settings' "Browser extension" part (ARCHITECTURE.md §7 "Browser extension"): who is paired,
- * a one-time code for the extension's options page, and Revoke. While a code waits, the state is
+ * Settings' "Browser extension" part (ARCHITECTURE.md §7 "Browser extension"): each paired
+ * extension with its own on/off switch and Revoke, and a one-time code for the next one. While a code waits, the state is
  * read every second, so the dialog shows the pairing as soon as the extension used the code.
  */
 export function ExtensionPairing() {
@@ -42,42 +42,44 @@ export function ExtensionPairing() {
   }, [api, run, waiting]);
 
   const secondsLeft = state?.code_expires_at == null ? 0 : Math.max(0, Math.floor((state.code_expires_at - now) / 1000));
+  const paired = state?.extensions ?? [];
   return (
     <section className="extension-pairing" aria-labelledby="extension-pairing-title">
       <h3 id="extension-pairing-title">{t('pairing.title')}</h3>
-      {state?.origin ? (
-        <p className="extension-pairing__state">
-          <Rich
-            parts={
-              state.paired_at === null
-                ? i18n.parts('pairing.pairedWith', { origin: <span className="mono">{state.origin}</span> })
-                : i18n.parts('pairing.pairedSince', {
-                    origin: <span className="mono">{state.origin}</span>,
-                    date: i18n.dateTime(state.paired_at),
-                  })
-            }
-          />
-        </p>
+      {paired.length === 0 ? (
+        <p className="form__hint">{t('pairing.none')}</p>
       ) : (
-        <p className="form__hint">
-          {t('pairing.none')}
-        </p>
-      )}
-      {state?.origin && (
-        <>
-          <label className="form__check">
-            <input
-              type="checkbox"
-              checked={state.accepting}
-              onChange={(event) => {
-                const accepting = event.target.checked;
-                void run(() => api.setExtensionAccepting({ accepting }));
-              }}
-            />
-            {t('pairing.accepting')}
-          </label>
-          {!state.accepting && <p className="form__hint">{t('pairing.paused')}</p>}
-        </>
+        <ul className="extension-pairing__list">
+          {paired.map((extension) => (
+            <li key={extension.id} aria-label={extension.origin}>
+              <p className="extension-pairing__state">
+                <Rich
+                  parts={i18n.parts('pairing.pairedSince', {
+                    origin: <span className="mono">{extension.origin}</span>,
+                    date: i18n.dateTime(extension.paired_at),
+                  })}
+                />
+              </p>
+              <div className="extension-pairing__controls">
+                <label className="form__check">
+                  <input
+                    type="checkbox"
+                    checked={extension.accepting}
+                    onChange={(event) => {
+                      const accepting = event.target.checked;
+                      void run(() => api.setExtensionAccepting(extension.id, { accepting }));
+                    }}
+                  />
+                  {t('pairing.accepting')}
+                </label>
+                <button type="button" className="danger" onClick={() => void run(async () => (await api.revokeExtension(extension.id), api.extensionPairing()))}>
+                  {t('pairing.revoke')}
+                </button>
+              </div>
+              {!extension.accepting && <p className="form__hint">{t('pairing.paused')}</p>}
+            </li>
+          ))}
+        </ul>
       )}
       {waiting && (
         <p className="extension-pairing__code" role="status">
@@ -95,13 +97,8 @@ export function ExtensionPairing() {
         </p>
       )}
       <div className="form__buttons">
-        {state?.origin && (
-          <button type="button" className="danger" onClick={() => void run(async () => (await api.revokeExtension(), api.extensionPairing()))}>
-            {t('pairing.revoke')}
-          </button>
-        )}
         <button type="button" onClick={() => void run(() => api.startExtensionPairing())}>
-          {waiting ? t('pairing.newCode') : state?.origin ? t('pairing.again') : t('pairing.start')}
+          {waiting ? t('pairing.newCode') : paired.length > 0 ? t('pairing.another') : t('pairing.start')}
         </button>
       </div>
     </section>

@@ -310,7 +310,6 @@ export const en = {
   'power.title': 'Power',
   'power.preventSleep': 'Keep the computer awake while downloading (desktop app)',
   'pairing.title': 'Browser extension',
-  'pairing.pairedWith': 'Paired with {origin}',
   'pairing.pairedSince': 'Paired with {origin} since {date}',
   'pairing.none':
     'No extension is paired. The extension hands the browser’s downloads to Steadfast, with their cookies; it is admitted only at its own address, with a token of its own.',
@@ -319,7 +318,7 @@ export const en = {
   'pairing.accepting': 'Take downloads from the extension',
   'pairing.paused': 'Off: the browser keeps its downloads, and the extension stays paired.',
   'pairing.newCode': 'Show a new code',
-  'pairing.again': 'Pair anew (replaces this one)',
+  'pairing.another': 'Pair another browser',
   'pairing.start': 'Show a pairing code',
 } as const satisfies Readonly<Record<string, string | PluralForms>> & ErrorCodeMessages;
 

@@ -290,7 +290,6 @@ export const zhCN: Catalog = {
   'power.title': '电源',
   'power.preventSleep': '下载时阻止电脑休眠（桌面应用）',
   'pairing.title': '浏览器扩展',
-  'pairing.pairedWith': '已与 {origin} 配对',
   'pairing.pairedSince': '自 {date} 起已与 {origin} 配对',
   'pairing.none': '尚未配对扩展。扩展会把浏览器中的下载连同其 Cookie 交给 Steadfast；它只能从自己的地址、凭自己的令牌访问。',
   'pairing.typeCode': '请在扩展的选项中输入 {code}（{time} 内有效）。',
@@ -298,6 +297,6 @@ export const zhCN: Catalog = {
   'pairing.accepting': '接收来自扩展的下载',
   'pairing.paused': '已关闭：浏览器自行下载，扩展仍保持配对。',
   'pairing.newCode': '显示新的配对码',
-  'pairing.again': '重新配对（替换当前配对）',
+  'pairing.another': '配对另一个浏览器',
   'pairing.start': '显示配对码',
 };

@@ -104,7 +104,7 @@ async function pairThroughOptions(): Promise<Page> {
   await options.getByLabel(/Pairing code/).fill(`${code.slice(0, 4).toLowerCase()}-${code.slice(4)}`);
   await options.getByRole('button', { name: 'Pair' }).click();
   await expect(options.locator('#pairing-state')).toHaveText(/^Paired with Steadfast at http:\/\/127\.0\.0\.1:\d+ since/);
-  expect(((await live().api.get('/api/extension')).json as { origin: string }).origin).toBe(browser.origin);
+  expect(((await live().api.get('/api/extension')).json as { extensions: { origin: string }[] }).extensions.map((e) => e.origin)).toEqual([browser.origin]);
   return options;
 }
 
@@ -277,7 +277,7 @@ test('an unpaired extension and a web page are refused; a revoked token stops wo
   expect(await fromWorker({ path: '/api/extension/code', method: 'POST', token })).toBe(403);
 
   // Settings revokes it: the same token stops working, and a click stays with the browser.
-  expect((await live().api.delete('/api/extension')).status).toBe(204);
+  expect((await live().api.delete(`/api/extension/${new URL(browser.origin).host}`)).status).toBe(204);
   expect(await fromWorker({ path: '/api/downloads/start', method: 'POST', token })).toBe(403);
   expect(await fromWorker({ path: '/api/extension/status', method: 'GET', token })).toBe(401);
   await page.click('#files-notes');

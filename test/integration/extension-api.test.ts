@@ -53,7 +53,38 @@ describe('the REST API and the browser extension', () => {
     const granted = await pair(EXTENSION, code.toLowerCase());
     expect(granted.status).toBe(201);
     const state = await api.api.get('/api/extension');
-    expect(state.json).toEqual({ origin: EXTENSION, paired_at: expect.any(Number), accepting: true, code: null, code_expires_at: null });
-    expect(state.text).not.toContain((granted.json as { token: string }).token);
+    expect(state.json).toEqual({
+      extensions: [{ id: 'abcdefghijklmnop'.repeat(2), origin: EXTENSION, paired_at: expect.any(Number), accepting: true }],
+      code: null,
+      code_expires_at: null,
+    });
+    const token = (granted.json as { token: string }).token;
+    expect(state.text).not.toContain(token);
+    // Its status names the extension its token pairs.
+    const status = await rawRequest(api.port, 'GET', '/api/extension/status', { headers: { authorization: `Bearer ${token}` } });
+    expect([status.status, status.json]).toEqual([200, { origin: EXTENSION }]);
+  });
+
+  it('two browsers paired at once: each works with its own token, revoking one leaves the other; a bad id is refused', async () => {
+    api = await startApi();
+    const pairWithCode = async (origin: string) => {
+      const { code } = (await api!.api.post('/api/extension/code')).json as { code: string };
+      return ((await pair(origin, code)).json as { token: string }).token;
+    };
+    const first = await pairWithCode(EXTENSION);
+    const second = await pairWithCode(OTHER);
+    const status = (origin: string, token: string) =>
+      rawRequest(api!.port, 'GET', '/api/extension/status', { headers: { origin, authorization: `Bearer ${token}` } });
+    expect([(await status(EXTENSION, first)).status, (await status(OTHER, second)).status]).toEqual([200, 200]);
+    expect((await status(EXTENSION, second)).status).toBe(401);
+
+    expect((await api.api.delete(`/api/extension/${'a'.repeat(32)}`)).status).toBe(204);
+    expect((await status(OTHER, second)).status).toBe(403);
+    expect((await status(EXTENSION, first)).status).toBe(200);
+    expect((await api.api.delete(`/api/extension/${'a'.repeat(32)}`)).status).toBe(404);
+    const bad = await api.api.delete('/api/extension/not-an-extension');
+    expect([bad.status, (bad.json as { error: { code: string } }).error.code]).toEqual([400, 'INVALID_ARGUMENT']);
+    const off = await api.api.patch(`/api/extension/${'abcdefghijklmnop'.repeat(2)}`, { accepting: false });
+    expect((off.json as { extensions: { accepting: boolean }[] }).extensions.map((e) => e.accepting)).toEqual([false]);
   });
 });

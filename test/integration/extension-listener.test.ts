@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
+import { extensionIdOf } from '../../src-main/contract/extension-pairing.js';
 
 const EXTENSION = 'moz-extension://0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
 /** A fresh TCP connection (no pooled socket from the requests before). */
@@ -79,18 +80,19 @@ describe('the desktop listener for the browser extension', () => {
     expect((await rawRequest(port, 'GET', '/', {})).status).toBe(503);
 
     // Turned off in Settings: the port closes though the extension stays paired; on again, it opens.
-    expect((await engine.api.setExtensionAccepting({ accepting: false })).accepting).toBe(false);
+    const extension = extensionIdOf(EXTENSION);
+    expect((await engine.api.setExtensionAccepting(extension, { accepting: false })).extensions[0]!.accepting).toBe(false);
     await listener.settled();
     expect(listener.port()).toBeNull();
     await expect(connect(port)).rejects.toThrow(/ECONNREFUSED/);
-    await engine.api.setExtensionAccepting({ accepting: true });
+    await engine.api.setExtensionAccepting(extension, { accepting: true });
     await listener.settled();
     // Port 0 here: the kernel picks anew (the app's is fixed, 4000).
     const reopened = listener.port()!;
     expect(reopened).toBeGreaterThan(0);
     expect((await rawRequest(reopened, 'GET', `/api/downloads/${id}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
 
-    await engine.api.revokeExtension();
+    await engine.api.revokeExtension(extension);
     await listener.settled();
     expect(listener.port()).toBeNull();
     await expect(connect(reopened)).rejects.toThrow(/ECONNREFUSED/);

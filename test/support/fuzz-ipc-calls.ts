@@ -99,10 +99,11 @@ export function ipcCall(rng: Rng, context: IpcContext): IpcCall {
   if (roll < 0.18) {
     // A valid call from any other frame: refused before its arguments are looked at.
     const validArgs = (): unknown[] => {
-      if (['list', 'getSettings', 'extensionPairing', 'startExtensionPairing', 'revokeExtension'].includes(method)) return [];
+      if (['list', 'getSettings', 'extensionPairing', 'startExtensionPairing'].includes(method)) return [];
+      if (method === 'revokeExtension') return ['a'.repeat(32)];
       if (method === 'add') return [objectOf([['url', HARMLESS_URL]])];
       if (method === 'updateSettings') return [objectOf([['max_attempts', 9]])];
-      if (method === 'setExtensionAccepting') return [objectOf([['accepting', false]])];
+      if (method === 'setExtensionAccepting') return ['a'.repeat(32), objectOf([['accepting', false]])];
       if (method === 'changeSource') return [realId, HARMLESS_URL];
       if (method === 'setSpeedLimit') return [realId, 2048];
       if (method === 'remove') return [realId, objectOf([['delete_file', true]])];

@@ -91,8 +91,8 @@ describe('the method table', () => {
       updateSettings: [1, 1],
       extensionPairing: [0, 0],
       startExtensionPairing: [0, 0],
-      revokeExtension: [0, 0],
-      setExtensionAccepting: [1, 1],
+      revokeExtension: [1, 1],
+      setExtensionAccepting: [2, 2],
       openFile: [1, 1],
       showInFolder: [1, 1],
     });
@@ -135,8 +135,8 @@ describe('the method table', () => {
       ['PATCH /api/settings', ['updateSettings']],
       ['GET /api/extension', ['extensionPairing']],
       ['POST /api/extension/code', ['startExtensionPairing']],
-      ['DELETE /api/extension', ['revokeExtension']],
-      ['PATCH /api/extension', ['setExtensionAccepting']],
+      ['DELETE /api/extension/:extension', ['revokeExtension']],
+      ['PATCH /api/extension/:extension', ['setExtensionAccepting']],
     ]);
     for (const { methods } of restRoutes().filter((entry) => entry.methods.length > 1)) {
       const fields = methods.map((method) => argumentsOf(method).find((arg) => arg.in === 'field'));

@@ -30,8 +30,11 @@ const CALLS: { [M in ApiMethod]: Params<M>[] } = {
   updateSettings: [[{ max_attempts: 3 }]],
   extensionPairing: [[]],
   startExtensionPairing: [[]],
-  revokeExtension: [[]],
-  setExtensionAccepting: [[{ accepting: false }], [{ accepting: true }]],
+  revokeExtension: [['abcdefghijklmnop'.repeat(2)]],
+  setExtensionAccepting: [
+    ['abcdefghijklmnop'.repeat(2), { accepting: false }],
+    ['0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9', { accepting: true }],
+  ],
 };
 
 describe('the generated REST routes', () => {
