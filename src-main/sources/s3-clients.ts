@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
 import type { S3Source as S3SourceSpec } from '../contract/downloads.js';
 import type { Settings } from '../contract/settings.js';
@@ -33,8 +34,9 @@ export class S3Clients {
 
   /**
    * The settings the next clients are made with. Clients are dropped only when what they were
-   * made from changed (credentials, endpoint, timeouts, proxy, CA file's path): dropping one cuts
-   * its requests, and a new speed limit must not fail a running S3 download.
+   * made from changed (credentials, endpoint, timeouts, proxy, the CA file's path or the file
+   * itself, edited in place): dropping one cuts its requests, and a new speed limit must not fail
+   * a running S3 download.
    */
   use(settings: Settings): void {
     this.settings = settings;
@@ -44,6 +46,7 @@ export class S3Clients {
       settings.proxy,
       proxyPassword === null ? null : createHash('sha256').update(proxyPassword).digest('hex'),
       settings.ca_file,
+      settings.ca_file === null ? null : fileStamp(settings.ca_file),
       settings.s3_region,
       settings.s3_endpoint,
       settings.s3_force_path_style,
@@ -127,5 +130,15 @@ export class S3Clients {
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
     return { client, proxy: route.proxy };
+  }
+}
+
+/** What changes when a file is written or replaced; null when it cannot be read (the client's making reports why). */
+function fileStamp(path: string): string | null {
+  try {
+    const { mtimeMs, size, ino } = statSync(path);
+    return `${mtimeMs}:${size}:${ino}`;
+  } catch {
+    return null;
   }
 }

@@ -9,7 +9,7 @@ import { startEngine, tempDir, type EngineHarness } from '../support/engine-harn
 import { randomBytesSeeded } from '../support/fault-origin.js';
 import { type LocalS3, S3RVER_KEY, startLocalS3 } from '../support/s3-fixtures.js';
 import { startTinyproxy, type Tinyproxy } from '../support/tinyproxy.js';
-import { startTlsOrigin, type TlsOrigin } from '../support/tls-origin.js';
+import { makeAuthority, startTlsOrigin, type TlsOrigin } from '../support/tls-origin.js';
 
 const content = randomBytesSeeded(200 * 1024, 1502);
 
@@ -129,6 +129,46 @@ describe('the ca_file setting (a private CA)', () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('S3 and the ca_file setting', () => {
+  let tls: TlsOrigin | undefined;
+  let engine: EngineHarness | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    await engine?.close();
+    await tls?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    engine = tls = dir = undefined;
+  });
+
+  it('a CA file edited in place reaches the next S3 request, with no settings change or restart', async () => {
+    // An S3 endpoint over TLS with a self-signed certificate: GetObject answered with the object.
+    tls = await startTlsOrigin((request, response) => {
+      const first = Number(/^bytes=(\d+)-/.exec(request.headers.range ?? '')?.[1] ?? 0);
+      const headers = { 'content-length': content.length - first, etag: '"v1"', 'last-modified': new Date(0).toUTCString() };
+      if (request.headers.range === undefined) response.writeHead(200, headers).end(content);
+      else response.writeHead(206, { ...headers, 'content-range': `bytes ${first}-${content.length - 1}/${content.length}` }).end(content.subarray(first));
+    });
+    dir = tempDir();
+    const caFile = join(dir, 'ca.pem');
+    // At first the file holds another authority's certificate: the endpoint is not trusted.
+    writeFileSync(caFile, makeAuthority('Some Other CA').certificate);
+    const secrets = new MemorySecretStore();
+    secrets.set('s3_secret_access_key', S3RVER_KEY.secretAccessKey);
+    engine = startEngine({
+      secrets,
+      settings: { ca_file: caFile, s3_endpoint: tls.url(''), s3_region: 'us-east-1', s3_access_key_id: S3RVER_KEY.accessKeyId },
+    });
+    const untrusted = await finish(engine, { url: 's3://media/a.bin' });
+    expect([untrusted.status, untrusted.error_code]).toEqual(['failed', 'TLS_ERROR']);
+
+    writeFileSync(caFile, tls.certificate);
+    await engine.api.restart(untrusted.id);
+    const trusted = await engine.waitFor(untrusted.id, (s) => s.status === 'completed' || s.status === 'failed');
+    expect([trusted.status, trusted.error_message]).toEqual(['completed', null]);
+    expect(readFileSync(join(engine.downloads, trusted.filename)).equals(content)).toBe(true);
   });
 });
 
