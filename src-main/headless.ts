@@ -1,7 +1,6 @@
 // Headless composition root: the engine, its store and the HTTP server (REST API, events, UI),
 // without a desktop. Started by `steadfast serve` / `npm run serve`.
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServeCommand } from './cli/args.js';
@@ -30,7 +29,9 @@ export async function serve(command: ServeCommand): Promise<number> {
   });
   const token = given ?? loadOrCreateToken(dataDir, command.newToken);
   // Fixed for this run: a setting would let any token holder widen it.
-  const allowedDirs = (command.allowedDirs ?? [(await manager.getSettings()).download_dir, homedir()]).map((dir) => resolve(dir));
+  // The download folder alone by default: a token holder who could write anywhere in the home
+  // folder could start programs at login (~/.config/autostart, ~/Library/LaunchAgents, ~/.ssh).
+  const allowedDirs = (command.allowedDirs ?? [(await manager.getSettings()).download_dir]).map((dir) => resolve(dir));
   const app = await createHttpServer({
     engine: withAllowedFolders(manager, allowedDirs),
     token,

@@ -43,7 +43,7 @@ serve runs the engine headless with the REST API and the UI in a browser (see RE
   --new-token               replace the token kept in the data dir with a new one (the old one stops working)
   --allowed-hosts A,B       extra host names the server may be reached by (env STEADFAST_ALLOWED_HOSTS)
   --allowed-dirs A,B        the only folders downloads may be saved in, fixed until restart
-                            (env STEADFAST_ALLOWED_DIRS; default: the download folder and the home folder)
+                            (env STEADFAST_ALLOWED_DIRS; default: the download folder)
   --proxy system|none|URL   how downloads reach servers, fixed until restart (env STEADFAST_PROXY; default:
                             the stored setting, "system" = HTTP_PROXY/HTTPS_PROXY/NO_PROXY); a proxy's
                             password goes in those variables, never on the command line

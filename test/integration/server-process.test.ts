@@ -111,7 +111,7 @@ describe('steadfast serve as a process', () => {
     expect((await renewed.run.exited).code).toBe(0);
   });
 
-  it('saves only inside --allowed-dirs; by default, the download folder and the home folder', async () => {
+  it('saves only inside --allowed-dirs; by default, the download folder alone (not the home folder)', async () => {
     origin = await startFaultOrigin({ '/f.bin': { content: randomBytesSeeded(1024, 82) } });
     root = tempDir();
     const home = join(root, 'home');
@@ -125,10 +125,18 @@ describe('steadfast serve as a process', () => {
 
     const defaults = await startServeProcess(root, TOKEN, { env: { HOME: home } });
     try {
-      expect(defaults.output).toContain(`Saves only inside: ${join(root, 'dl')}, ${home}\n`);
-      expect((await start(join(home, 'films'), defaults)).status).toBe(201);
+      expect(defaults.output).toContain(`Saves only inside: ${join(root, 'dl')}\n`);
+      expect((await start(join(root, 'dl', 'films'), defaults)).status).toBe(201);
       expect((await start(undefined, defaults)).status).toBe(201);
-      expect((await start(join(root, 'elsewhere'), defaults)).status).toBe(403);
+      // A login item in the home folder is what a token holder could plant were it allowed.
+      for (const dest_dir of [join(home, '.config', 'autostart'), home, join(root, 'elsewhere')]) {
+        const refused = await start(dest_dir, defaults);
+        expect([refused.status, (refused.json as { error: { message: string } }).error.message]).toEqual([
+          403,
+          `dest_dir "${dest_dir}" is outside the allowed folders (symlinks followed); this server saves only inside the folders given to --allowed-dirs at start`,
+        ]);
+      }
+      expect(existsSync(join(home, '.config'))).toBe(false);
     } finally {
       await stop(defaults);
     }
