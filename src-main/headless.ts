@@ -9,6 +9,7 @@ import { withAllowedFolders } from './server/allowed-folders.js';
 import { FileLinks } from './server/file-links.js';
 import { createHttpServer } from './server/http-server.js';
 import { LOCAL_HOST_NAMES } from './server/request-guards.js';
+import { readTlsFiles } from './server/tls-files.js';
 import { loadOrCreateToken, readTokenFile, tokenPath } from './server/token-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,8 +21,9 @@ const RENDERER_DIR =
 /** Runs until SIGINT or SIGTERM; then every active download is checkpointed before exit. */
 export async function serve(command: ServeCommand): Promise<number> {
   for (const warning of command.warnings) process.stderr.write(`steadfast: warning: ${warning}\n`);
-  // A token file that is refused stops the start before anything is opened.
+  // A token file, or TLS files, that cannot be used stop the start before anything is opened.
   const given = command.tokenFile === null ? command.token : readTokenFile(command.tokenFile);
+  const tls = command.tls === null ? undefined : readTlsFiles(command.tls);
   const { dataDir, manager, close } = openLocalEngine('steadfast serve', command.dataDir, {
     ...(command.downloadDir === null ? {} : { download_dir: resolve(command.downloadDir) }),
     ...(command.proxy === null ? {} : { proxy: command.proxy }),
@@ -39,6 +41,7 @@ export async function serve(command: ServeCommand): Promise<number> {
     rendererDir: RENDERER_DIR,
     files: { open: (id) => manager.openCompletedFile(id), links: new FileLinks() },
     extensions: manager.extensions,
+    ...(tls === undefined ? {} : { tls }),
   });
   // Listening for signals before anything is announced: a stop that comes right after the
   // start line must still checkpoint and close cleanly.
@@ -55,7 +58,7 @@ export async function serve(command: ServeCommand): Promise<number> {
     throw error;
   }
   const { port } = app.server.address() as { port: number };
-  const base = `http://${command.host.includes(':') ? `[${command.host}]` : command.host}:${port}`;
+  const base = `${tls === undefined ? 'http' : 'https'}://${command.host.includes(':') ? `[${command.host}]` : command.host}:${port}`;
   // The token travels in the fragment, which browsers never send to a server or its logs. It is
   // printed only to a terminal: stdout that is not one ends up in journald or container logs.
   const shown = process.stdout.isTTY === true ? token : '<token>';

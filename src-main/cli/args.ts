@@ -3,7 +3,7 @@ import { settingsPatchSchema } from '../contract/schemas.js';
 import { TOKEN_PATTERN } from '../server/token-file.js';
 
 export const USAGE = `Usage: steadfast get <url | s3://bucket/key> [options]
-       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token-file PATH] [--new-token] [--allowed-dirs A,B]
+       steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token-file PATH] [--new-token] [--tls-cert PATH --tls-key PATH] [--allowed-dirs A,B]
                        [--proxy system|none|URL] [--ca-file PATH]
 
 Downloads one URL or S3 object in the foreground, resuming and retrying like the app does.
@@ -41,6 +41,8 @@ serve runs the engine headless with the REST API and the UI in a browser (see RE
   --token TOKEN             the API token itself; every user of this machine sees it in the process
                             list, so prefer STEADFAST_TOKEN or --token-file
   --new-token               replace the token kept in the data dir with a new one (the old one stops working)
+  --tls-cert PATH           serve HTTPS with this PEM certificate (chain); needs --tls-key (env STEADFAST_TLS_CERT)
+  --tls-key PATH            the certificate's PEM private key (env STEADFAST_TLS_KEY)
   --allowed-hosts A,B       extra host names the server may be reached by (env STEADFAST_ALLOWED_HOSTS)
   --allowed-dirs A,B        the only folders downloads may be saved in, fixed until restart
                             (env STEADFAST_ALLOWED_DIRS; default: the download folder)
@@ -87,6 +89,8 @@ export interface ServeCommand {
   tokenFile: string | null;
   /** --new-token: the data folder's token is replaced before the start. */
   newToken: boolean;
+  /** --tls-cert and --tls-key: HTTPS with these PEM files; null for plain HTTP. */
+  tls: { certFile: string; keyFile: string } | null;
   allowedHosts: string[];
   /** The only folders (and their subfolders) the API may save into; null for the defaults. */
   allowedDirs: string[] | null;
@@ -210,6 +214,8 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
         token: { type: 'string' },
         'token-file': { type: 'string' },
         'new-token': { type: 'boolean', default: false },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         'allowed-hosts': { type: 'string' },
         'allowed-dirs': { type: 'string' },
         proxy: { type: 'string' },
@@ -229,6 +235,9 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
   if (token !== null && !TOKEN_PATTERN.test(token)) {
     throw new UsageError('--token must be 16–256 characters without spaces');
   }
+  const certFile = values['tls-cert'] ?? (env.STEADFAST_TLS_CERT || undefined);
+  const keyFile = values['tls-key'] ?? (env.STEADFAST_TLS_KEY || undefined);
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('HTTPS needs both --tls-cert and --tls-key');
   const newToken = values['new-token'] === true;
   if (newToken && (token !== null || tokenFile !== null)) {
     throw new UsageError('--new-token replaces the token kept in the data folder; a token given with --token, --token-file or STEADFAST_TOKEN is changed where it comes from');
@@ -251,6 +260,7 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ServeC
     token,
     tokenFile,
     newToken,
+    tls: certFile === undefined || keyFile === undefined ? null : { certFile, keyFile },
     allowedHosts: (values['allowed-hosts'] ?? env.STEADFAST_ALLOWED_HOSTS ?? '')
       .split(',')
       .map((host) => host.trim().toLowerCase())

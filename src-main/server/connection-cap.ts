@@ -19,26 +19,34 @@ export function capConnections(server: Server, max: number): ConnectionCap {
   const open = new Set<Socket>();
   // Insertion order is age: the first is the oldest.
   const untrusted = new Set<Socket>();
-  const forget = (socket: Socket) => {
+  // Under TLS a request's socket is the TLS socket, not the TCP one counted here: the peer's
+  // address and port name the same connection.
+  const byPeer = new Map<string, Socket>();
+  const peerOf = (socket: Socket) => `${socket.remoteAddress ?? ''}|${socket.remotePort ?? ''}`;
+  const forget = (socket: Socket, peer: string) => {
     open.delete(socket);
     untrusted.delete(socket);
+    if (byPeer.get(peer) === socket) byPeer.delete(peer);
   };
 
   server.on('connection', (socket: Socket) => {
+    const peer = peerOf(socket);
     open.add(socket);
     untrusted.add(socket);
-    socket.once('close', () => forget(socket));
+    byPeer.set(peer, socket);
+    socket.once('close', () => forget(socket, peer));
     if (open.size <= max) return;
     // The newcomer is untrusted too (the set is never empty here): when every other connection
     // is trusted, it is the one to go.
     const [oldest = socket] = untrusted;
-    forget(oldest);
+    forget(oldest, peerOf(oldest));
     oldest.destroy();
   });
 
   return {
     trust(socket) {
-      untrusted.delete(socket);
+      const counted = byPeer.get(peerOf(socket));
+      if (counted !== undefined) untrusted.delete(counted);
     },
   };
 }

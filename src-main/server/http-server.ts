@@ -64,6 +64,8 @@ export interface HttpServerOptions {
   files?: { open: CompletedFileOpener; links: FileLinks };
   /** The paired browser extension, admitted at its origin with its own token; none when absent. */
   extensions?: ExtensionGate;
+  /** HTTPS with this certificate chain and key (PEM); plain HTTP when absent. */
+  tls?: { cert: string; key: string };
 }
 
 const BODY_LIMIT = 64 * 1024;
@@ -89,7 +91,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   // A quiet event stream must write before the idle timeout would close it.
   const heartbeatMs = Math.min(options.heartbeatMs ?? 15_000, limits.idleTimeoutMs / 2);
   const api = validatingApi(options.engine);
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Node looks for late requests every 30 s by default, which would stretch a 10 s limit to 40.
+    connectionsCheckingInterval: Math.ceil(Math.min(1000, limits.headersTimeoutMs / 4)),
+  };
+  // A TLS handshake gets no longer than a request's headers would.
+  const transport = options.tls === undefined ? { http: serverOptions } : { https: { ...serverOptions, ...options.tls, handshakeTimeout: limits.headersTimeoutMs } };
   const app = Fastify({
+    ...transport,
     bodyLimit: BODY_LIMIT,
     logger: false,
     forceCloseConnections: true,
@@ -98,12 +109,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     connectionTimeout: limits.idleTimeoutMs,
-    http: {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      // Node looks for late requests every 30 s by default, which would stretch a 10 s limit to 40.
-      connectionsCheckingInterval: Math.ceil(Math.min(1000, limits.headersTimeoutMs / 4)),
-    },
     // A path the router cannot read (bad escapes, an over-long id) is bad input like any other.
     frameworkErrors: (_error, _request, reply) => {
       void (reply as FastifyReply).code(400).send({ error: { code: 'INVALID_ARGUMENT', message: 'The request path is malformed or too long' } });

@@ -26,7 +26,7 @@ export interface ApiHarness {
  */
 export async function startApi(
   settings: Partial<Settings> = {},
-  options: Pick<HttpServerOptions, 'heartbeatMs' | 'limits'> & {
+  options: Pick<HttpServerOptions, 'heartbeatMs' | 'limits' | 'tls'> & {
     allowedDirs?: (root: string) => string[];
     root?: string;
     secrets?: SecretStore;

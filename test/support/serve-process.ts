@@ -39,7 +39,7 @@ export async function startServeProcess(
   const run = runCli([...args, ...(extra.args ?? [])], { ...(passing === 'env' ? { STEADFAST_TOKEN: token } : {}), ...extra.env });
   let output = '';
   run.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const address = /API: http:\/\/127\.0\.0\.1:(\d+)/;
+  const address = /API: https?:\/\/127\.0\.0\.1:(\d+)/;
   for (let i = 0; i < 800 && !address.test(output); i++) {
     if (run.child.exitCode !== null) break;
     await sleep(25);

@@ -244,6 +244,7 @@ describe('serve', () => {
       token: null,
       tokenFile: null,
       newToken: false,
+      tls: null,
       allowedHosts: [],
       allowedDirs: null,
       proxy: null,
@@ -286,6 +287,13 @@ describe('serve', () => {
     expect(() => parseCliArgs(['serve', '--token', 'flag-token-0123456789', '--token-file', '/t'], {})).toThrow(
       'Give --token or --token-file, not both',
     );
+  });
+
+  it('--tls-cert and --tls-key (or STEADFAST_TLS_CERT/KEY) go together', () => {
+    expect(parseCliArgs(['serve', '--tls-cert', '/c.pem', '--tls-key', '/k.pem'], {})).toMatchObject({ tls: { certFile: '/c.pem', keyFile: '/k.pem' } });
+    expect(parseCliArgs(['serve'], { STEADFAST_TLS_CERT: '/c.pem', STEADFAST_TLS_KEY: '/k.pem' })).toMatchObject({ tls: { certFile: '/c.pem', keyFile: '/k.pem' } });
+    expect(() => parseCliArgs(['serve', '--tls-cert', '/c.pem'], {})).toThrow('HTTPS needs both --tls-cert and --tls-key');
+    expect(() => parseCliArgs(['serve', '--tls-key', '/k.pem'], { STEADFAST_TLS_CERT: '' })).toThrow('HTTPS needs both --tls-cert and --tls-key');
   });
 
   it('--new-token renews the data folder\'s own token only: a token given elsewhere is changed where it comes from', () => {
