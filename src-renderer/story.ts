@@ -1,5 +1,6 @@
+import type { AttemptRecord } from '../src-main/contract/downloads.js';
 import type { AttemptHistory, DownloadHistory } from '../src-main/contract/history.js';
-import { errorLine } from './i18n/engine-error.js';
+import { type CodeKind, errorLine } from './i18n/engine-error.js';
 import type { I18n } from './i18n/translate.js';
 
 /** How an attempt ended, as the picture and the text list tell it. */
@@ -18,6 +19,11 @@ export function endingOf(attempt: AttemptHistory, isLast: boolean, active: boole
   return attempt.error_message === null ? 'completed' : 'stopped';
 }
 
+/** The code an attempt's end is said by: its error's, else why it stopped (null for rows from before stop codes). */
+export function endCode(attempt: AttemptRecord): { code: string | null; kind: CodeKind } {
+  return attempt.error_code !== null ? { code: attempt.error_code, kind: 'download' } : { code: attempt.stop_code, kind: 'stop' };
+}
+
 export function endingText(attempt: AttemptHistory, ending: Ending, i18n: I18n): string {
   const { t, time } = i18n;
   switch (ending) {
@@ -27,11 +33,13 @@ export function endingText(attempt: AttemptHistory, ending: Ending, i18n: I18n):
       return t('story.cut', { time: time(attempt.started_at) });
     case 'completed':
       return t('story.completedAt', { time: time(attempt.ended_at!) });
-    default:
+    default: {
+      const { code, kind } = endCode(attempt);
       return t(ending === 'failed' ? 'story.failedAt' : 'story.stoppedAt', {
         time: time(attempt.ended_at!),
-        error: errorLine(attempt.error_code, attempt.error_message ?? '', i18n),
+        error: errorLine(code, attempt.error_message ?? '', i18n, kind),
       });
+    }
   }
 }
 

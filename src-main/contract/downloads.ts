@@ -1,3 +1,5 @@
+import type { NoticeCode, StopCode } from './notice-codes.js';
+
 /** The states of ARCHITECTURE.md §2. */
 export const DOWNLOAD_STATUSES = [
   'queued',
@@ -84,6 +86,8 @@ export interface DownloadSnapshot {
   error_message: string | null;
   /** Something the user should know that is not an error, e.g. a restart from 0 because the file changed. */
   notice: string | null;
+  /** The notice's code, for saying it in the window's language; null with no notice, or one recorded before codes. */
+  notice_code: NoticeCode | null;
   expected_sha256: string | null;
   /** This download's own limit in bytes per second, or null. */
   speed_limit: number | null;
@@ -123,6 +127,11 @@ export interface AttemptRecord {
   offset_to: string | null;
   error_code: string | null;
   error_message: string | null;
+  /**
+   * Why it stopped without an error and without completing (then `error_message` holds the
+   * English words); null otherwise, and for attempts recorded before stop codes.
+   */
+  stop_code: StopCode | null;
   /** Times one of its connections failed and reconnected while the others went on. */
   connection_retries: number;
 }

@@ -204,7 +204,7 @@ export class AttemptLauncher {
       etag: facts.validator.etag,
       last_modified: facts.validator.lastModified,
       downloaded_bytes: facts.start,
-      ...(facts.restart !== null ? { notice: restartNotice(facts.restart) } : {}),
+      ...(facts.restart !== null ? restartNotice(facts.restart) : {}),
       // A server caught mishandling a range is asked for one range at a time from now on.
       ...(facts.restart !== null && breaksRanges(facts.restart) ? { one_connection: true } : {}),
     });
@@ -214,7 +214,14 @@ export class AttemptLauncher {
 
   private succeeded(download: DownloadRuntime, attempt: { id: number; live: LiveAttempt }, result: { filename: string; total: number }): void {
     const now = this.deps.clock.now();
-    const end = { ended_at: now, offset_to: result.total, error_code: null, error_message: null, connection_retries: attempt.live.connectionRetries };
+    const end = {
+      ended_at: now,
+      offset_to: result.total,
+      error_code: null,
+      error_message: null,
+      stop_code: null,
+      connection_retries: attempt.live.connectionRetries,
+    };
     this.deps.store.transaction(() => {
       this.deps.store.endAttempt(attempt.id, end);
       this.deps.store.saveAttemptStory(attempt.id, attempt.live.story.stored());

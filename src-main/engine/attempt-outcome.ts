@@ -1,5 +1,6 @@
 import { OneConnectionRestart } from './attempt.js';
 import { DownloadError, permanentError } from './download-error.js';
+import type { StopCode } from '../contract/notice-codes.js';
 import type { StopReason } from './download-runtime.js';
 import type { AttemptEnd, DownloadPatch, DownloadRecord } from './download-store.js';
 import { decideAfterFailure, type RetryPolicy } from './retry-policy.js';
@@ -16,20 +17,20 @@ export interface Outcome {
   retry: boolean;
 }
 
-const STOPPED: Record<Exclude<StopReason, 'remove'>, { words: string; status: 'paused' | 'cancelled' | 'queued' }> = {
-  pause: { words: 'Paused', status: 'paused' },
-  cancel: { words: 'Cancelled', status: 'cancelled' },
+const STOPPED: Record<Exclude<StopReason, 'remove'>, { words: string; code: StopCode; status: 'paused' | 'cancelled' | 'queued' }> = {
+  pause: { words: 'Paused', code: 'PAUSED', status: 'paused' },
+  cancel: { words: 'Cancelled', code: 'CANCELLED', status: 'cancelled' },
   // Stopped by a shutdown: queued, so the next start resumes it.
-  shutdown: { words: 'Stopped at shutdown', status: 'queued' },
+  shutdown: { words: 'Stopped at shutdown', code: 'SHUTDOWN', status: 'queued' },
   // The queue's window closed: queued, so it goes on when the window opens (§2 "Schedules").
-  schedule: { words: 'Stopped by the schedule', status: 'queued' },
+  schedule: { words: 'Stopped by the schedule', code: 'SCHEDULE', status: 'queued' },
 };
 
 /** The user (or the engine's shutdown) stopped it: not a failure, no attempt spent. */
 export function stoppedOutcome(record: DownloadRecord, reason: Exclude<StopReason, 'remove'>, now: number): Outcome {
-  const { words, status } = STOPPED[reason];
+  const { words, code, status } = STOPPED[reason];
   return {
-    end: { ended_at: now, offset_to: record.downloaded_bytes, error_code: null, error_message: words },
+    end: { ended_at: now, offset_to: record.downloaded_bytes, error_code: null, error_message: words, stop_code: code },
     // A cancelled download keeps no bytes: its partial is deleted next.
     patch: { status, next_retry_at: null, ...(status === 'cancelled' ? { downloaded_bytes: 0 } : {}) },
     retry: false,
@@ -58,7 +59,13 @@ export function endedOutcome(
  */
 export function sleptOutcome(record: DownloadRecord, now: number): Outcome {
   return {
-    end: { ended_at: now, offset_to: record.downloaded_bytes, error_code: null, error_message: 'Interrupted while the computer slept' },
+    end: {
+      ended_at: now,
+      offset_to: record.downloaded_bytes,
+      error_code: null,
+      error_message: 'Interrupted while the computer slept',
+      stop_code: 'SLEPT',
+    },
     patch: { status: 'retrying', next_retry_at: now },
     retry: true,
   };
@@ -71,8 +78,8 @@ export function sleptOutcome(record: DownloadRecord, now: number): Outcome {
 export function failedOutcome(record: DownloadRecord, thrown: unknown, policy: RetryPolicy, now: number): Outcome {
   if (thrown instanceof OneConnectionRestart) {
     return {
-      end: { ended_at: now, offset_to: 0, error_code: null, error_message: thrown.message },
-      patch: { status: 'queued', next_retry_at: null, notice: thrown.message, one_connection: true },
+      end: { ended_at: now, offset_to: 0, error_code: null, error_message: thrown.message, stop_code: 'ONE_CONNECTION' },
+      patch: { status: 'queued', next_retry_at: null, ...thrown.notice, one_connection: true },
       retry: false,
     };
   }
@@ -81,7 +88,7 @@ export function failedOutcome(record: DownloadRecord, thrown: unknown, policy: R
       ? thrown
       : permanentError('INTERNAL_ERROR', `Internal error: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
   const decision = decideAfterFailure(error, record.failed_count + 1, policy);
-  const end = { ended_at: now, offset_to: record.downloaded_bytes, error_code: error.code, error_message: error.message };
+  const end = { ended_at: now, offset_to: record.downloaded_bytes, error_code: error.code, error_message: error.message, stop_code: null };
   if (decision.action === 'retry') {
     return {
       end,

@@ -13,7 +13,7 @@ import type { DownloadRecord } from './download-store.js';
 import { type FileIdentity, placeWithoutReplacing } from './owned-files.js';
 import { PartialFile, partialPath } from './partial-file.js';
 import { accessRefusal, namedAsNonPage, namedAsWebPage, refusalError, startsLikeWebPage, webPageInsteadError } from './link-refusal.js';
-import { type Ask, breaksRanges, isWebPage, judgeResponse, mayResume, oneConnectionNotice, type RestartReason } from './resume-rules.js';
+import { type Ask, breaksRanges, isWebPage, judgeResponse, mayResume, type Notice, oneConnectionNotice, type RestartReason } from './resume-rules.js';
 import { clampToFile, durableBytes, durableEnd, MIN_SPLIT, OPEN_END, type Segment, segmentsToResume } from './segments.js';
 import { stallWatchdog } from './stall-watchdog.js';
 import { type OpenBody, RangeRestart, Transfer } from './transfer.js';
@@ -78,11 +78,15 @@ export interface AttemptResult {
 export class OneConnectionRestart extends Error {
   override name = 'OneConnectionRestart';
 
+  readonly notice: Notice;
+
   constructor(
     readonly reason: RestartReason,
     host: string,
   ) {
-    super(oneConnectionNotice(reason, host));
+    const notice = oneConnectionNotice(reason, host);
+    super(notice.notice);
+    this.notice = notice;
   }
 }
 

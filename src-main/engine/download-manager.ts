@@ -291,6 +291,7 @@ export class DownloadManager implements EngineApi {
             downloaded_bytes: 0,
             total_bytes: null,
             notice: 'The new link cannot be checked against the partial download; it will start again from the start.',
+            notice_code: 'NEW_LINK_UNCHECKED',
           }
         : {}),
     });
@@ -308,6 +309,7 @@ export class DownloadManager implements EngineApi {
       error_code: null,
       error_message: null,
       notice: null,
+      notice_code: null,
     };
   }
 

@@ -1,4 +1,5 @@
 import type { DownloadSource, DownloadStatus } from '../contract/downloads.js';
+import type { NoticeCode, StopCode } from '../contract/notice-codes.js';
 import type { StoredStory } from './attempt-story.js';
 import type { Segment } from './segments.js';
 
@@ -20,6 +21,8 @@ export interface DownloadRecord {
   error_code: string | null;
   error_message: string | null;
   notice: string | null;
+  /** Set and cleared with `notice` (ARCHITECTURE.md §7 "Languages"); null for notices recorded before codes. */
+  notice_code: NoticeCode | null;
   etag: string | null;
   last_modified: string | null;
   expected_sha256: string | null;
@@ -68,6 +71,7 @@ export function newDownloadRecord(fields: {
     error_code: null,
     error_message: null,
     notice: null,
+    notice_code: null,
     etag: null,
     last_modified: null,
     expected_sha256: fields.sha256,
@@ -92,11 +96,13 @@ export interface AttemptRow {
   offset_to: number | null;
   error_code: string | null;
   error_message: string | null;
+  /** Why it stopped without an error (`error_message` then holds the English words), else null. */
+  stop_code: StopCode | null;
   /** Times one of its connections failed and reconnected while the others went on (ARCHITECTURE.md §5). */
   connection_retries: number;
 }
 
-export type AttemptEnd = Pick<AttemptRow, 'ended_at' | 'offset_to' | 'error_code' | 'error_message' | 'connection_retries'>;
+export type AttemptEnd = Pick<AttemptRow, 'ended_at' | 'offset_to' | 'error_code' | 'error_message' | 'stop_code' | 'connection_retries'>;
 
 /** The most connections a host was found to allow, and when (epoch ms): old findings are forgotten. */
 export interface HostLimit {

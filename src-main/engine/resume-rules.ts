@@ -1,3 +1,4 @@
+import type { NoticeCode } from '../contract/notice-codes.js';
 import type { OpenResult, Validator } from './byte-source.js';
 
 /**
@@ -109,16 +110,25 @@ export function judgeResponse(ask: Ask, response: OpenResult): Verdict {
   }
 }
 
-const WHY: Record<RestartReason, string> = {
-  NO_VALIDATOR: 'The server gives no way to check that the file is unchanged',
-  RANGES_IGNORED: 'The server does not support resuming',
-  ENCODED: 'The server does not support resuming',
-  WRONG_RANGE: 'The server answered the resume request with the wrong byte range',
-  RANGE_GONE: 'The server no longer has the bytes already downloaded',
+/** A notice as the download records it: the code the window translates, and the engine's English. */
+export interface Notice {
+  notice: string;
+  notice_code: NoticeCode;
+}
+
+const WHY: Record<RestartReason, { words: string; code: NoticeCode }> = {
+  NO_VALIDATOR: { words: 'The server gives no way to check that the file is unchanged', code: 'RESTART_NO_VALIDATOR' },
+  RANGES_IGNORED: { words: 'The server does not support resuming', code: 'RESTART_RANGES_IGNORED' },
+  ENCODED: { words: 'The server does not support resuming', code: 'RESTART_ENCODED' },
+  WRONG_RANGE: { words: 'The server answered the resume request with the wrong byte range', code: 'RESTART_WRONG_RANGE' },
+  RANGE_GONE: { words: 'The server no longer has the bytes already downloaded', code: 'RESTART_RANGE_GONE' },
 };
 
 /** The notice shown when a download starts again from 0. */
-export const restartNotice = (reason: RestartReason): string => `${WHY[reason]}; downloading again from the start.`;
+export function restartNotice(reason: RestartReason): Notice {
+  const { words, code } = WHY[reason];
+  return { notice: `${words}; downloading again from the start.`, notice_code: code };
+}
 
 /**
  * Reasons that say the server cannot serve byte ranges properly, whatever it claims: the
@@ -126,15 +136,20 @@ export const restartNotice = (reason: RestartReason): string => `${WHY[reason]};
  */
 export const breaksRanges = (reason: RestartReason): boolean => reason !== 'NO_VALIDATOR';
 
-/** The notice shown when a split download starts again over one connection. */
-export function oneConnectionNotice(reason: RestartReason, host: string): string {
-  const what =
-    reason === 'WRONG_RANGE'
-      ? 'answered a byte-range request with the wrong range'
-      : reason === 'ENCODED'
-        ? 'sent a byte range encoded'
-        : reason === 'RANGE_GONE'
-          ? 'refused a byte range of the file'
-          : 'ignored a byte-range request';
-  return `${host} ${what}; downloading again over one connection from the start.`;
+// A missing validator never splits a download again (breaksRanges); it reads as an ignored range.
+const MISHANDLED: Record<RestartReason, { what: string; code: NoticeCode }> = {
+  NO_VALIDATOR: { what: 'ignored a byte-range request', code: 'ONE_CONNECTION_RANGES_IGNORED' },
+  RANGES_IGNORED: { what: 'ignored a byte-range request', code: 'ONE_CONNECTION_RANGES_IGNORED' },
+  ENCODED: { what: 'sent a byte range encoded', code: 'ONE_CONNECTION_ENCODED' },
+  WRONG_RANGE: { what: 'answered a byte-range request with the wrong range', code: 'ONE_CONNECTION_WRONG_RANGE' },
+  RANGE_GONE: { what: 'refused a byte range of the file', code: 'ONE_CONNECTION_RANGE_GONE' },
+};
+
+/**
+ * The notice shown when a split download starts again over one connection. The host is in the
+ * English only: the translated sentence says "the server" (ARCHITECTURE.md §7 "Languages").
+ */
+export function oneConnectionNotice(reason: RestartReason, host: string): Notice {
+  const { what, code } = MISHANDLED[reason];
+  return { notice: `${host} ${what}; downloading again over one connection from the start.`, notice_code: code };
 }

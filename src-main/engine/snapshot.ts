@@ -52,6 +52,7 @@ export function toSnapshot(record: DownloadRecord, live: LiveProgress | null, no
     error_code: record.error_code,
     error_message: record.error_message,
     notice: record.notice,
+    notice_code: record.notice_code,
     expected_sha256: record.expected_sha256,
     speed_limit: record.speed_limit,
     waiting_for_network: waitingForNetwork,
@@ -85,6 +86,7 @@ export function toAttemptRecord(row: AttemptRow): AttemptRecord {
     offset_to: row.offset_to === null ? null : String(row.offset_to),
     error_code: row.error_code,
     error_message: row.error_message,
+    stop_code: row.stop_code,
     connection_retries: row.connection_retries,
   };
 }

@@ -16,14 +16,14 @@ export function endAttempt(db: Db, attemptId: number, end: AttemptEnd): void {
   const result = prepared(
     db,
     `UPDATE attempts SET ended_at = @ended_at, offset_to = @offset_to, error_code = @error_code,
-     error_message = @error_message, connection_retries = @connection_retries WHERE id = @id`,
+     error_message = @error_message, stop_code = @stop_code, connection_retries = @connection_retries WHERE id = @id`,
   ).run({ ...end, id: attemptId });
   if (result.changes !== 1) throw new Error(`Attempt ${attemptId} does not exist`);
 }
 
 export function listAttempts(db: Db, downloadId: string): AttemptRow[] {
-  return prepared(db, `SELECT id, download_id, number, started_at, ended_at, offset_from, offset_to, error_code, error_message, connection_retries
-     FROM attempts WHERE download_id = ? ORDER BY id`).all(downloadId) as AttemptRow[];
+  return prepared(db, `SELECT id, download_id, number, started_at, ended_at, offset_from, offset_to, error_code, error_message, stop_code,
+     connection_retries FROM attempts WHERE download_id = ? ORDER BY id`).all(downloadId) as AttemptRow[];
 }
 
 /** Replaces the attempt's story (its spans and speed so far); a few kilobytes at most. */

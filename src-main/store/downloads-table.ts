@@ -1,4 +1,5 @@
 import type { DownloadSource, DownloadStatus } from '../contract/downloads.js';
+import type { NoticeCode } from '../contract/notice-codes.js';
 import type { DownloadPatch, DownloadRecord } from '../engine/download-store.js';
 import type { Db } from './database.js';
 import { prepared } from './statements.js';
@@ -18,6 +19,7 @@ interface DownloadRow {
   error_code: string | null;
   error_message: string | null;
   notice: string | null;
+  notice_code: NoticeCode | null;
   etag: string | null;
   last_modified: string | null;
   expected_sha256: string | null;
@@ -33,7 +35,7 @@ const COLUMNS = [
   'id', 'source', 'filename', 'filename_from_user', 'dest_dir', 'status', 'total_bytes',
   'downloaded_bytes', 'failed_count', 'max_attempts', 'next_retry_at', 'error_code',
   'error_message', 'notice', 'etag', 'last_modified', 'expected_sha256', 'created_at',
-  'updated_at', 'completed_at', 'speed_limit', 'one_connection', 'partial_file',
+  'updated_at', 'completed_at', 'speed_limit', 'one_connection', 'partial_file', 'notice_code',
 ] as const satisfies readonly (keyof DownloadRow)[];
 const UPDATABLE = new Set<string>(COLUMNS.filter((c) => c !== 'id' && c !== 'created_at'));
 const INSERT_DOWNLOAD = `INSERT INTO downloads (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`;

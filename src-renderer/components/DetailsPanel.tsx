@@ -4,8 +4,9 @@ import type { DownloadHistory } from '../../src-main/contract/history.js';
 import { useApi } from '../api/api-context.js';
 import { useI18n } from '../i18n/use-i18n.js';
 import { useDownloads } from '../state/downloads-store.js';
+import { endCode } from '../story.js';
 import { DetailsActions } from './DetailsActions.js';
-import { DownloadErrorText } from './DownloadErrorText.js';
+import { EngineText } from './EngineText.js';
 import { SpeedGraph } from './SpeedGraph.js';
 import { StoryBar } from './StoryBar.js';
 
@@ -93,7 +94,7 @@ export function DetailsPanel({ id }: { id: string }) {
               <td>{attempt.connection_retries}</td>
               <td className="details__error">
                 {attempt.error_message !== null ? (
-                  <DownloadErrorText code={attempt.error_code} message={attempt.error_message} />
+                  <EngineText {...endCode(attempt)} message={attempt.error_message} />
                 ) : attempt.ended_at === null ? (
                   t('attempts.running')
                 ) : (

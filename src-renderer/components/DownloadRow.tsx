@@ -7,7 +7,7 @@ import { errorLine } from '../i18n/engine-error.js';
 import type { I18n } from '../i18n/translate.js';
 import { useI18n } from '../i18n/use-i18n.js';
 import { sourceLabel, useDownloads } from '../state/downloads-store.js';
-import { DownloadErrorText } from './DownloadErrorText.js';
+import { EngineText } from './EngineText.js';
 import { ProgressBar } from './ProgressBar.js';
 import { RetryCountdown } from './RetryCountdown.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -87,12 +87,12 @@ export const DownloadRow = memo(function DownloadRow({ id, top, height, position
       </div>
       {s.error_message !== null && status !== 'completed' && (
         <div className="row__error" title={errorLine(s.error_code, s.error_message, i18n)}>
-          <DownloadErrorText code={s.error_code} message={s.error_message} />
+          <EngineText code={s.error_code} message={s.error_message} />
         </div>
       )}
       {s.notice !== null && (
-        <div className="row__notice" title={s.notice}>
-          {s.notice}
+        <div className="row__notice" title={errorLine(s.notice_code, s.notice, i18n, 'notice')}>
+          <EngineText code={s.notice_code} message={s.notice} kind="notice" />
         </div>
       )}
       <div className="row__actions">

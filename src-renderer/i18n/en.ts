@@ -1,4 +1,5 @@
 import type { ApiErrorCode, ErrorCode } from '../../src-main/contract/error-codes.js';
+import type { NoticeCode, StopCode } from '../../src-main/contract/notice-codes.js';
 
 /**
  * The English catalog: the source of every message id and of its placeholders (`{name}`); the
@@ -8,12 +9,14 @@ import type { ApiErrorCode, ErrorCode } from '../../src-main/contract/error-code
 export type PluralForms = { readonly other: string } & { readonly [form in Intl.LDMLPluralRule]?: string };
 
 /**
- * A sentence for every error code of a download and of a refused call: a code added to
- * ERROR_CODES or API_ERROR_CODES without one fails the typecheck.
+ * A sentence for every code the engine gives beside its English: a download's error, a refused
+ * call, a download's notice and an attempt's stop. A code added to ERROR_CODES, API_ERROR_CODES,
+ * NOTICE_CODES or STOP_CODES without one fails the typecheck. None takes a placeholder: what
+ * only the English names (a host, a path) stays in the English shown as the detail.
  */
-export type ErrorCodeMessages = { readonly [Code in ErrorCode as `errorCode.${Code}`]: string } & {
+export type CodeMessages = { readonly [Code in ErrorCode as `errorCode.${Code}`]: string } & {
   readonly [Code in ApiErrorCode as `apiError.${Code}`]: string;
-};
+} & { readonly [Code in NoticeCode as `noticeCode.${Code}`]: string } & { readonly [Code in StopCode as `stopCode.${Code}`]: string };
 
 export const en = {
   'app.name': 'Steadfast',
@@ -99,6 +102,24 @@ export const en = {
   'apiError.PAYLOAD_TOO_LARGE': 'The request is too large. Send less at once.',
   'apiError.REQUEST_TIMEOUT': 'The engine took too long to read the request. Try again.',
   'apiError.INTERNAL_ERROR': 'The engine ran into an internal error. Try again.',
+
+  'noticeCode.RESTART_NO_VALIDATOR': 'The server gives no way to check that the file is unchanged; downloading again from the start.',
+  'noticeCode.RESTART_RANGES_IGNORED': 'The server does not support resuming; downloading again from the start.',
+  'noticeCode.RESTART_ENCODED': 'The server sent the resumed bytes encoded, so they cannot be used; downloading again from the start.',
+  'noticeCode.RESTART_WRONG_RANGE': 'The server answered the resume request with the wrong byte range; downloading again from the start.',
+  'noticeCode.RESTART_RANGE_GONE': 'The server no longer has the bytes already downloaded; downloading again from the start.',
+  'noticeCode.ONE_CONNECTION_RANGES_IGNORED': 'The server ignored a byte-range request; downloading again over one connection from the start.',
+  'noticeCode.ONE_CONNECTION_ENCODED': 'The server sent a byte range encoded; downloading again over one connection from the start.',
+  'noticeCode.ONE_CONNECTION_WRONG_RANGE': 'The server answered a byte-range request with the wrong range; downloading again over one connection from the start.',
+  'noticeCode.ONE_CONNECTION_RANGE_GONE': 'The server refused a byte range of the file; downloading again over one connection from the start.',
+  'noticeCode.NEW_LINK_UNCHECKED': 'The new link cannot be checked against the partial download; it will start again from the start.',
+
+  'stopCode.PAUSED': 'Paused.',
+  'stopCode.CANCELLED': 'Cancelled.',
+  'stopCode.SHUTDOWN': 'Stopped when Steadfast shut down; it goes on at the next start.',
+  'stopCode.SCHEDULE': 'Stopped by the schedule; it goes on when the schedule opens.',
+  'stopCode.SLEPT': 'Interrupted while the computer slept; no attempt was spent.',
+  'stopCode.ONE_CONNECTION': 'The server mishandled byte ranges; starting again over one connection.',
 
   'list.label': 'Downloads',
   'list.count': { one: '{count} download', other: '{count} downloads' },
@@ -320,6 +341,6 @@ export const en = {
   'pairing.newCode': 'Show a new code',
   'pairing.another': 'Pair another browser',
   'pairing.start': 'Show a pairing code',
-} as const satisfies Readonly<Record<string, string | PluralForms>> & ErrorCodeMessages;
+} as const satisfies Readonly<Record<string, string | PluralForms>> & CodeMessages;
 
 export type EnglishCatalog = typeof en;

@@ -53,6 +53,7 @@ describe('resume safety', () => {
     expect(origin.requests[1]!.headers.range).toMatch(/^bytes=\d+-$/);
     expect(origin.requests[1]!.status).toBe(200);
     expect(done.notice).toBe('The server does not support resuming; downloading again from the start.');
+    expect(done.notice_code).toBe('RESTART_RANGES_IGNORED');
   });
 
   it('the file changed between attempts (ETag): If-Range gets the new file, which is refused; Restart saves it whole', async () => {
@@ -127,6 +128,7 @@ describe('resume safety', () => {
     expect(readFileSync(done.path).equals(v1)).toBe(true);
     expect(origin.requests.map((r) => r.status)).toEqual([200, 206, 200]);
     expect(done.notice).toBe('The server answered the resume request with the wrong byte range; downloading again from the start.');
+    expect(done.notice_code).toBe('RESTART_WRONG_RANGE');
   });
 
   it('a body longer than announced: never a byte past the total, then 416 finishes it', async () => {

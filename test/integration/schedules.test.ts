@@ -43,7 +43,7 @@ describe('the queue schedule (only 01:00–07:00)', () => {
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(content.length);
     const [first] = engine.store.listAttempts(id);
-    expect(first).toMatchObject({ error_code: null, error_message: 'Stopped by the schedule' });
+    expect(first).toMatchObject({ error_code: null, error_message: 'Stopped by the schedule', stop_code: 'SCHEDULE' });
     const requestsWhileHeld = origin.requests.length;
     await sleep(300);
     expect(origin.requests).toHaveLength(requestsWhileHeld);

@@ -220,9 +220,10 @@ describe('segmented downloads', () => {
     expect(done.failed_count).toBe(0);
     const message = `127.0.0.1:${origin.port} ignored a byte-range request; downloading again over one connection from the start.`;
     expect(done.notice).toBe(message);
-    expect(engine.store.listAttempts(id).map((a) => [a.error_code, a.error_message])).toEqual([
-      [null, message],
-      [null, null],
+    expect(done.notice_code).toBe('ONE_CONNECTION_RANGES_IGNORED');
+    expect(engine.store.listAttempts(id).map((a) => [a.error_code, a.error_message, a.stop_code])).toEqual([
+      [null, message, 'ONE_CONNECTION'],
+      [null, null, null],
     ]);
     // The second attempt asked for no range at all.
     expect(origin.requests.at(-1)!.headers.range).toBeUndefined();

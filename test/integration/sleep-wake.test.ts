@@ -35,7 +35,7 @@ describe('after the computer sleeps', () => {
     expect(done.failed_count).toBe(0);
     expect(readFileSync(done.path).equals(content)).toBe(true);
     const [first] = engine.store.listAttempts(id);
-    expect(first).toMatchObject({ error_code: null, error_message: 'Interrupted while the computer slept' });
+    expect(first).toMatchObject({ error_code: null, error_message: 'Interrupted while the computer slept', stop_code: 'SLEPT' });
   });
 
   it('the same stall without a sleep is a failed attempt', async () => {

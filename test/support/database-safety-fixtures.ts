@@ -20,6 +20,7 @@ export function record(id: string): DownloadRecord {
     error_code: null,
     error_message: `an error message long enough to fill pages ${'x'.repeat(300)}`,
     notice: null,
+    notice_code: null,
     etag: '"abc"',
     last_modified: null,
     expected_sha256: null,

@@ -26,17 +26,23 @@ const record = (failed = 0) => ({
 describe('attempt outcomes', () => {
   it('a stop is never a failure: paused, cancelled (bytes dropped) or queued again at shutdown', () => {
     expect(stoppedOutcome(record(), 'pause', NOW)).toEqual({
-      end: { ended_at: NOW, offset_to: 700, error_code: null, error_message: 'Paused' },
+      end: { ended_at: NOW, offset_to: 700, error_code: null, error_message: 'Paused', stop_code: 'PAUSED' },
       patch: { status: 'paused', next_retry_at: null },
       retry: false,
     });
-    expect(stoppedOutcome(record(), 'cancel', NOW).patch).toEqual({ status: 'cancelled', next_retry_at: null, downloaded_bytes: 0 });
-    expect(stoppedOutcome(record(2), 'shutdown', NOW)).toMatchObject({ patch: { status: 'queued' }, end: { error_message: 'Stopped at shutdown' } });
+    expect(stoppedOutcome(record(), 'cancel', NOW)).toMatchObject({
+      patch: { status: 'cancelled', next_retry_at: null, downloaded_bytes: 0 },
+      end: { error_message: 'Cancelled', stop_code: 'CANCELLED' },
+    });
+    expect(stoppedOutcome(record(2), 'shutdown', NOW)).toMatchObject({
+      patch: { status: 'queued' },
+      end: { error_message: 'Stopped at shutdown', stop_code: 'SHUTDOWN' },
+    });
   });
 
   it('the schedule stops a run back to queued, no attempt spent', () => {
     expect(stoppedOutcome(record(1), 'schedule', NOW)).toEqual({
-      end: { ended_at: NOW, offset_to: 700, error_code: null, error_message: 'Stopped by the schedule' },
+      end: { ended_at: NOW, offset_to: 700, error_code: null, error_message: 'Stopped by the schedule', stop_code: 'SCHEDULE' },
       patch: { status: 'queued', next_retry_at: null },
       retry: false,
     });
@@ -45,7 +51,7 @@ describe('attempt outcomes', () => {
   it('a run the computer slept through: a transient failure costs nothing and waits as a due retry; a permanent one still fails', () => {
     const slept = { stopReason: null, sleptThrough: true };
     expect(endedOutcome(record(1), { ...slept, thrown: transientError('STALLED', 'No data received for 30 s') }, POLICY, NOW)).toEqual({
-      end: { ended_at: NOW, offset_to: 700, error_code: null, error_message: 'Interrupted while the computer slept' },
+      end: { ended_at: NOW, offset_to: 700, error_code: null, error_message: 'Interrupted while the computer slept', stop_code: 'SLEPT' },
       patch: { status: 'retrying', next_retry_at: NOW },
       retry: true,
     });
@@ -60,7 +66,7 @@ describe('attempt outcomes', () => {
   it('a transient error with attempts left waits for the backoff: 2 s after the first, 8 s after the third', () => {
     const first = failedOutcome(record(0), transientError('CONNECTION_RESET', 'Connection lost'), POLICY, NOW);
     expect(first).toEqual({
-      end: { ended_at: NOW, offset_to: 700, error_code: 'CONNECTION_RESET', error_message: 'Connection lost' },
+      end: { ended_at: NOW, offset_to: 700, error_code: 'CONNECTION_RESET', error_message: 'Connection lost', stop_code: null },
       patch: { status: 'retrying', failed_count: 1, next_retry_at: NOW + 2000, error_code: 'CONNECTION_RESET', error_message: 'Connection lost' },
       retry: true,
     });
@@ -84,8 +90,8 @@ describe('attempt outcomes', () => {
     const outcome = failedOutcome(record(1), new OneConnectionRestart('RANGES_IGNORED', 'h:1'), POLICY, NOW);
     const notice = 'h:1 ignored a byte-range request; downloading again over one connection from the start.';
     expect(outcome).toEqual({
-      end: { ended_at: NOW, offset_to: 0, error_code: null, error_message: notice },
-      patch: { status: 'queued', next_retry_at: null, notice, one_connection: true },
+      end: { ended_at: NOW, offset_to: 0, error_code: null, error_message: notice, stop_code: 'ONE_CONNECTION' },
+      patch: { status: 'queued', next_retry_at: null, notice, notice_code: 'ONE_CONNECTION_RANGES_IGNORED', one_connection: true },
       retry: false,
     });
   });

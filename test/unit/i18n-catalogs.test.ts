@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORY_IDS, CATEGORY_LABELS } from '../../src-main/contract/categories.js';
 import { DOWNLOAD_STATUSES } from '../../src-main/contract/downloads.js';
 import { API_ERROR_CODES, ERROR_CODES } from '../../src-main/contract/error-codes.js';
+import { NOTICE_CODES, STOP_CODES } from '../../src-main/contract/notice-codes.js';
 import { STATUS_LABELS } from '../../src-main/contract/format.js';
-import { en, type ErrorCodeMessages } from '../../src-renderer/i18n/en.js';
+import { en, type CodeMessages } from '../../src-renderer/i18n/en.js';
 import { CATALOGS, type Catalog, type Locale, LOCALES, placeholdersOf } from '../../src-renderer/i18n/translate.js';
 
 type Loose = Readonly<Record<string, string | Readonly<Record<string, string | undefined>>>>;
@@ -63,11 +64,13 @@ describe('message catalogs', () => {
     expect(Object.keys(incomplete)).not.toContain('toolbar.add');
   });
 
-  it.each(LOCALES)('%s has a complete sentence for every error code, a download’s and a refused call’s', (locale) => {
+  it.each(LOCALES)('%s has a complete sentence for every code: a download’s error, a refused call, a notice, a stop', (locale) => {
     const catalog = CATALOGS[locale];
     const sentences = [
       ...ERROR_CODES.map((code) => [code, catalog[`errorCode.${code}`]] as const),
       ...API_ERROR_CODES.map((code) => [`refused ${code}`, catalog[`apiError.${code}`]] as const),
+      ...NOTICE_CODES.map((code) => [`notice ${code}`, catalog[`noticeCode.${code}`]] as const),
+      ...STOP_CODES.map((code) => [`stop ${code}`, catalog[`stopCode.${code}`]] as const),
     ];
     // A sentence of its own language, ended as a sentence: not empty, not English left in Chinese.
     const sentence = locale === 'en' ? /^[A-Z][^\p{Script=Han}]+\.$/u : /\p{Script=Han}.*。$/u;
@@ -77,8 +80,15 @@ describe('message catalogs', () => {
   it('a catalog without a sentence for an error code fails the typecheck', () => {
     const { 'errorCode.DISK_FULL': _dropped, ...rest } = en;
     // @ts-expect-error -- 'errorCode.DISK_FULL' is missing
-    const incomplete: ErrorCodeMessages = rest;
+    const incomplete: CodeMessages = rest;
     expect(Object.keys(incomplete)).toHaveLength(Object.keys(en).length - 1);
+  });
+
+  it('a catalog without a sentence for a notice code or a stop code fails the typecheck', () => {
+    const { 'noticeCode.RESTART_RANGES_IGNORED': _notice, 'stopCode.SCHEDULE': _stop, ...rest } = en;
+    // @ts-expect-error -- 'noticeCode.RESTART_RANGES_IGNORED' and 'stopCode.SCHEDULE' are missing
+    const incomplete: CodeMessages = rest;
+    expect(Object.keys(incomplete)).toHaveLength(Object.keys(en).length - 2);
   });
 
   it('names statuses and categories in English as the extension and the engine do', () => {

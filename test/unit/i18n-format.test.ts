@@ -112,6 +112,20 @@ describe('a download error in the window’s language', () => {
     expect(errorLine(null, 'Paused', zh)).toBe('Paused');
   });
 
+  it('words a notice and a stop by their codes the same way; rows from before codes keep their English', () => {
+    const notice = 'files.example:8080 ignored a byte-range request; downloading again over one connection from the start.';
+    expect(errorWords('ONE_CONNECTION_RANGES_IGNORED', notice, en, 'notice')).toEqual({ text: notice, detail: null });
+    expect(errorWords('ONE_CONNECTION_RANGES_IGNORED', notice, zh, 'notice')).toEqual({
+      text: '服务器忽略了字节范围请求，正在改用单个连接从头重新下载。',
+      detail: notice,
+    });
+    expect(errorLine('SCHEDULE', 'Stopped by the schedule', zh, 'stop')).toBe('因计划时段结束而停止，时段开始时继续。（详细信息：Stopped by the schedule）');
+    expect(errorWords(null, 'Paused', zh, 'stop')).toEqual({ text: 'Paused', detail: null });
+    // Each kind reads its own list: a stop code is no error code, and the reverse.
+    expect(errorWords('CANCELLED', 'Cancelled', zh, 'stop').text).toBe('已取消。');
+    expect(errorWords('PAUSED', 'Paused', zh)).toEqual({ text: 'Paused', detail: null });
+  });
+
   it('words a refused call by its code the same way; the page’s own refusals keep their own words', () => {
     const refused = new ApiRequestError('INVALID_STATE', 'Cannot pause a download that is completed');
     expect(errorText(refused, en)).toBe('Cannot pause a download that is completed');

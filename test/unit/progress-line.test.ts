@@ -24,6 +24,7 @@ function snapshot(overrides: Partial<DownloadSnapshot> = {}): DownloadSnapshot {
     error_code: null,
     error_message: null,
     notice: null,
+    notice_code: null,
     expected_sha256: null,
     speed_limit: null,
     waiting_for_network: false,

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { NOTICE_CODES } from '../../src-main/contract/notice-codes.js';
 import type { OpenResult, Validator } from '../../src-main/engine/byte-source.js';
 import {
   type Ask,
@@ -93,15 +94,34 @@ describe('the rest of the rules', () => {
     expect(sameVersion(V1, { etag: null, lastModified: null })).toBe(true);
   });
 
-  it('messages are derived from the reason codes', () => {
-    expect(restartNotice('NO_VALIDATOR')).toBe('The server gives no way to check that the file is unchanged; downloading again from the start.');
-    expect(oneConnectionNotice('RANGES_IGNORED', 'h:1')).toBe('h:1 ignored a byte-range request; downloading again over one connection from the start.');
-    expect(oneConnectionNotice('WRONG_RANGE', 'h:1')).toBe('h:1 answered a byte-range request with the wrong range; downloading again over one connection from the start.');
+  it('messages and their notice codes are derived from the reason codes', () => {
+    expect(restartNotice('NO_VALIDATOR')).toEqual({
+      notice: 'The server gives no way to check that the file is unchanged; downloading again from the start.',
+      notice_code: 'RESTART_NO_VALIDATOR',
+    });
+    expect(oneConnectionNotice('RANGES_IGNORED', 'h:1')).toEqual({
+      notice: 'h:1 ignored a byte-range request; downloading again over one connection from the start.',
+      notice_code: 'ONE_CONNECTION_RANGES_IGNORED',
+    });
+    expect(oneConnectionNotice('WRONG_RANGE', 'h:1')).toEqual({
+      notice: 'h:1 answered a byte-range request with the wrong range; downloading again over one connection from the start.',
+      notice_code: 'ONE_CONNECTION_WRONG_RANGE',
+    });
+  });
+
+  it('each reason has its own notice code, the same whatever the host', () => {
+    const reasons = ['NO_VALIDATOR', 'RANGES_IGNORED', 'ENCODED', 'WRONG_RANGE', 'RANGE_GONE'] as const;
+    const restarts = reasons.map((r) => restartNotice(r).notice_code);
+    expect(new Set(restarts).size).toBe(reasons.length);
+    expect(restarts.every((code) => (NOTICE_CODES as readonly string[]).includes(code))).toBe(true);
+    const splits = reasons.filter(breaksRanges).map((r) => oneConnectionNotice(r, 'a:1').notice_code);
+    expect(new Set(splits).size).toBe(4);
+    expect(reasons.map((r) => oneConnectionNotice(r, 'b:2').notice_code)).toEqual(reasons.map((r) => oneConnectionNotice(r, 'a:1').notice_code));
   });
 
   it('only a server that mishandles ranges sends a split download back to one connection', () => {
     expect(['RANGES_IGNORED', 'WRONG_RANGE', 'ENCODED', 'RANGE_GONE'].every((r) => breaksRanges(r as never))).toBe(true);
     expect(breaksRanges('NO_VALIDATOR')).toBe(false);
-    expect(oneConnectionNotice('RANGE_GONE', 'h:1')).toBe('h:1 refused a byte range of the file; downloading again over one connection from the start.');
+    expect(oneConnectionNotice('RANGE_GONE', 'h:1').notice).toBe('h:1 refused a byte range of the file; downloading again over one connection from the start.');
   });
 });

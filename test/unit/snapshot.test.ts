@@ -26,6 +26,7 @@ function record(overrides: Partial<DownloadRecord> = {}): DownloadRecord {
     error_code: null,
     error_message: null,
     notice: null,
+    notice_code: null,
     etag: '"v1"',
     last_modified: null,
     expected_sha256: null,
@@ -58,6 +59,7 @@ describe('toSnapshot', () => {
       error_code: null,
       error_message: null,
       notice: null,
+      notice_code: null,
       expected_sha256: null,
       speed_limit: null,
       waiting_for_network: false,
@@ -208,7 +210,8 @@ describe('toSnapshot', () => {
         failed_count: 5,
         error_code: 'CONNECTION_TIMEOUT',
         error_message: 'Max retries exceeded: Network timeout talking to example.com',
-        notice: 'The file changed on the server; downloading again from the start.',
+        notice: 'The server does not support resuming; downloading again from the start.',
+        notice_code: 'RESTART_RANGES_IGNORED',
         expected_sha256: 'ab'.repeat(32),
       }),
       null,
@@ -216,7 +219,8 @@ describe('toSnapshot', () => {
     );
     expect(snapshot.error_code).toBe('CONNECTION_TIMEOUT');
     expect(snapshot.error_message).toBe('Max retries exceeded: Network timeout talking to example.com');
-    expect(snapshot.notice).toBe('The file changed on the server; downloading again from the start.');
+    expect(snapshot.notice).toBe('The server does not support resuming; downloading again from the start.');
+    expect(snapshot.notice_code).toBe('RESTART_RANGES_IGNORED');
     expect(snapshot.expected_sha256).toBe('ab'.repeat(32));
     expect(snapshot.retry_info.current_attempt).toBe(5);
   });

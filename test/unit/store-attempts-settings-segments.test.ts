@@ -30,9 +30,10 @@ describe('attempts table', () => {
       offset_to: 629_145_600,
       error_code: 'CONNECTION_RESET',
       error_message: 'Connection to example.com was lost',
+      stop_code: null,
       connection_retries: 3,
     });
-    attemptsTable.endAttempt(db, a2, { ended_at: 9000, offset_to: 5_000_000_000, error_code: null, error_message: null, connection_retries: 0 });
+    attemptsTable.endAttempt(db, a2, { ended_at: 9000, offset_to: 5_000_000_000, error_code: null, error_message: 'Paused', stop_code: 'PAUSED', connection_retries: 0 });
 
     expect(attemptsTable.listAttempts(db, 'a')).toEqual([
       {
@@ -45,6 +46,7 @@ describe('attempts table', () => {
         offset_to: 629_145_600,
         error_code: 'CONNECTION_RESET',
         error_message: 'Connection to example.com was lost',
+        stop_code: null,
         connection_retries: 3,
       },
       {
@@ -56,7 +58,8 @@ describe('attempts table', () => {
         offset_from: 629_145_600,
         offset_to: 5_000_000_000,
         error_code: null,
-        error_message: null,
+        error_message: 'Paused',
+        stop_code: 'PAUSED',
         connection_retries: 0,
       },
     ]);
@@ -71,6 +74,7 @@ describe('attempts table', () => {
         offset_to: null,
         error_code: null,
         error_message: null,
+        stop_code: null,
         connection_retries: 0,
       },
     ]);
@@ -85,7 +89,7 @@ describe('attempts table', () => {
 
   it('endAttempt of an unknown attempt throws', () => {
     expect(() =>
-      attemptsTable.endAttempt(db, 999, { ended_at: 1, offset_to: 0, error_code: null, error_message: null, connection_retries: 0 }),
+      attemptsTable.endAttempt(db, 999, { ended_at: 1, offset_to: 0, error_code: null, error_message: null, stop_code: null, connection_retries: 0 }),
     ).toThrow('Attempt 999 does not exist');
   });
 

@@ -166,16 +166,24 @@ describe('migration 2: per-download speed limit', () => {
   });
 });
 
+/** A row as an older schema took it: only the columns every version has (later ones keep their defaults). */
+function insertOldDownload(db: Db, id: string, notice: string | null = null): void {
+  db.prepare(
+    `INSERT INTO downloads (id, source, filename, dest_dir, status, max_attempts, notice, created_at, updated_at)
+     VALUES (?, '{"kind":"http","url":"http://x/a"}', 'a', '/tmp', 'queued', 5, ?, 1, 1)`,
+  ).run(id, notice);
+}
+
 describe('migration 7: each attempt\'s story', () => {
   it('adds an empty story to the attempts of a version-6 database, keeping them, and stores one from then on', () => {
     const file = databaseFile();
     const v6 = openDatabase(file, MIGRATIONS.slice(0, 6));
-    downloadsTable.insertDownload(v6, record({ id: 'old' }));
+    insertOldDownload(v6, 'old');
     const before = attemptsTable.startAttempt(v6, { download_id: 'old', number: 1, started_at: 10, offset_from: 0 });
     v6.close();
 
     const db = track(openDatabase(file));
-    expect(schemaVersion(db)).toBe(7);
+    expect(schemaVersion(db)).toBe(LATEST);
     expect(attemptsTable.listAttempts(db, 'old')).toMatchObject([{ id: before, number: 1, offset_from: 0 }]);
     expect(attemptsTable.listAttemptStories(db, 'old').size).toBe(0);
 
@@ -185,5 +193,50 @@ describe('migration 7: each attempt\'s story', () => {
     // A story that is not one (a damaged row) is left out rather than shown wrong.
     db.prepare('UPDATE attempts SET story = ? WHERE id = ?').run('{"spans":[{"connection":1,"start":5,"end":2}]}', before);
     expect(attemptsTable.listAttemptStories(db, 'old').size).toBe(0);
+  });
+});
+
+describe('migration 8: codes for notices and for attempts that stopped without an error', () => {
+  const restart = 'The server does not support resuming; downloading again from the start.';
+
+  it('gives a version-7 database the columns; its rows read as null and keep their English', () => {
+    const file = databaseFile();
+    const v7 = openDatabase(file, MIGRATIONS.slice(0, 7));
+    insertOldDownload(v7, 'old', restart);
+    const paused = attemptsTable.startAttempt(v7, { download_id: 'old', number: 1, started_at: 10, offset_from: 0 });
+    // The end as version 7 wrote it: the words only.
+    v7.prepare("UPDATE attempts SET ended_at = 20, offset_to = 600, error_message = 'Paused' WHERE id = ?").run(paused);
+    v7.close();
+
+    const db = track(openDatabase(file));
+    expect(schemaVersion(db)).toBe(8);
+    expect(downloadsTable.listDownloads(db)).toMatchObject([{ id: 'old', notice: restart, notice_code: null }]);
+    expect(attemptsTable.listAttempts(db, 'old')).toMatchObject([
+      { id: paused, ended_at: 20, offset_to: 600, error_code: null, error_message: 'Paused', stop_code: null },
+    ]);
+  });
+
+  it('stores a notice code and a stop code from then on, and clears the notice code with the notice', () => {
+    const file = databaseFile();
+    const v7 = openDatabase(file, MIGRATIONS.slice(0, 7));
+    insertOldDownload(v7, 'old');
+    v7.close();
+
+    const db = track(openDatabase(file));
+    downloadsTable.updateDownload(db, 'old', { notice: restart, notice_code: 'RESTART_RANGES_IGNORED' });
+    expect(downloadsTable.getDownload(db, 'old')).toMatchObject({ notice: restart, notice_code: 'RESTART_RANGES_IGNORED' });
+    downloadsTable.updateDownload(db, 'old', { notice: null, notice_code: null });
+    expect(downloadsTable.getDownload(db, 'old')).toMatchObject({ notice: null, notice_code: null });
+
+    const attempt = attemptsTable.startAttempt(db, { download_id: 'old', number: 1, started_at: 10, offset_from: 0 });
+    attemptsTable.endAttempt(db, attempt, {
+      ended_at: 20,
+      offset_to: 600,
+      error_code: null,
+      error_message: 'Stopped by the schedule',
+      stop_code: 'SCHEDULE',
+      connection_retries: 0,
+    });
+    expect(attemptsTable.listAttempts(db, 'old')).toMatchObject([{ error_message: 'Stopped by the schedule', stop_code: 'SCHEDULE' }]);
   });
 });

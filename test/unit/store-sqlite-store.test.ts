@@ -10,7 +10,7 @@ describe('SqliteStore', () => {
     const store = SqliteStore.open(file);
     store.insertDownload(record({ total_bytes: 5_000_000_000 }));
     const attempt = store.startAttempt({ download_id: 'd1', number: 1, started_at: 10, offset_from: 0 });
-    store.endAttempt(attempt, { ended_at: 20, offset_to: 1234, error_code: 'STALLED', error_message: 'No data', connection_retries: 0 });
+    store.endAttempt(attempt, { ended_at: 20, offset_to: 1234, error_code: 'STALLED', error_message: 'No data', stop_code: null, connection_retries: 0 });
     store.saveDownload('d1', { status: 'retrying', downloaded_bytes: 1234, failed_count: 1 });
     store.writeSettings({ max_concurrent: 2 });
     store.close();
@@ -31,6 +31,7 @@ describe('SqliteStore', () => {
         offset_to: 1234,
         error_code: 'STALLED',
         error_message: 'No data',
+        stop_code: null,
         connection_retries: 0,
       },
     ]);
