@@ -180,7 +180,7 @@ export const en = {
   'attempts.bytes': 'Bytes',
   'attempts.connectionRetries': 'Connection retries',
   'attempts.connectionRetriesHint': 'Times one connection failed and reconnected while the others went on: not attempts',
-  'attempts.error': 'Error',
+  'attempts.error': 'Why it ended',
   'attempts.running': 'running',
 
   'story.title': 'Story',

@@ -160,7 +160,7 @@ export const zhCN: Catalog = {
   'attempts.bytes': '字节',
   'attempts.connectionRetries': '连接重试',
   'attempts.connectionRetriesHint': '某个连接失败后重新连接、其他连接照常进行的次数：不计入尝试次数',
-  'attempts.error': '错误',
+  'attempts.error': '结束原因',
   'attempts.running': '进行中',
 
   'story.title': '下载经过',

@@ -116,7 +116,7 @@ test.describe('a lost connection is retried with a visible countdown and resumed
     const details = page.getByRole('region', { name: `Details of ${filename}`, exact: true });
     await expect(details).toBeVisible();
     const table = details.getByRole('table');
-    for (const column of ['Attempt', 'Started', 'Bytes', 'Error']) {
+    for (const column of ['Attempt', 'Started', 'Bytes', 'Why it ended']) {
       await expect(table.getByRole('columnheader', { name: column, exact: true })).toBeVisible();
     }
     const attemptRows = table.getByRole('row').filter({ has: page.getByRole('cell') });
