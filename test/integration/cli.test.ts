@@ -212,6 +212,21 @@ describe('the CLI', () => {
       ]);
     });
 
+    it('runs them with the engine\'s concurrency: three at a time by default', async () => {
+      const paths = ['/1.bin', '/2.bin', '/3.bin', '/4.bin'];
+      origin = await startFaultOrigin(Object.fromEntries(paths.map((path, i) => [path, { content: randomBytesSeeded(2 * MiB, 60 + i) }])));
+      origin.throttle(3 * MiB);
+      root = tempDir();
+      const run = runCli(['get', ...paths.map((path) => origin.url(path)), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data'), '--connections', '1']);
+      await until(() => paths.filter((path) => origin.bytesSent(path) > 256 * 1024).length === 3);
+      // None of the three has finished (6 MiB at 3 MiB/s), so the fourth has not been asked for.
+      expect(paths.filter((path) => origin.requests.some((r) => r.path === path))).toHaveLength(3);
+      origin.throttle(null);
+      const { code } = await run.exited;
+      expect(code).toBe(0);
+      for (const path of paths) expect(origin.bytesSent(path)).toBeGreaterThanOrEqual(2 * MiB);
+    });
+
     it('-i FILE: out=, a dir= under --dir and an entry\'s own Cookie over --cookie; notes named by line', async () => {
       const secret = randomBytesSeeded(2 * MiB, 43);
       const open = randomBytesSeeded(MiB, 44);
