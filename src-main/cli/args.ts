@@ -1,15 +1,24 @@
 import { parseArgs } from 'node:util';
+import { linkProblem } from '../contract/download-list.js';
 import { settingsPatchSchema } from '../contract/schemas.js';
 import { TOKEN_PATTERN } from '../server/token-file.js';
 
 export const USAGE = `Usage: steadfast get <url | s3://bucket/key> [options]
+       steadfast get <url>... [-i FILE] [options]
        steadfast serve [--host H] [--port P] [--data-dir DIR] [--download-dir DIR] [--token-file PATH] [--new-token] [--tls-cert PATH --tls-key PATH] [--allowed-dirs A,B]
                        [--proxy system|none|URL] [--ca-file PATH]
 
 Downloads one URL or S3 object in the foreground, resuming and retrying like the app does.
 Run the same command again to resume a download that was interrupted or paused (Ctrl-C).
+Several URLs, or a list with -i, download together (max_concurrent at a time, default 3); the
+command ends when all have ended: exit 0 if all were saved, 1 if any failed, 130 on Ctrl-C.
 
 Options:
+  -i, --input-file FILE     also download the links in FILE (- reads standard input): aria2's
+                            input-file format, a link a line, each followed by indented options
+                            (dir=, out=, header=, checksum=sha-256=…, max-download-limit=);
+                            a relative dir= is under --dir. A line that cannot become a download
+                            is reported with its number, and then nothing is downloaded
   --dir DIR                 folder to save into (default: the configured download folder)
   --data-dir DIR            where Steadfast keeps its database (default: ${'$'}STEADFAST_DATA_DIR or the user data folder)
   --attempts N              attempts in all, 1–100 (default 5)
@@ -19,7 +28,8 @@ Options:
   --speed-limit RATE        at most RATE bytes a second, e.g. 500K or 20M (K = 1024; default: none)
   --ca-file PATH            PEM authorities to trust besides the built-in ones (and NODE_EXTRA_CA_CERTS)
   --json                    print the final state as one JSON object on stdout
-  --header 'NAME: VALUE'    send this header with every request (repeatable): Cookie,
+                            (several downloads: one object a line, in the list's order)
+  --header 'NAME: VALUE'    send this header with every request (repeatable; a list's header= wins): Cookie,
                             Authorization, Referer or User-Agent; kept in the secret store
   --cookie 'a=b; c=d'       the same as --header 'Cookie: a=b; c=d'
   --referer URL             the same as --header 'Referer: URL'
@@ -56,9 +66,8 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export interface GetCommand {
-  command: 'get';
-  url: string;
+/** What `get` takes besides its links. */
+export interface GetOptions {
   dir: string | null;
   dataDir: string | null;
   attempts: number | null;
@@ -75,6 +84,21 @@ export interface GetCommand {
   json: boolean;
   /** Request headers as given; the API's edge checks names and values. */
   headers: Record<string, string>;
+}
+
+/** `get URL`: one download, as it has always been. */
+export interface GetCommand extends GetOptions {
+  command: 'get';
+  url: string;
+}
+
+/** `get URL URL…` or `get -i FILE`: several downloads, run together. */
+export interface GetListCommand extends GetOptions {
+  command: 'get-list';
+  /** The command line's links, checked to be links. */
+  urls: string[];
+  /** The -i file, `-` for standard input; null without -i. */
+  inputFile: string | null;
 }
 
 export interface ServeCommand {
@@ -102,7 +126,7 @@ export interface ServeCommand {
   warnings: string[];
 }
 
-export type CliCommand = GetCommand | ServeCommand | { command: 'help' };
+export type CliCommand = GetCommand | GetListCommand | ServeCommand | { command: 'help' };
 
 function numberOption(name: string, value: string | undefined, min: number, max: number, integer: boolean): number | null {
   if (value === undefined) return null;
@@ -170,6 +194,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         cookie: { type: 'string' },
         referer: { type: 'string' },
         'user-agent': { type: 'string' },
+        'input-file': { type: 'string', short: 'i' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -178,13 +203,31 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: 'help' };
-  const [command, url, ...rest] = positionals;
+  const [command, ...urls] = positionals;
   if (command !== 'get') throw new UsageError(`Unknown command "${command}"`);
-  if (url === undefined) throw new UsageError('get needs a URL');
-  if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}"`);
+  const inputFile = values['input-file'] ?? null;
+  if (inputFile === null) {
+    if (urls.length === 0) throw new UsageError('get needs a URL');
+    // One link keeps its old path: the API's edge words a refusal of it.
+    if (urls.length === 1) return { command: 'get', url: urls[0]!, ...getOptions(values) };
+  }
+  if (inputFile === '') throw new UsageError('--input-file needs a file, or - for standard input');
+  for (const url of urls) {
+    const problem = linkProblem(url);
+    // A word that is no link at all is more likely a stray value than a download.
+    if (problem === 'not a link') throw new UsageError(`Unexpected argument "${url}"`);
+    if (problem !== null) throw new UsageError(`${url}: ${problem}`);
+  }
+  return { command: 'get-list', urls, inputFile, ...getOptions(values) };
+}
+
+type GetValues = Partial<Record<'dir' | 'data-dir' | 'attempts' | 'retry-delay' | 'stall-timeout' | 'connections' | 'speed-limit' | 'ca-file' | 'endpoint' | 'region' | 'profile' | 'cookie' | 'referer' | 'user-agent', string>> & {
+  json: boolean;
+  header?: string[];
+};
+
+function getOptions(values: GetValues): GetOptions {
   return {
-    command: 'get',
-    url,
     dir: values.dir ?? null,
     dataDir: values['data-dir'] ?? null,
     attempts: numberOption('attempts', values.attempts, 1, 100, true),

@@ -1,4 +1,4 @@
-// CLI composition root (loaded by src-main/cli.ts): `steadfast get <url>` runs one download with
+// CLI composition root (loaded by src-main/cli.ts): `steadfast get <url>…` runs downloads with
 // the same engine and store as the app, in the foreground.
 import { resolve } from 'node:path';
 import { ApiRequestError } from '../contract/api-error.js';
@@ -8,13 +8,15 @@ import { parseInput, settingsPatchSchema } from '../contract/schemas.js';
 import { changes, isActive } from '../contract/transitions.js';
 import type { Settings } from '../contract/settings.js';
 import { validatingApi } from '../contract/validating-api.js';
-import { type GetCommand, parseCliArgs, UsageError, USAGE } from './args.js';
+import type { ListRequest } from '../contract/download-list.js';
+import { type GetCommand, type GetListCommand, type GetOptions, parseCliArgs, UsageError, USAGE } from './args.js';
+import { ListRefused, planList, readInputFile } from './get-list.js';
 import { openLocalEngine } from './local-engine.js';
-import { outcomeLine, progressLine } from './progress-line.js';
+import { outcomeLine, progressLine, summaryLine } from './progress-line.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-function overrides(command: GetCommand): Partial<Settings> {
+function overrides(command: GetOptions): Partial<Settings> {
   // `get` is the user's explicit start, like Resume: the queue's schedule does not hold it back
   // (ARCHITECTURE.md §2 "Schedules"); a scheduled speed limit still applies.
   const values: Partial<Settings> = { queue_schedule: null };
@@ -30,24 +32,83 @@ function overrides(command: GetCommand): Partial<Settings> {
   return values;
 }
 
-/**
- * The same URL into the same folder, not finished yet: running the command again resumes it, with
- * the headers it was added with (kept in the secret store).
- */
-async function findOrAdd(api: DownloadsApi, command: GetCommand, dir: string): Promise<DownloadSnapshot> {
-  const { url, headers } = command;
-  // Stored addresses carry no user name or password: those became a header.
-  const shown = withoutCredentials(url);
-  const earlier = (await api.list()).find(
-    (s) => describeSource(s.source) === shown && s.dest_dir === dir && s.status !== 'completed',
-  );
-  if (earlier === undefined) return api.add({ url, dest_dir: dir, ...(Object.keys(headers).length > 0 ? { headers } : {}) });
-  if (changes(earlier.status, 'resume')) return api.resume(earlier.id);
-  if (changes(earlier.status, 'restart')) return api.restart(earlier.id);
-  return earlier;
+/** What to add, and for one of several where it was asked for (named when it is refused). */
+interface GetRequest {
+  request: ListRequest & { dest_dir: string };
+  where?: string;
 }
 
-async function get(command: GetCommand): Promise<number> {
+/**
+ * Each request's download: the same URL into the same folder, not finished yet, is resumed, with
+ * the headers it was added with (kept in the secret store); any other is added. All are added
+ * before any is resumed, and a refused add takes back the ones added before it: a list refused
+ * half-way has changed nothing.
+ */
+async function findOrAdd(api: DownloadsApi, requests: readonly GetRequest[]): Promise<DownloadSnapshot[]> {
+  const known = await api.list();
+  const found: DownloadSnapshot[] = [];
+  const added: string[] = [];
+  try {
+    for (const { request, where } of requests) {
+      // Stored addresses carry no user name or password: those became a header.
+      const shown = withoutCredentials(request.url);
+      const earlier = known.find((s) => describeSource(s.source) === shown && s.dest_dir === request.dest_dir && s.status !== 'completed');
+      if (earlier !== undefined) found.push(earlier);
+      else {
+        const snapshot = await api.add(request).catch((error: unknown) => {
+          throw error instanceof ApiRequestError && where !== undefined ? new ListRefused(`${where}: ${error.message}; nothing was downloaded`) : error;
+        });
+        added.push(snapshot.id);
+        found.push(snapshot);
+      }
+    }
+  } catch (error) {
+    await Promise.all(added.map((id) => api.remove(id).catch(() => undefined)));
+    throw error;
+  }
+  return Promise.all(
+    found.map((s) => {
+      if (changes(s.status, 'resume')) return api.resume(s.id);
+      if (changes(s.status, 'restart')) return api.restart(s.id);
+      return s;
+    }),
+  );
+}
+
+/**
+ * Progress on stderr: on a terminal one line redrawn in place (the download's own line, or a
+ * summary of several); in a log one line per state change of each download.
+ */
+function progressReporter(): { render: (snapshots: readonly DownloadSnapshot[]) => void; end: () => void } {
+  const tty = process.stderr.isTTY === true;
+  const lastState = new Map<string, string>();
+  return {
+    render: (snapshots) => {
+      if (tty) {
+        const line = snapshots.length === 1 ? progressLine(snapshots[0]!, Date.now()) : summaryLine(snapshots);
+        process.stderr.write(`\r\x1b[K${line}`);
+        return;
+      }
+      for (const snapshot of snapshots) {
+        const state = `${snapshot.status} ${snapshot.retry_info.current_attempt}`;
+        if (state !== lastState.get(snapshot.id)) process.stderr.write(`${progressLine(snapshot, Date.now())}\n`);
+        lastState.set(snapshot.id, state);
+      }
+    },
+    end: () => {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+/**
+ * Runs the requests' downloads in the foreground with the engine's concurrency, until every one
+ * is out of the scheduler's hands; Ctrl-C pauses them all. Says how each ended, in order.
+ */
+async function runDownloads(
+  command: GetOptions,
+  plan: (api: DownloadsApi) => Promise<GetRequest[] | null>,
+): Promise<number> {
   // The flags pass the settings' own validation, so a bad --endpoint reads like a bad setting.
   const { manager, close } = openLocalEngine(
     'steadfast get',
@@ -57,62 +118,81 @@ async function get(command: GetCommand): Promise<number> {
     // on average for it. Every 10 ms costs one snapshot each time, nothing more.
     { changeIntervalMs: 10 },
   );
-  // The URL on the command line is untrusted input like any other: it passes the API's edge.
+  // The URLs are untrusted input like any other: they pass the API's edge.
   const api = validatingApi(manager);
-  const tty = process.stderr.isTTY === true;
-  let last: DownloadSnapshot | null = null;
-  let lastState = '';
-  const render = () => {
-    if (last === null) return;
-    const line = progressLine(last, Date.now());
-    if (tty) {
-      process.stderr.write(`\r\x1b[K${line}`);
-      return;
-    }
-    // Without a terminal, one line per state change keeps logs readable.
-    const state = `${last.status} ${last.retry_info.current_attempt}`;
-    if (state !== lastState) process.stderr.write(`${line}\n`);
-    lastState = state;
-  };
-
   try {
-    const dir = resolve(command.dir ?? (await api.getSettings()).download_dir);
-    const first = await findOrAdd(api, command, dir);
-    const id = first.id;
-    last = first;
-    const finished = new Promise<DownloadSnapshot>((done) => {
-      api.onChanged(({ snapshots }) => {
-        const mine = snapshots.find((s) => s.id === id);
-        if (mine === undefined) return;
-        last = mine;
-        render();
+    const requests = await plan(api);
+    if (requests === null) return EXIT.usage;
+    const latest = new Map((await findOrAdd(api, requests)).map((s) => [s.id, s]));
+    const ids = [...latest.keys()];
+    const { render, end } = progressReporter();
+    const current = () => ids.map((id) => latest.get(id)!);
+    const finished = new Promise<void>((done) => {
+      const check = () => {
         // Out of the scheduler's hands (finished, or paused by Ctrl-C or another front end): nothing more to wait for.
-        if (!isActive(mine.status)) done(mine);
+        if (current().every((s) => !isActive(s.status))) done();
+      };
+      api.onChanged(({ snapshots }) => {
+        const mine = snapshots.filter((s) => latest.has(s.id));
+        if (mine.length === 0) return;
+        for (const s of mine) latest.set(s.id, s);
+        render(current());
+        check();
       });
+      check();
     });
     let interrupted = false;
     const onSigint = () => {
       interrupted = true;
-      // It may have finished a moment ago; then there is nothing to pause.
-      api.pause(id).catch(() => undefined);
+      // Some may have finished a moment ago; then there is nothing to pause.
+      for (const id of ids) api.pause(id).catch(() => undefined);
     };
     process.once('SIGINT', onSigint);
     process.once('SIGTERM', onSigint);
-    const ticker = setInterval(render, 500);
-    manager.start({ only: [id] });
-    const final = await finished;
+    const ticker = setInterval(() => render(current()), 500);
+    manager.start({ only: ids });
+    await finished;
     clearInterval(ticker);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    if (tty) process.stderr.write('\n');
-    process.stderr.write(`${outcomeLine(final)}\n`);
-    if (command.json) process.stdout.write(`${JSON.stringify(final)}\n`);
-    if (final.status === 'completed') return EXIT.ok;
+    end();
+    const finals = current();
+    for (const final of finals) process.stderr.write(`${outcomeLine(final, finals.length > 1)}\n`);
+    if (command.json) process.stdout.write(finals.map((final) => `${JSON.stringify(final)}\n`).join(''));
+    if (finals.every((final) => final.status === 'completed')) return EXIT.ok;
     return interrupted ? EXIT.interrupted : EXIT.failed;
   } finally {
     await manager.shutdown();
     close();
   }
+}
+
+const downloadFolder = async (api: DownloadsApi, command: GetOptions) => resolve(command.dir ?? (await api.getSettings()).download_dir);
+
+/** `get URL`: one download. */
+async function get(command: GetCommand): Promise<number> {
+  return runDownloads(command, async (api) => {
+    const { url, headers } = command;
+    return [{ request: { url, dest_dir: await downloadFolder(api, command), ...(Object.keys(headers).length > 0 ? { headers } : {}) } }];
+  });
+}
+
+/** `get URL URL… -i FILE`: the list is read and checked whole before anything is added. */
+async function getList(command: GetListCommand): Promise<number> {
+  const text = command.inputFile === null ? null : readInputFile(command.inputFile);
+  return runDownloads(command, async (api) => {
+    const { downloads, messages, problems } = planList(command, text, await downloadFolder(api, command));
+    for (const message of messages) process.stderr.write(`steadfast: ${message}\n`);
+    if (problems > 0) {
+      process.stderr.write(`steadfast: nothing was downloaded: ${problems === 1 ? 'a line' : `${problems} lines`} above cannot become a download\n`);
+      return null;
+    }
+    if (downloads.length === 0) {
+      process.stderr.write('steadfast: nothing was downloaded: the list has no links\n');
+      return null;
+    }
+    return downloads;
+  });
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -124,9 +204,9 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     // Loaded only for `serve`: the HTTP framework is not needed to download one file.
     if (command.command === 'serve') return await (await import('../headless.js')).serve(command);
-    return await get(command);
+    return await (command.command === 'get' ? get(command) : getList(command));
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ApiRequestError) {
+    if (error instanceof UsageError || error instanceof ApiRequestError || error instanceof ListRefused) {
       process.stderr.write(`steadfast: ${error.message}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`);
       return EXIT.usage;
     }

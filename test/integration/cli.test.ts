@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli-process.js';
+import { cliOutputOnTerminal, runCli } from '../support/cli-process.js';
 import { tempDir } from '../support/engine-harness.js';
 import { type FaultOrigin, randomBytesSeeded, startFaultOrigin } from '../support/fault-origin.js';
 import { S3RVER_KEY, startLocalS3 } from '../support/s3-fixtures.js';
@@ -12,19 +12,27 @@ import { S3RVER_KEY, startLocalS3 } from '../support/s3-fixtures.js';
 const MiB = 1024 * 1024;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** The durable offset the engine has recorded, read from its database like any other reader. */
-function durableOffset(dbPath: string): number {
-  if (!existsSync(dbPath)) return 0;
+interface DownloadRow {
+  filename: string;
+  status: string;
+  downloaded_bytes: number;
+}
+
+/** The downloads the engine has recorded, read from its database like any other reader. */
+function downloadRows(dbPath: string): DownloadRow[] {
+  if (!existsSync(dbPath)) return [];
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare('SELECT downloaded_bytes FROM downloads').get() as { downloaded_bytes: number } | undefined;
-    return row?.downloaded_bytes ?? 0;
+    return db.prepare('SELECT filename, status, downloaded_bytes FROM downloads ORDER BY created_at').all() as DownloadRow[];
   } catch {
-    return 0; // the schema may not exist yet
+    return []; // the schema may not exist yet
   } finally {
     db.close();
   }
 }
+
+/** The durable offset the engine has recorded for the one download. */
+const durableOffset = (dbPath: string): number => downloadRows(dbPath)[0]?.downloaded_bytes ?? 0;
 
 async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -176,5 +184,163 @@ describe('the CLI', () => {
     } finally {
       await s3.close();
     }
+  });
+  describe('with several downloads', () => {
+    const lines = (text: string) => text.trim().split('\n');
+
+    it('gets several URLs together: each saved or failed on its own, exit 1, one outcome and one JSON line each, in order', async () => {
+      const a = randomBytesSeeded(3 * MiB, 41);
+      const b = randomBytesSeeded(MiB + 17, 42);
+      origin = await startFaultOrigin({ '/a.bin': { content: a }, '/b.bin': { content: b } });
+      root = tempDir();
+      const dl = join(root, 'dl');
+      const urls = [origin.url('/a.bin'), origin.url('/missing.bin'), origin.url('/b.bin')];
+      const { code, stdout, stderr } = await runCli(['get', ...urls, '--dir', dl, '--data-dir', join(root, 'data'), '--json']).exited;
+      expect(code).toBe(1);
+      expect(sha256(readFileSync(join(dl, 'a.bin')))).toBe(sha256(a));
+      expect(sha256(readFileSync(join(dl, 'b.bin')))).toBe(sha256(b));
+      const finals = lines(stdout).map((line) => JSON.parse(line) as { filename: string; status: string; downloaded_bytes: string });
+      expect(finals.map((f) => [f.filename, f.status, f.downloaded_bytes])).toEqual([
+        ['a.bin', 'completed', String(3 * MiB)],
+        ['missing.bin', 'failed', '0'],
+        ['b.bin', 'completed', String(MiB + 17)],
+      ]);
+      expect(lines(stderr).slice(-3)).toEqual([
+        `Saved ${join(dl, 'a.bin')} (3 MB)`,
+        `${urls[1]}: Download failed: File not found on the server (HTTP 404 Not Found)`,
+        `Saved ${join(dl, 'b.bin')} (1 MB)`,
+      ]);
+    });
+
+    it('runs them with the engine\'s concurrency: three at a time by default', async () => {
+      const paths = ['/1.bin', '/2.bin', '/3.bin', '/4.bin'];
+      origin = await startFaultOrigin(Object.fromEntries(paths.map((path, i) => [path, { content: randomBytesSeeded(2 * MiB, 60 + i) }])));
+      origin.throttle(3 * MiB);
+      root = tempDir();
+      const run = runCli(['get', ...paths.map((path) => origin.url(path)), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data'), '--connections', '1']);
+      await until(() => paths.filter((path) => origin.bytesSent(path) > 256 * 1024).length === 3);
+      // None of the three has finished (6 MiB at 3 MiB/s), so the fourth has not been asked for.
+      expect(paths.filter((path) => origin.requests.some((r) => r.path === path))).toHaveLength(3);
+      origin.throttle(null);
+      const { code } = await run.exited;
+      expect(code).toBe(0);
+      for (const path of paths) expect(origin.bytesSent(path)).toBeGreaterThanOrEqual(2 * MiB);
+    });
+
+    it('-i FILE: out=, a dir= under --dir and an entry\'s own Cookie over --cookie; notes named by line', async () => {
+      const secret = randomBytesSeeded(2 * MiB, 43);
+      const open = randomBytesSeeded(MiB, 44);
+      origin = await startFaultOrigin({
+        '/private.bin': { content: secret, requireHeaders: { cookie: 'session=abc' } },
+        '/public.bin': { content: open },
+      });
+      root = tempDir();
+      const dl = join(root, 'dl');
+      const list = join(root, 'list.txt');
+      writeFileSync(
+        list,
+        ['# from the site', origin.url('/private.bin'), '  dir=sub/folder', '  out=renamed.bin', '  header=Cookie: session=abc', '  split=4', '', origin.url('/public.bin')].join('\n'),
+      );
+      const run = await runCli(['get', '-i', list, '--dir', dl, '--data-dir', join(root, 'data'), '--cookie', 'session=other', '--referer', 'https://site.example/']).exited;
+      expect(run.stderr).toContain(`steadfast: ${list} line 6: note: option split is not used by Steadfast`);
+      expect(run.code).toBe(0);
+      expect(sha256(readFileSync(join(dl, 'sub', 'folder', 'renamed.bin')))).toBe(sha256(secret));
+      expect(sha256(readFileSync(join(dl, 'public.bin')))).toBe(sha256(open));
+      // Every request of each download carried its own headers, and none was turned away (401).
+      const sent = (path: string) => new Set(origin.requests.filter((r) => r.path === path).map((r) => `${r.headers.cookie} | ${r.headers.referer}`));
+      expect(sent('/private.bin')).toEqual(new Set(['session=abc | https://site.example/']));
+      expect(sent('/public.bin')).toEqual(new Set(['session=other | https://site.example/']));
+      expect(origin.requests.filter((r) => r.status !== 200 && r.status !== 206)).toEqual([]);
+    });
+
+    it('-i - reads standard input; a line that cannot become a download refuses the whole list (exit 2, nothing downloaded)', async () => {
+      const a = randomBytesSeeded(MiB, 45);
+      const b = randomBytesSeeded(MiB, 46);
+      origin = await startFaultOrigin({ '/a.bin': { content: a }, '/b.bin': { content: b } });
+      root = tempDir();
+      const dl = join(root, 'dl');
+      const args = ['get', origin.url('/a.bin'), '-i', '-', '--dir', dl, '--data-dir', join(root, 'data'), '--json'];
+      const refused = await runCli(args, {}, `${origin.url('/b.bin')}\n  out=x/y.bin\nnot-a-link\n`).exited;
+      expect(refused.code).toBe(2);
+      expect(lines(refused.stderr)).toEqual([
+        'steadfast: stdin line 2: out=x/y.bin is not a file name: put folders in dir=',
+        'steadfast: stdin line 3: not a link',
+        'steadfast: nothing was downloaded: 2 lines above cannot become a download',
+      ]);
+      expect(refused.stdout).toBe('');
+      expect(origin.requests).toEqual([]);
+      expect(downloadRows(join(root, 'data', 'steadfast.db'))).toEqual([]);
+
+      const run = await runCli(args, {}, `# fixed\n${origin.url('/b.bin')}\n  out=y.bin\n`).exited;
+      expect(run.code).toBe(0);
+      expect(lines(run.stdout).map((line) => (JSON.parse(line) as { path: string }).path)).toEqual([join(dl, 'a.bin'), join(dl, 'y.bin')]);
+      expect(readFileSync(join(dl, 'a.bin')).equals(a)).toBe(true);
+      expect(readFileSync(join(dl, 'y.bin')).equals(b)).toBe(true);
+    });
+
+    it('an add the engine refuses takes back the ones added before it: nothing is left queued', async () => {
+      origin = await startFaultOrigin({ '/a.bin': { content: randomBytesSeeded(MiB, 51) } });
+      root = tempDir();
+      const dbPath = join(root, 'data', 'steadfast.db');
+      const run = await runCli(['get', origin.url('/a.bin'), 's3://bucket/key.bin', '--cookie', 'a=b', '--dir', join(root, 'dl'), '--data-dir', join(root, 'data')]).exited;
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('steadfast: argument 2: headers: only http(s) downloads take request headers');
+      expect(run.stderr).toContain('; nothing was downloaded');
+      expect(downloadRows(dbPath)).toEqual([]);
+      expect(origin.requests).toEqual([]);
+    });
+
+    it('Ctrl-C pauses them all; the same command again resumes each from its partial', async () => {
+      const files = { '/one.bin': randomBytesSeeded(8 * MiB, 47), '/two.bin': randomBytesSeeded(8 * MiB, 48) };
+      origin = await startFaultOrigin({ '/one.bin': { content: files['/one.bin'] }, '/two.bin': { content: files['/two.bin'] } });
+      origin.throttle(4 * MiB);
+      root = tempDir();
+      const dl = join(root, 'dl');
+      const dbPath = join(root, 'data', 'steadfast.db');
+      const list = join(root, 'list.txt');
+      writeFileSync(list, `${origin.url('/one.bin')}\n${origin.url('/two.bin')}\n`);
+      const args = ['get', '-i', list, '--dir', dl, '--data-dir', join(root, 'data'), '--connections', '1', '--json'];
+      const first = runCli(args);
+      await until(() => origin.bytesSent('/one.bin') > MiB && origin.bytesSent('/two.bin') > MiB);
+      first.child.kill('SIGINT');
+      const stopped = await first.exited;
+      expect(stopped.code).toBe(130);
+      expect(lines(stopped.stdout).map((line) => (JSON.parse(line) as { status: string }).status)).toEqual(['paused', 'paused']);
+      expect(stopped.stderr.match(/Run the same command again to resume\./g)).toHaveLength(2);
+      const kept = new Map(downloadRows(dbPath).map((row) => [row.filename, row]));
+      for (const name of ['one.bin', 'two.bin']) {
+        expect(kept.get(name)).toMatchObject({ status: 'paused' });
+        expect(kept.get(name)!.downloaded_bytes).toBeGreaterThan(0);
+        expect(statSync(join(dl, `${name}.partial`)).size).toBe(kept.get(name)!.downloaded_bytes);
+      }
+
+      origin.throttle(null);
+      const before = origin.requests.length;
+      const second = await runCli(args).exited;
+      expect(second.code).toBe(0);
+      for (const [path, content] of Object.entries(files)) {
+        const name = path.slice(1);
+        expect(sha256(readFileSync(join(dl, name)))).toBe(sha256(content));
+        const resumed = origin.requests.slice(before).filter((r) => r.path === path && r.method === 'GET');
+        expect(resumed.map((r) => r.headers.range)).toEqual([`bytes=${kept.get(name)!.downloaded_bytes}-`]);
+      }
+      // Resumed, not added again.
+      expect(downloadRows(dbPath).map((row) => [row.filename, row.status])).toEqual([
+        ['one.bin', 'completed'],
+        ['two.bin', 'completed'],
+      ]);
+    });
+
+    it('on a terminal, one line sums them up', async () => {
+      origin = await startFaultOrigin({ '/one.bin': { content: randomBytesSeeded(8 * MiB, 49) }, '/two.bin': { content: randomBytesSeeded(8 * MiB, 50) } });
+      origin.throttle(2 * MiB);
+      root = tempDir();
+      const output = await cliOutputOnTerminal(
+        ['get', origin.url('/one.bin'), origin.url('/two.bin'), '--dir', join(root, 'dl'), '--data-dir', join(root, 'data'), '--connections', '1'],
+        /0 of 2 done · [\d.]+ [KM]B\/s · next: (one|two)\.bin \d+%/,
+      );
+      // Redrawn in place: no line of its own per download.
+      expect(output).not.toMatch(/one\.bin {2}\d+%/);
+    });
   });
 });

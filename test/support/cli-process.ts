@@ -9,14 +9,15 @@ export interface CliRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** Runs `steadfast <args>` as a real child process, the way a user's shell would. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+/** Runs `steadfast <args>` as a real child process, the way a user's shell would; `stdin` is piped to it. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): CliRun {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src-main/cli.ts', ...args], {
     cwd: repo,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     // Never let the AWS SDK look for credentials on the network (instance metadata).
     env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...env },
   });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { parseCliArgs, USAGE, UsageError } from '../../src-main/cli/args.js';
+import { ListRefused, planList, readInputFile } from '../../src-main/cli/get-list.js';
 
 const URL_ = 'https://example.com/files/movie.mp4';
 
@@ -324,5 +328,128 @@ describe('serve', () => {
     expect(() => parseCliArgs(['serve', '--port', '70000'], {})).toThrow('--port must be a whole number from 0 to 65535, not "70000"');
     expect(() => parseCliArgs(['serve', '--token', 'short'], {})).toThrow('--token must be 16–256 characters without spaces');
     expect(() => parseCliArgs(['serve', '--bogus'], {})).toThrow(UsageError);
+  });
+});
+
+describe('get with several links or -i', () => {
+  const OTHER = 'https://example.org/b.iso';
+
+  it('takes several URLs as a list, with the options for all of them', () => {
+    expect(parseCliArgs(['get', URL_, OTHER, 's3://bucket/key.bin', '--dir', '/dl', '--cookie', 'a=b'])).toMatchObject({
+      command: 'get-list',
+      urls: [URL_, OTHER, 's3://bucket/key.bin'],
+      inputFile: null,
+      dir: '/dl',
+      headers: { Cookie: 'a=b' },
+    });
+  });
+
+  it('takes -i FILE, --input-file FILE and -i - (standard input), alone or with URLs', () => {
+    expect(parseCliArgs(['get', '-i', 'list.txt'])).toMatchObject({ command: 'get-list', urls: [], inputFile: 'list.txt' });
+    expect(parseCliArgs(['get', '--input-file=list.txt', URL_])).toMatchObject({ command: 'get-list', urls: [URL_], inputFile: 'list.txt' });
+    expect(parseCliArgs(['get', '-i', '-', '--json'])).toMatchObject({ command: 'get-list', urls: [], inputFile: '-', json: true });
+  });
+
+  it('keeps one URL without -i the single download it always was', () => {
+    expect(parseCliArgs(['get', URL_]).command).toBe('get');
+  });
+
+  it('refuses no URL at all, an empty -i, a missing -i value, and a link it cannot download among several', () => {
+    expect(usageError(['get', '--dir', '/dl']).message).toBe('get needs a URL');
+    expect(usageError(['get', '-i', '']).message).toBe('--input-file needs a file, or - for standard input');
+    expect(usageError(['get', URL_, '-i']).message).toBe("Option '-i, --input-file <value>' argument missing");
+    expect(usageError(['get', URL_, 'ftp://example.com/x']).message).toBe('ftp://example.com/x: ftp: links cannot be downloaded: only http://, https:// and s3://');
+    expect(usageError(['get', '-i', 'list.txt', 'stray']).message).toBe('Unexpected argument "stray"');
+  });
+});
+
+describe('readInputFile', () => {
+  it('reads a file, or standard input for -', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steadfast-list-'));
+    try {
+      writeFileSync(join(dir, 'list.txt'), 'https://example.com/a\n');
+      expect(readInputFile(join(dir, 'list.txt'))).toBe('https://example.com/a\n');
+      expect(readInputFile('-', () => 'from stdin')).toBe('from stdin');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says clearly why a file cannot be read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steadfast-list-'));
+    try {
+      const refused = (path: string) => {
+        try {
+          readInputFile(path);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ListRefused);
+          return (error as Error).message;
+        }
+        throw new Error(`expected ${path} to be refused`);
+      };
+      expect(refused(join(dir, 'missing.txt'))).toBe(`cannot read the input file ${join(dir, 'missing.txt')}: there is no such file`);
+      expect(refused(dir)).toBe(`cannot read the input file ${dir}: it is a folder, not a file`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('planList', () => {
+  const command = { urls: [] as string[], inputFile: 'list.txt', headers: {} as Record<string, string> };
+
+  it('reads aria2 input files: dir= under the base folder, out=, header= over the command line’s, the command line’s links first', () => {
+    const text = [
+      '# two downloads',
+      'https://example.com/a.iso',
+      '  dir=iso/new',
+      '  out=renamed.iso',
+      '  header=cookie: own=1',
+      '',
+      'https://example.com/b.bin',
+      '  dir=/abs/folder',
+    ].join('\n');
+    const plan = planList({ ...command, urls: ['https://example.org/c'], headers: { Cookie: 'cli=1', Referer: 'https://r' } }, text, '/base');
+    expect(plan).toEqual({
+      messages: [],
+      problems: 0,
+      downloads: [
+        { where: 'argument 1', request: { url: 'https://example.org/c', dest_dir: '/base', headers: { Cookie: 'cli=1', Referer: 'https://r' } } },
+        {
+          where: 'list.txt line 2',
+          request: { url: 'https://example.com/a.iso', dest_dir: '/base/iso/new', filename: 'renamed.iso', headers: { Referer: 'https://r', Cookie: 'own=1' } },
+        },
+        { where: 'list.txt line 7', request: { url: 'https://example.com/b.bin', dest_dir: '/abs/folder', headers: { Cookie: 'cli=1', Referer: 'https://r' } } },
+      ],
+    });
+  });
+
+  it('names each problem and note by its line, in line order, and counts the problems', () => {
+    const text = [
+      'https://example.com/a.iso',
+      '  split=4',
+      'not a link',
+      'https://example.com/b.iso',
+      '  dir=../out',
+      'https://example.com/a.iso',
+      '  header=X-Custom: 1',
+    ].join('\n');
+    const plan = planList({ ...command, inputFile: '-' }, text, '/base');
+    expect(plan.messages).toEqual([
+      'stdin line 2: note: option split is not used by Steadfast',
+      'stdin line 3: not a link',
+      'stdin line 5: dir=../out climbs out of the download folder with ".."',
+      'stdin line 6: the same link into the same folder as stdin line 1',
+      'stdin line 7: note: header X-Custom is not sent: only Cookie, Authorization, Referer and User-Agent are',
+    ]);
+    expect(plan.problems).toBe(3);
+    expect(plan.downloads.map((d) => d.where)).toEqual(['stdin line 1']);
+  });
+
+  it('refuses what the API’s edge would refuse, before anything is added', () => {
+    const plan = planList({ ...command, urls: ['https://example.com/a'], headers: { 'X-Nope': '1' } }, null, '/base');
+    expect(plan.problems).toBe(1);
+    expect(plan.messages[0]).toMatch(/^argument 1: headers/);
+    expect(plan.downloads).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { outcomeLine, progressLine } from '../../src-main/cli/progress-line.js';
+import { outcomeLine, progressLine, summaryLine } from '../../src-main/cli/progress-line.js';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { formatBytes, formatDuration, formatSeconds } from '../../src-main/contract/format.js';
 
@@ -154,6 +154,38 @@ describe('outcomeLine', () => {
     expect(outcomeLine(snapshot({ status: 'cancelled', error_message: null }))).toBe(
       'Download cancelled: no error recorded',
     );
+  });
+  it('names the download when it is one of several and its path does not', () => {
+    expect(outcomeLine(snapshot({ status: 'failed', error_message: 'File not found' }), true)).toBe(
+      'https://example.com/movie.mp4: Download failed: File not found',
+    );
+    expect(outcomeLine(done(0), true)).toBe('Saved /home/u/Downloads/movie.mp4 (1 GB)');
+  });
+});
+
+describe('summaryLine', () => {
+  const of = (id: string, filename: string, overrides: Partial<DownloadSnapshot>) => snapshot({ id, filename, ...overrides });
+
+  it('counts what ended, adds up the speed and names the running download nearest its end', () => {
+    const line = summaryLine([
+      of('a', 'a.iso', { status: 'completed', progress: 100, speed: 0 }),
+      of('b', 'b.iso', { status: 'failed', speed: 0 }),
+      of('c', 'c.iso', { status: 'downloading', progress: 45, speed: 2 * MiB }),
+      of('d', 'd.iso', { status: 'downloading', progress: 12, speed: MiB }),
+      of('e', 'e.iso', { status: 'queued', progress: 0, speed: 0 }),
+    ]);
+    expect(line).toBe('1 of 5 done · 1 failed · 3 MB/s · next: c.iso 45%');
+  });
+
+  it('shows retries and pauses, and no speed while nothing runs', () => {
+    expect(
+      summaryLine([
+        of('a', 'a.iso', { status: 'retrying' }),
+        of('b', 'b.iso', { status: 'paused' }),
+        of('c', 'c.iso', { status: 'cancelled' }),
+      ]),
+    ).toBe('0 of 3 done · 1 failed · 1 retrying · 1 paused');
+    expect(summaryLine([of('a', 'a.bin', { status: 'downloading', progress: null, speed: 1024 })])).toBe('0 of 1 done · 1 KB/s · next: a.bin --%');
   });
 });
 
