@@ -210,7 +210,7 @@ export class DownloadManager implements EngineApi {
   async pause(id: string): Promise<DownloadSnapshot> {
     const download = this.download(id);
     if (requireAllowed(download.record.status, 'pause') === 'no-op') return this.snapshot(download);
-    download.startedByHand = false;
+    if (download.record.started_by_hand) this.downloads.update(download, { started_by_hand: false });
     if (download.attempt !== null) await download.stop('pause');
     else this.setStatus(download, 'paused');
     return this.snapshot(download);
@@ -222,16 +222,14 @@ export class DownloadManager implements EngineApi {
     if (download.attempt?.stopReason === 'pause') await download.attempt.done;
     // A queued download the schedule holds: Resume is the user's explicit start (§2 "Schedules").
     if (this.heldBySchedule(download)) {
-      download.startedByHand = true;
-      this.downloads.changed(download);
+      this.downloads.update(download, { started_by_hand: true });
       this.pump();
       return this.snapshot(download);
     }
     // Resuming a download that waits for its retry skips the rest of the countdown.
     if (requireAllowed(download.record.status, 'resume') === 'no-op') return this.snapshot(download);
     // The user's explicit start outranks the schedule (§2 "Schedules").
-    download.startedByHand = !this.schedule.queueOpen;
-    this.setStatus(download, 'queued');
+    this.setStatus(download, 'queued', { started_by_hand: !this.schedule.queueOpen });
     this.pump();
     return this.snapshot(download);
   }
@@ -247,8 +245,6 @@ export class DownloadManager implements EngineApi {
   async restart(id: string): Promise<DownloadSnapshot> {
     const download = this.download(id);
     requireAllowed(download.record.status, 'restart');
-    // Like Resume, an explicit start that outranks the schedule.
-    download.startedByHand = !this.schedule.queueOpen;
     const code = download.record.error_code;
     // Bytes that failed their checksum are no partial worth resuming. A link that gives another
     // file, or none, is restarted to take what it gives now (its error says so; Change link is
@@ -260,6 +256,8 @@ export class DownloadManager implements EngineApi {
       {
         ...(fromZero ? { downloaded_bytes: 0, ...forget } : {}),
         ...this.requeued(),
+        // Like Resume, an explicit start that outranks the schedule.
+        started_by_hand: !this.schedule.queueOpen,
       },
       // The ranges of a split download say its progress too: they go with it.
       fromZero ? [] : undefined,
@@ -419,7 +417,7 @@ export class DownloadManager implements EngineApi {
 
   /** Queued, and left queued by the schedule's closed window (§2 "Schedules"): Resume starts it. */
   private heldBySchedule(download: DownloadRuntime): boolean {
-    return download.record.status === 'queued' && download.attempt === null && !this.schedule.queueOpen && !download.startedByHand;
+    return download.record.status === 'queued' && download.attempt === null && !this.schedule.queueOpen && !download.record.started_by_hand;
   }
 
   private pump(): void {
@@ -467,7 +465,7 @@ export class DownloadManager implements EngineApi {
     this.globalLimit.setRate(this.schedule.speedLimit);
     if (!this.started) return;
     if (!this.schedule.queueOpen) {
-      for (const download of this.downloads.all()) if (download.attempt !== null && !download.startedByHand) void download.stop('schedule');
+      for (const download of this.downloads.all()) if (download.attempt !== null && !download.record.started_by_hand) void download.stop('schedule');
     }
     this.pump();
   }
@@ -503,9 +501,9 @@ export class DownloadManager implements EngineApi {
     return this.downloads.get(id);
   }
 
-  private setStatus(download: DownloadRuntime, status: DownloadStatus): void {
+  private setStatus(download: DownloadRuntime, status: DownloadStatus, also: DownloadPatch = {}): void {
     if (status !== 'retrying') download.cancelRetry();
-    this.downloads.update(download, { status, next_retry_at: null });
+    this.downloads.update(download, { ...also, status, next_retry_at: null });
   }
 
   private snapshot(download: DownloadRuntime): DownloadSnapshot {

@@ -44,8 +44,6 @@ export class DownloadRuntime {
   waitingForNetwork = false;
   /** The most connections its host allows, as learned (ARCHITECTURE.md §5), or null. */
   connectionLimit: number | null = null;
-  /** The user resumed it while the queue's schedule was closed: it runs anyway (§2 "Schedules"). */
-  startedByHand = false;
 
   constructor(
     public record: DownloadRecord,

@@ -42,6 +42,11 @@ export interface DownloadRecord {
    * under its name: a file or link put there by anyone else is left alone.
    */
   partial_file: string | null;
+  /**
+   * The user started it (Resume, Restart, Start now) while the queue's schedule was closed: it runs
+   * outside the window until paused, across restarts of the app (ARCHITECTURE.md §2 "Schedules").
+   */
+  started_by_hand: boolean;
 }
 
 /** A new download as `add` creates it: queued, nothing known of the server yet. */
@@ -81,6 +86,7 @@ export function newDownloadRecord(fields: {
     speed_limit: fields.speedLimit,
     one_connection: false,
     partial_file: null,
+    started_by_hand: false,
   };
 }
 

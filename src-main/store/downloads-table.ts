@@ -29,6 +29,7 @@ interface DownloadRow {
   speed_limit: number | null;
   one_connection: number;
   partial_file: string | null;
+  started_by_hand: number;
 }
 
 const COLUMNS = [
@@ -36,6 +37,7 @@ const COLUMNS = [
   'downloaded_bytes', 'failed_count', 'max_attempts', 'next_retry_at', 'error_code',
   'error_message', 'notice', 'etag', 'last_modified', 'expected_sha256', 'created_at',
   'updated_at', 'completed_at', 'speed_limit', 'one_connection', 'partial_file', 'notice_code',
+  'started_by_hand',
 ] as const satisfies readonly (keyof DownloadRow)[];
 const UPDATABLE = new Set<string>(COLUMNS.filter((c) => c !== 'id' && c !== 'created_at'));
 const INSERT_DOWNLOAD = `INSERT INTO downloads (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`;
@@ -46,6 +48,7 @@ function rowToDownload(row: DownloadRow): DownloadRecord {
     source: JSON.parse(row.source) as DownloadSource,
     filename_from_user: row.filename_from_user === 1,
     one_connection: row.one_connection === 1,
+    started_by_hand: row.started_by_hand === 1,
     status: row.status as DownloadStatus,
   };
 }
@@ -55,7 +58,7 @@ function toColumns(values: DownloadPatch): Record<string, unknown> {
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
     if (key === 'source') out[key] = JSON.stringify(value);
-    else if (key === 'filename_from_user' || key === 'one_connection') out[key] = value ? 1 : 0;
+    else if (key === 'filename_from_user' || key === 'one_connection' || key === 'started_by_hand') out[key] = value ? 1 : 0;
     else out[key] = value;
   }
   return out;

@@ -88,6 +88,33 @@ describe('the queue schedule (only 01:00–07:00)', () => {
     expect(readFileSync(later.path).equals(held)).toBe(true);
   });
 
+  it('a download started by hand outside the window goes on after a restart of the app; Pause takes the mark away', async () => {
+    const content = randomBytesSeeded(512 * KiB, 710);
+    origin = await startFaultOrigin({ '/f.bin': { content } });
+    origin.throttle(128 * KiB);
+    const clock = new JumpClock(mondayAt(12, 0));
+    engine = startEngine({ clock, settings: { queue_schedule: NIGHT } });
+    const { id } = await engine.manager.add({ url: origin.url('/f.bin') });
+    await engine.manager.resume(id);
+    await engine.waitFor(id, (s) => Number(s.downloaded_bytes) > 64 * KiB);
+    // Quit mid-download (checkpointed, queued), then start again, still outside the window.
+    await engine.close({ keepFiles: true });
+    const root = engine.root;
+    engine = startEngine({ root, clock, settings: { queue_schedule: NIGHT } });
+    expect((await engine.manager.get(id)).waiting_for_schedule).toBe(false);
+    origin.throttle(null);
+    const done = await engine.waitForStatus(id, 'completed');
+    expect(readFileSync(done.path).equals(content)).toBe(true);
+    expect(engine.store.listDownloads().find((d) => d.id === id)!.started_by_hand).toBe(true);
+
+    // Paused: the mark is gone, so a queued start waits for the window again. (Slow, so it is still running when paused.)
+    origin.throttle(64 * KiB);
+    const other = await engine.manager.add({ url: origin.url('/f.bin'), filename: 'g.bin' });
+    await engine.manager.resume(other.id);
+    await engine.manager.pause(other.id);
+    expect(engine.store.listDownloads().find((d) => d.id === other.id)!.started_by_hand).toBe(false);
+  });
+
   it('a queued row stops saying it waits for the schedule as soon as the window opens', async () => {
     const content = randomBytesSeeded(32 * KiB, 709);
     origin = await startFaultOrigin({ '/f.bin': { content } });

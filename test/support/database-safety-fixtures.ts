@@ -30,6 +30,7 @@ export function record(id: string): DownloadRecord {
     speed_limit: null,
     one_connection: false,
     partial_file: null,
+    started_by_hand: false,
   };
 }
 

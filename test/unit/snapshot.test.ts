@@ -36,6 +36,7 @@ function record(overrides: Partial<DownloadRecord> = {}): DownloadRecord {
     speed_limit: null,
     one_connection: false,
     partial_file: null,
+    started_by_hand: false,
     ...overrides,
   };
 }

@@ -209,7 +209,7 @@ describe('migration 8: codes for notices and for attempts that stopped without a
     v7.close();
 
     const db = track(openDatabase(file));
-    expect(schemaVersion(db)).toBe(8);
+    expect(schemaVersion(db)).toBe(LATEST);
     expect(downloadsTable.listDownloads(db)).toMatchObject([{ id: 'old', notice: restart, notice_code: null }]);
     expect(attemptsTable.listAttempts(db, 'old')).toMatchObject([
       { id: paused, ended_at: 20, offset_to: 600, error_code: null, error_message: 'Paused', stop_code: null },
@@ -238,5 +238,21 @@ describe('migration 8: codes for notices and for attempts that stopped without a
       connection_retries: 0,
     });
     expect(attemptsTable.listAttempts(db, 'old')).toMatchObject([{ error_message: 'Stopped by the schedule', stop_code: 'SCHEDULE' }]);
+  });
+});
+
+describe('migration 9: started by hand, kept across restarts', () => {
+  it('gives a version-8 database the column, not marked; a mark is stored and read back as a boolean', () => {
+    const file = databaseFile();
+    const v8 = openDatabase(file, MIGRATIONS.slice(0, 8));
+    insertOldDownload(v8, 'old');
+    v8.close();
+
+    const db = track(openDatabase(file));
+    expect(schemaVersion(db)).toBe(9);
+    expect(downloadsTable.getDownload(db, 'old')).toMatchObject({ started_by_hand: false });
+    downloadsTable.updateDownload(db, 'old', { started_by_hand: true });
+    expect(downloadsTable.getDownload(db, 'old')).toMatchObject({ started_by_hand: true });
+    expect(db.prepare("SELECT started_by_hand FROM downloads WHERE id = 'old'").get()).toEqual({ started_by_hand: 1 });
   });
 });

@@ -6,6 +6,7 @@ import { connectionLimits } from './005-connection-limits.js';
 import { partialFile } from './006-partial-file.js';
 import { attemptStory } from './007-attempt-story.js';
 import { noticeAndStopCodes } from './008-notice-and-stop-codes.js';
+import { startedByHand } from './009-started-by-hand.js';
 import type { Migration } from './migration.js';
 
 /** Every migration in order; append new ones, never edit a released one. */
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   partialFile,
   attemptStory,
   noticeAndStopCodes,
+  startedByHand,
 ];
