@@ -25,6 +25,7 @@ Options:
   --retry-delay SECONDS     delay before the first retry, doubled for each further one (default 2)
   --stall-timeout SECONDS   give up an attempt after this long without data (default 30)
   --connections N           connections per download when the server serves ranges, 1–16 (default 8)
+  -j, --max-concurrent N    downloads of a list running at once, 1–20 (default 3)
   --speed-limit RATE        at most RATE bytes a second, e.g. 500K or 20M (K = 1024; default: none)
   --ca-file PATH            PEM authorities to trust besides the built-in ones (and NODE_EXTRA_CA_CERTS)
   --json                    print the final state as one JSON object on stdout
@@ -74,6 +75,8 @@ export interface GetOptions {
   retryDelaySeconds: number | null;
   stallTimeoutSeconds: number | null;
   connections: number | null;
+  /** Downloads of a list at once (the max_concurrent setting, for this run). */
+  maxConcurrent: number | null;
   /** Bytes per second. */
   speedLimit: number | null;
   endpoint: string | null;
@@ -184,6 +187,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         'retry-delay': { type: 'string' },
         'stall-timeout': { type: 'string' },
         connections: { type: 'string' },
+        'max-concurrent': { type: 'string', short: 'j' },
         'speed-limit': { type: 'string' },
         'ca-file': { type: 'string' },
         endpoint: { type: 'string' },
@@ -221,7 +225,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   return { command: 'get-list', urls, inputFile, ...getOptions(values) };
 }
 
-type GetValues = Partial<Record<'dir' | 'data-dir' | 'attempts' | 'retry-delay' | 'stall-timeout' | 'connections' | 'speed-limit' | 'ca-file' | 'endpoint' | 'region' | 'profile' | 'cookie' | 'referer' | 'user-agent', string>> & {
+type GetValues = Partial<Record<'dir' | 'data-dir' | 'attempts' | 'retry-delay' | 'stall-timeout' | 'connections' | 'max-concurrent' | 'speed-limit' | 'ca-file' | 'endpoint' | 'region' | 'profile' | 'cookie' | 'referer' | 'user-agent', string>> & {
   json: boolean;
   header?: string[];
 };
@@ -234,6 +238,7 @@ function getOptions(values: GetValues): GetOptions {
     retryDelaySeconds: numberOption('retry-delay', values['retry-delay'], 0.1, 600, false),
     stallTimeoutSeconds: numberOption('stall-timeout', values['stall-timeout'], 1, 3600, false),
     connections: numberOption('connections', values.connections, 1, 16, true),
+    maxConcurrent: numberOption('max-concurrent', values['max-concurrent'], 1, 20, true),
     speedLimit: rateOption(values['speed-limit']),
     caFile: values['ca-file'] ?? null,
     endpoint: values.endpoint ?? null,

@@ -24,6 +24,7 @@ function overrides(command: GetOptions): Partial<Settings> {
   if (command.retryDelaySeconds !== null) values.initial_delay_seconds = command.retryDelaySeconds;
   if (command.stallTimeoutSeconds !== null) values.stall_timeout_seconds = command.stallTimeoutSeconds;
   if (command.connections !== null) values.connections = command.connections;
+  if (command.maxConcurrent !== null) values.max_concurrent = command.maxConcurrent;
   if (command.speedLimit !== null) values.speed_limit = command.speedLimit;
   if (command.caFile !== null) values.ca_file = resolve(command.caFile);
   if (command.endpoint !== null) values.s3_endpoint = command.endpoint;

@@ -227,6 +227,20 @@ describe('the CLI', () => {
       for (const path of paths) expect(origin.bytesSent(path)).toBeGreaterThanOrEqual(2 * MiB);
     });
 
+    it('-j 2 runs two at a time', async () => {
+      const paths = ['/1.bin', '/2.bin', '/3.bin'];
+      origin = await startFaultOrigin(Object.fromEntries(paths.map((path, i) => [path, { content: randomBytesSeeded(3 * MiB, 70 + i) }])));
+      origin.throttle(3 * MiB);
+      root = tempDir();
+      const run = runCli(['get', ...paths.map((path) => origin.url(path)), '-j', '2', '--dir', join(root, 'dl'), '--data-dir', join(root, 'data'), '--connections', '1']);
+      await until(() => paths.filter((path) => origin.bytesSent(path) > 256 * 1024).length === 2);
+      // Neither of the two has finished (6 MiB at 3 MiB/s), so the third has not been asked for.
+      expect(paths.filter((path) => origin.requests.some((r) => r.path === path))).toHaveLength(2);
+      origin.throttle(null);
+      expect((await run.exited).code).toBe(0);
+      for (const path of paths) expect(origin.bytesSent(path)).toBeGreaterThanOrEqual(3 * MiB);
+    });
+
     it('-i FILE: out=, a dir= under --dir and an entry\'s own Cookie over --cookie; notes named by line', async () => {
       const secret = randomBytesSeeded(2 * MiB, 43);
       const open = randomBytesSeeded(MiB, 44);
