@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,6 +62,34 @@ export async function cliOutputOnTerminal(args: string[], until: RegExp, timeout
   } finally {
     if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
     await closed;
+    // `script` may end before the CLI under it has finished stopping (and released its data
+    // folder): wait until no process of the group is left.
+    await groupGone(child.pid!, timeoutMs);
   }
   return output;
+}
+
+/** Whether a process of the group still runs: a zombie (finished, not yet reaped) does not count. */
+function groupRunning(group: number): boolean {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    // Fields after the name (which may hold spaces): state, ppid, pgrp.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === group && state !== 'Z') return true;
+  }
+  return false;
+}
+
+async function groupGone(group: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (groupRunning(group)) {
+    if (Date.now() > deadline) throw new Error(`processes of group ${group} still running after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -38,13 +38,15 @@ export async function startServeProcess(
   }
   const run = runCli([...args, ...(extra.args ?? [])], { ...(passing === 'env' ? { STEADFAST_TOKEN: token } : {}), ...extra.env });
   let output = '';
+  let errors = '';
   run.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  run.child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const address = /API: https?:\/\/127\.0\.0\.1:(\d+)/;
   for (let i = 0; i < 800 && !address.test(output); i++) {
     if (run.child.exitCode !== null) break;
     await sleep(25);
   }
   const port = Number(address.exec(output)?.[1]);
-  if (!(port > 0)) throw new Error(`steadfast serve did not start:\n${output}`);
+  if (!(port > 0)) throw new Error(`steadfast serve did not start:\n${output}${errors}`);
   return { run, port, output, api: apiClient(port, token) };
 }
