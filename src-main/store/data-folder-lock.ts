@@ -138,17 +138,26 @@ function isRunning(owner: LockOwner): boolean {
     // EPERM: it exists, run by another user.
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  return owner.incarnation === null || incarnationOf(owner.pid) === owner.incarnation;
+  if (owner.incarnation === null) return true;
+  // A zombie (killed, not yet reaped by its parent) holds its pid but runs nothing.
+  const now = procStat(owner.pid);
+  return now !== null && now.state !== 'Z' && now.incarnation === owner.incarnation;
 }
 
 /** Linux's boot id and the process's start time in clock ticks; null elsewhere. */
 function incarnationOf(pid: number): string | null {
+  return procStat(pid)?.incarnation ?? null;
+}
+
+/** What Linux's /proc says of a process: its state letter and its incarnation; null elsewhere or when it is gone. */
+function procStat(pid: number): { state: string; incarnation: string } | null {
   try {
     const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The name in parentheses may hold spaces and parentheses: fields are counted after the last ')'.
-    const started = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    return started === undefined ? null : `${boot}:${started}`;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [state, started] = [fields[0], fields[19]];
+    return state === undefined || started === undefined ? null : { state, incarnation: `${boot}:${started}` };
   } catch {
     return null;
   }

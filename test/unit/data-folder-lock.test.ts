@@ -2,7 +2,7 @@
  * One process per data folder (ARCHITECTURE.md §6): the lock file names its owner, a running
  * owner keeps it, and one that is gone — or whose pid now belongs to another process — does not.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +77,29 @@ describe('the data folder lock', () => {
 
     plant(dir, { incarnation: mine.incarnation });
     expect(refusal(dir).owner.incarnation).toBe(mine.incarnation);
+  });
+
+  it.runIf(process.platform === 'linux')('a lock whose process is a zombie (killed, not yet reaped) is taken over', async () => {
+    dir = tempDir();
+    // The background sleep ends first; its parent, exec'ed into another sleep, never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+      const stat = () => {
+        const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return text.slice(text.lastIndexOf(')') + 2).split(' ');
+      };
+      const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      const incarnation = `${boot}:${stat()[19]}`;
+      for (let i = 0; i < 100 && stat()[0] !== 'Z'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(stat()[0]).toBe('Z');
+      plant(dir, { pid, incarnation });
+      const lock = lockDataFolder(dir, 'steadfast get');
+      expect(ownerOf(dir).pid).toBe(process.pid);
+      lock.release();
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('a half-written or unreadable lock (a crash while an older version wrote it) is taken over', () => {
