@@ -130,18 +130,6 @@ describe('the ca_file setting (a private CA)', () => {
       await proxy.close();
     }
   });
-});
-
-describe('S3 and the ca_file setting', () => {
-  let tls: TlsOrigin | undefined;
-  let engine: EngineHarness | undefined;
-  let dir: string | undefined;
-  afterEach(async () => {
-    await engine?.close();
-    await tls?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-    engine = tls = dir = undefined;
-  });
 
   it('a CA file edited in place reaches the next S3 request, with no settings change or restart', async () => {
     // An S3 endpoint over TLS with a self-signed certificate: GetObject answered with the object.
