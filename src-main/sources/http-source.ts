@@ -11,6 +11,7 @@ import { parseContentRange } from '../engine/content-range.js';
 import { DownloadError, permanentError, transientError } from '../engine/download-error.js';
 import { filenameFromContentDisposition, filenameFromUrl } from '../engine/file-names.js';
 import type { NetworkRoute } from './network-route.js';
+import { expansionGuard } from './expansion-guard.js';
 import { dropHeadersOffOrigin, requestHeaderFields } from './redirect-headers.js';
 
 export interface HttpSourceOptions {
@@ -171,7 +172,8 @@ export class HttpSource implements ByteSource {
       throw permanentError('BAD_RESPONSE', `${this.displayHost} sent the file encoded as '${encoding}', which Steadfast cannot decode`);
     }
     // The decoded size is unknown and offsets into it mean nothing to the server: no size and no ranges.
-    const decoded = pipeline(opened.request, decoder(), () => undefined);
+    const { counter, guard } = expansionGuard(this.displayHost);
+    const decoded = pipeline(opened.request, counter, decoder(), guard, () => undefined);
     return { ...result, total: null, acceptsRanges: false, decoded: true, body: decoded };
   }
 
