@@ -11,14 +11,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { type ApiHarness, startApi } from '../support/api-server.js';
 import { type CookieSite, startCookieSite } from '../support/cookie-site.js';
 import { randomBytesSeeded } from '../support/fault-origin.js';
 import { type FirefoxWithExtension, launchFirefoxWithExtension } from '../support/firefox-extension.js';
+import { expectHandedOver, pairedOrigins, running, steadfastDownloads, typedPairingCode } from './extension-steadfast.js';
 import { MiB, sha256 } from './fixtures.js';
 
 const REPORT = randomBytesSeeded(3 * MiB, 1701);
+const REPORT_FILE = { content: REPORT, attachmentName: 'quarterly report.bin', paced: true };
 const NOTES = randomBytesSeeded(200 * 1024, 1702);
 
 interface BrowserDownload {
@@ -37,7 +38,8 @@ interface ExtensionView {
 
 interface WebExtensionApis {
   action: { getBadgeText(details: object): Promise<string>; getTitle(details: object): Promise<string> };
-  downloads: { search(query: object): Promise<(BrowserDownload & { error?: string })[]> };
+  /** Firefox leaves `error` out while a download has none. */
+  downloads: { search(query: object): Promise<(Omit<BrowserDownload, 'error'> & { error?: string })[]> };
 }
 
 let root: string;
@@ -50,7 +52,7 @@ let view: Page;
 test.beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), 'steadfast-firefox-'));
   site = await startCookieSite({
-    '/files/report': { content: REPORT, attachmentName: 'quarterly report.bin', paced: true },
+    '/files/report': REPORT_FILE,
     '/files/notes': { content: NOTES, attachmentName: 'notes.txt' },
   });
   steadfast = await startApi({ connections: 1 });
@@ -65,10 +67,7 @@ test.afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const live = (): ApiHarness => {
-  if (steadfast === null) throw new Error('Steadfast was stopped');
-  return steadfast;
-};
+const live = (): ApiHarness => running(steadfast);
 
 const extensionView = (): Promise<ExtensionView> =>
   view.evaluate(async () => {
@@ -82,18 +81,6 @@ const extensionView = (): Promise<ExtensionView> =>
 
 const textOf = (page: Page, selector: string): Promise<string> => page.$eval(selector, (element) => element.textContent ?? '');
 
-/** Steadfast's downloads, once `count` of them are finished. */
-async function steadfastDownloads(count: number): Promise<DownloadSnapshot[]> {
-  let downloads: DownloadSnapshot[] = [];
-  await expect
-    .poll(async () => {
-      downloads = ((await live().api.get('/api/downloads')).json as { downloads: DownloadSnapshot[] }).downloads;
-      return downloads.filter((download) => download.status === 'completed').length;
-    })
-    .toBe(count);
-  return downloads;
-}
-
 /** The files Firefox saved itself, once it has settled `count` downloads (finished or failed). */
 async function browserKept(count: number): Promise<Map<string, Buffer>> {
   await expect
@@ -105,18 +92,14 @@ async function browserKept(count: number): Promise<Map<string, Buffer>> {
 
 /** Settings shows a code; the user types it (as shown, or carelessly) into the options page. */
 async function pairThroughOptions(): Promise<void> {
-  const { status, json } = await live().api.post('/api/extension/code');
-  expect(status).toBe(201);
-  const code = (json as { code: string }).code;
+  const code = await typedPairingCode(live());
   const options = await firefox.openPage('options.html');
   await expect.poll(() => textOf(options, '#pairing-state')).toMatch(/Not paired/);
   await options.locator('#server').fill(`http://127.0.0.1:${live().port}`);
-  await options.locator('#code').fill(`${code.slice(0, 4).toLowerCase()}-${code.slice(4)}`);
+  await options.locator('#code').fill(code);
   await options.locator('#pair-form button[type="submit"]').click();
   await expect.poll(() => textOf(options, '#pairing-state')).toMatch(/^Paired with Steadfast at http:\/\/127\.0\.0\.1:\d+ since/);
-  expect(((await live().api.get('/api/extension')).json as { extensions: { origin: string }[] }).extensions.map((e) => e.origin)).toEqual([
-    firefox.origin,
-  ]);
+  expect(await pairedOrigins(live())).toEqual([firefox.origin]);
   await options.close();
 }
 
@@ -126,31 +109,16 @@ async function openSite(): Promise<Page> {
   return page;
 }
 
-/** Requests for a path that Steadfast made (it asks for identity encoding; Firefox never does). */
-const steadfastRequests = (path: string) => site.requests.filter((r) => r.path === path && r.headers['accept-encoding'] === 'identity');
-
 test('Firefox: a click hands the download, with its session cookie, to Steadfast; Firefox cancels its own', async () => {
   await pairThroughOptions();
   const page = await openSite();
   await page.locator('#files-report').click();
-  const [download] = await steadfastDownloads(1);
-  expect(download!.filename).toBe('quarterly report.bin');
-  expect(sha256(readFileSync(join(download!.dest_dir, download!.filename)))).toBe(sha256(REPORT));
-  // Every request Steadfast made carried Firefox's cookie, the page as referrer and its user agent.
-  const fetched = steadfastRequests('/files/report');
-  expect(fetched.length).toBeGreaterThan(0);
   const userAgent = await page.evaluate(() => navigator.userAgent);
   expect(userAgent).toMatch(/Firefox\//);
-  for (const request of fetched) {
-    expect(request.headers.cookie).toBe(site.cookie);
-    expect(request.headers.referer).toBe(site.url('/'));
-    expect(request.headers['user-agent']).toBe(userAgent);
-    expect(request.status).toBe(200);
-  }
+  await expectHandedOver(live(), site, '/files/report', REPORT_FILE, userAgent);
   // Firefox's own download is gone, and left nothing behind, not even its part file.
-  const after = await extensionView();
-  expect(after.downloads).toEqual([]);
-  expect(after.badge).toBe('');
+  await expect.poll(async () => (await extensionView()).downloads).toEqual([]);
+  expect((await extensionView()).badge).toBe('');
   expect(readdirSync(firefox.downloadsDir)).toEqual([]);
 
   const popup = await firefox.openPage('popup.html');
@@ -163,7 +131,7 @@ test('Firefox: a file Firefox may finish before Steadfast answers ends up in Ste
   const page = await openSite();
   // Sent at once: Firefox often has it whole before the extension hears back from Steadfast.
   await page.locator('#files-notes').click();
-  const [download] = await steadfastDownloads(1);
+  const [download] = await steadfastDownloads(live(), 1);
   expect(sha256(readFileSync(join(download!.dest_dir, download!.filename)))).toBe(sha256(NOTES));
   await expect.poll(async () => (await extensionView()).downloads).toEqual([]);
   expect(readdirSync(firefox.downloadsDir)).toEqual([]);

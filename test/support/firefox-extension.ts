@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
@@ -65,7 +66,14 @@ export async function launchFirefoxWithExtension(root: string): Promise<FirefoxW
     const stopWaiting = new AbortController();
     const navigation = page.goto(url, { signal: stopWaiting.signal }).catch(() => null);
     // A string, since test/support is compiled without the DOM's types.
-    await page.waitForFunction(`location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`, { timeout: PAGE_LOAD_MS });
+    const loaded = `location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`;
+    const deadline = Date.now() + PAGE_LOAD_MS;
+    // The tab moves into the extension's process as it loads, and an evaluation that meets the
+    // move fails inside Firefox's BiDi (not as puppeteer's retried "context destroyed"): ask again.
+    while ((await page.evaluate(loaded).catch(() => false)) !== true) {
+      if (Date.now() > deadline) throw new Error(`Firefox did not load ${url} within ${PAGE_LOAD_MS} ms`);
+      await sleep(50);
+    }
     stopWaiting.abort();
     await navigation;
     return page;
