@@ -37,9 +37,20 @@ const failureOf = (error: unknown): SteadfastError =>
   error instanceof SteadfastError ? error : new SteadfastError('refused', error instanceof Error ? error.message : String(error));
 
 /**
- * One download the browser is about to save. It goes to Steadfast when the rule takes it, and the
- * browser's own is cancelled only once Steadfast said yes; otherwise `keep` lets it go on, and the
- * badge says why when Steadfast could not take it.
+ * The browser's own copy of a download Steadfast took: cancelled, its part file deleted. Firefox's
+ * may have finished while Steadfast was asked; then its file goes, so only Steadfast's is left.
+ */
+async function dropBrowserCopy(id: number): Promise<void> {
+  const [item] = await chrome.downloads.search({ id });
+  if (item?.state === 'complete') await chrome.downloads.removeFile(id);
+  else await chrome.downloads.cancel(id);
+  await chrome.downloads.erase({ id });
+}
+
+/**
+ * One download the browser is saving or about to save. It goes to Steadfast when the rule takes
+ * it, and the browser's own is cancelled only once Steadfast said yes; otherwise `keep` lets it
+ * go on, and the badge says why when Steadfast could not take it.
  */
 async function capture(item: chrome.downloads.DownloadItem, keep: () => Promise<void>): Promise<void> {
   const config = await loadConfig();
@@ -60,8 +71,7 @@ async function capture(item: chrome.downloads.DownloadItem, keep: () => Promise<
     await showProblem(failure.failure, `${failure.message}; the browser kept the download`);
     return;
   }
-  await chrome.downloads.cancel(item.id);
-  await chrome.downloads.erase({ id: item.id });
+  await dropBrowserCopy(item.id);
 }
 
 const determining = chrome.downloads.onDeterminingFilename;
@@ -72,12 +82,11 @@ if (determining !== undefined) {
     return true;
   });
 } else {
-  // Firefox has already started: hold it while Steadfast is asked.
+  // Firefox has already started, and its download goes on while Steadfast is asked. It is not
+  // paused: Firefox resumes with a Range request, and a server that ignores ranges (or a resume
+  // Firefox refuses) would leave the user with a failed download when Steadfast does not take it.
   chrome.downloads.onCreated.addListener((item) => {
-    void chrome.downloads
-      .pause(item.id)
-      .then(() => capture(item, () => chrome.downloads.resume(item.id)))
-      .catch((error: unknown) => console.error('steadfast:', error));
+    void capture(item, async () => undefined).catch((error: unknown) => console.error('steadfast:', error));
   });
 }
 

@@ -48,8 +48,8 @@ declare namespace chrome {
     const onDeterminingFilename: Event<(item: DownloadItem, suggest: (suggestion?: FilenameSuggestion) => void) => boolean | void> | undefined;
     const onCreated: Event<(item: DownloadItem) => void>;
     function cancel(id: number): Promise<void>;
-    function pause(id: number): Promise<void>;
-    function resume(id: number): Promise<void>;
+    function search(query: { id: number }): Promise<DownloadItem[]>;
+    function removeFile(id: number): Promise<void>;
     function erase(query: { id: number }): Promise<number[]>;
   }
 

@@ -9,15 +9,16 @@ import { expect, type Page, test } from '@playwright/test';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { rawRequest } from '../support/api-client.js';
 import { type ApiHarness, startApi } from '../support/api-server.js';
 import { type CookieSite, startCookieSite } from '../support/cookie-site.js';
 import { type ExtensionBrowser, launchWithExtension } from '../support/extension-browser.js';
 import { randomBytesSeeded } from '../support/fault-origin.js';
+import { expectHandedOver, pairedOrigins, running, steadfastDownloads, steadfastRequests, typedPairingCode } from './extension-steadfast.js';
 import { MiB, screenshotStates, sha256 } from './fixtures.js';
 
 const REPORT = randomBytesSeeded(3 * MiB, 1601);
+const REPORT_FILE = { content: REPORT, attachmentName: 'quarterly report.bin' };
 const NOTES = randomBytesSeeded(200 * 1024, 1602);
 const PHOTO = randomBytesSeeded(300 * 1024, 1603);
 
@@ -42,7 +43,7 @@ let browser: ExtensionBrowser;
 test.beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), 'steadfast-extension-'));
   site = await startCookieSite({
-    '/files/report': { content: REPORT, attachmentName: 'quarterly report.bin' },
+    '/files/report': REPORT_FILE,
     '/files/notes': { content: NOTES, attachmentName: 'notes.txt' },
     '/files/photo': { content: PHOTO, attachmentName: 'photo.jpg' },
   });
@@ -57,10 +58,7 @@ test.afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const live = (): ApiHarness => {
-  if (steadfast === null) throw new Error('Steadfast was stopped');
-  return steadfast;
-};
+const live = (): ApiHarness => running(steadfast);
 
 async function workerView(): Promise<WorkerView> {
   return browser.worker.evaluate(async () => {
@@ -73,18 +71,6 @@ async function workerView(): Promise<WorkerView> {
   });
 }
 
-/** Steadfast's downloads, once `count` of them are finished. */
-async function steadfastDownloads(count: number): Promise<DownloadSnapshot[]> {
-  let downloads: DownloadSnapshot[] = [];
-  await expect
-    .poll(async () => {
-      downloads = ((await live().api.get('/api/downloads')).json as { downloads: DownloadSnapshot[] }).downloads;
-      return downloads.filter((download) => download.status === 'completed').length;
-    })
-    .toBe(count);
-  return downloads;
-}
-
 /** The files the browser saved itself, once it has finished `count` downloads. */
 async function browserKept(count: number): Promise<Map<string, Buffer>> {
   await expect.poll(async () => (await workerView()).downloads.filter((download) => download.state === 'complete').length).toBe(count);
@@ -94,17 +80,15 @@ async function browserKept(count: number): Promise<Map<string, Buffer>> {
 
 /** Settings shows a code; the user types it (as shown, or carelessly) into the options page. */
 async function pairThroughOptions(): Promise<Page> {
-  const { status, json } = await live().api.post('/api/extension/code');
-  expect(status).toBe(201);
-  const code = (json as { code: string }).code;
+  const code = await typedPairingCode(live());
   const options = await browser.context.newPage();
   await options.goto(browser.page('options.html'));
   await expect(options.locator('#pairing-state')).toHaveText(/Not paired/);
   await options.getByLabel('Steadfast address').fill(`http://127.0.0.1:${live().port}`);
-  await options.getByLabel(/Pairing code/).fill(`${code.slice(0, 4).toLowerCase()}-${code.slice(4)}`);
+  await options.getByLabel(/Pairing code/).fill(code);
   await options.getByRole('button', { name: 'Pair' }).click();
   await expect(options.locator('#pairing-state')).toHaveText(/^Paired with Steadfast at http:\/\/127\.0\.0\.1:\d+ since/);
-  expect(((await live().api.get('/api/extension')).json as { extensions: { origin: string }[] }).extensions.map((e) => e.origin)).toEqual([browser.origin]);
+  expect(await pairedOrigins(live())).toEqual([browser.origin]);
   return options;
 }
 
@@ -114,28 +98,13 @@ async function openSite(): Promise<Page> {
   return page;
 }
 
-/** Requests for a path that Steadfast made (it asks for identity encoding; Chromium never does). */
-const steadfastRequests = (path: string) => site.requests.filter((r) => r.path === path && r.headers['accept-encoding'] === 'identity');
-
 test('a click hands the download, with its session cookie, to Steadfast; the browser cancels its own', async () => {
   const options = await pairThroughOptions();
   await screenshotStates(options, 'extension-options');
 
   const page = await openSite();
   await page.click('#files-report');
-  const [download] = await steadfastDownloads(1);
-  expect(download!.filename).toBe('quarterly report.bin');
-  expect(sha256(readFileSync(join(download!.dest_dir, download!.filename)))).toBe(sha256(REPORT));
-  // Every request Steadfast made carried the browser's cookie, the page as referrer and its user agent.
-  const fetched = steadfastRequests('/files/report');
-  expect(fetched.length).toBeGreaterThan(0);
-  const userAgent = await page.evaluate(() => navigator.userAgent);
-  for (const request of fetched) {
-    expect(request.headers.cookie).toBe(site.cookie);
-    expect(request.headers.referer).toBe(site.url('/'));
-    expect(request.headers['user-agent']).toBe(userAgent);
-    expect(request.status).toBe(200);
-  }
+  await expectHandedOver(live(), site, '/files/report', REPORT_FILE, await page.evaluate(() => navigator.userAgent));
   // The browser's own download is gone, and saved nothing.
   const view = await workerView();
   expect(view.downloads).toEqual([]);
@@ -163,7 +132,7 @@ test('the size rule and the type rule choose; Alt+click and the toolbar switch l
   let kept = await browserKept(1);
   expect(sha256(kept.get('notes.txt')!)).toBe(sha256(NOTES));
   await page.click('#files-report'); // 3 MiB: Steadfast's
-  expect((await steadfastDownloads(1)).map((d) => d.filename)).toEqual(['quarterly report.bin']);
+  expect((await steadfastDownloads(live(), 1)).map((d) => d.filename)).toEqual(['quarterly report.bin']);
 
   // Alt held: the browser downloads even a large file itself.
   await page.click('#files-report', { modifiers: ['Alt'] });
@@ -176,7 +145,7 @@ test('the size rule and the type rule choose; Alt+click and the toolbar switch l
   await page.click('#files-report'); // .bin: not a listed type
   await browserKept(3);
   await page.click('#files-photo'); // .jpg: Steadfast's
-  expect((await steadfastDownloads(2)).map((d) => d.filename).sort()).toEqual(['photo.jpg', 'quarterly report.bin']);
+  expect((await steadfastDownloads(live(), 2)).map((d) => d.filename).sort()).toEqual(['photo.jpg', 'quarterly report.bin']);
 
   // The toolbar's switch (in the popup) turns capturing off: the badge says so.
   const popup = await browser.context.newPage();
@@ -187,7 +156,7 @@ test('the size rule and the type rule choose; Alt+click and the toolbar switch l
   await page.click('#files-photo');
   await browserKept(4);
   expect((await live().api.get('/api/downloads')).json).toMatchObject({ downloads: { length: 2 } });
-  expect(steadfastRequests('/files/notes')).toEqual([]);
+  expect(steadfastRequests(site, '/files/notes')).toEqual([]);
 });
 
 test('"Download with Steadfast" in the context menu sends an image with its cookie', async () => {
@@ -206,10 +175,10 @@ test('"Download with Steadfast" in the context menu sends an image with its cook
     { srcUrl: site.url('/files/photo'), pageUrl: page.url() },
   );
   expect(sent).toBe(true);
-  const [download] = await steadfastDownloads(1);
+  const [download] = await steadfastDownloads(live(), 1);
   expect(download!.filename).toBe('photo.jpg');
   expect(sha256(readFileSync(join(download!.dest_dir, download!.filename)))).toBe(sha256(PHOTO));
-  for (const request of steadfastRequests('/files/photo')) expect(request.headers.cookie).toBe(site.cookie);
+  for (const request of steadfastRequests(site, '/files/photo')) expect(request.headers.cookie).toBe(site.cookie);
   expect((await workerView()).downloads).toEqual([]);
 });
 

@@ -1,11 +1,35 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 
 /** A file the site serves only to a visitor who holds its session cookie. */
 export interface SiteFile {
   content: Buffer;
   /** Sent as `Content-Disposition: attachment; filename="…"`; the browser's chosen name. */
   attachmentName: string;
+  /**
+   * Sent 64 KiB every 10 ms instead of at once, so that Firefox, whose extension sees a download
+   * only once it has started, is still saving it when the extension acts.
+   */
+  paced?: boolean;
+}
+
+const PACE_CHUNK = 64 * 1024;
+const PACE_MS = 10;
+
+function sendBody(response: ServerResponse, body: Buffer, paced: boolean): void {
+  if (!paced) {
+    response.end(body);
+    return;
+  }
+  let offset = 0;
+  const next = (): void => {
+    if (response.destroyed) return;
+    const chunk = body.subarray(offset, offset + PACE_CHUNK);
+    offset += chunk.length;
+    if (offset >= body.length) response.end(chunk);
+    else response.write(chunk, () => setTimeout(next, PACE_MS));
+  };
+  next();
 }
 
 export interface SiteRequest {
@@ -53,7 +77,7 @@ export async function startCookieSite(files: Record<string, SiteFile>): Promise<
         'content-length': String(file.content.length),
         'content-disposition': `attachment; filename="${file.attachmentName}"`,
       });
-      response.end(file.content);
+      sendBody(response, file.content, file.paced === true);
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
