@@ -56,11 +56,14 @@ describe('one Steadfast per data folder', () => {
 
   it('a server killed with SIGKILL leaves its lock; the next start takes it over', async () => {
     root = tempDir();
-    const killed = await startServeProcess(root, TOKEN);
+    // Held in `server` until killed, so a failed expectation still leaves no process behind.
+    server = await startServeProcess(root, TOKEN);
+    const killed = server;
     const lockPath = join(root, 'data', LOCK_FILE);
     expect(JSON.parse(readFileSync(lockPath, 'utf8'))).toMatchObject({ pid: killed.run.child.pid, role: 'steadfast serve' });
     killed.run.child.kill('SIGKILL');
     await killed.run.exited;
+    server = undefined;
     expect(existsSync(lockPath)).toBe(true);
 
     server = await startServeProcess(root, TOKEN);

@@ -85,14 +85,17 @@ describe('steadfast serve as a process', () => {
     const data = join(root, 'data');
     const logged = await startServeProcess(root, '', { passing: 'none' });
     const token = readFileSync(join(data, 'token'), 'utf8').trim();
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(statSync(join(data, 'token')).mode & 0o777).toBe(0o600);
-    // stdout is a pipe here, as under systemd or in a container: the log never holds the token.
-    expect(logged.output).toContain('/#token=<token>');
-    expect(logged.output).toContain(`  Token: in ${join(data, 'token')} (printed only on a terminal, to keep it out of logs)\n`);
-    expect(logged.output).not.toContain(token);
-    expect((await apiClient(logged.port, token).get('/api/downloads')).status).toBe(200);
-    logged.run.child.kill('SIGTERM');
+    try {
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(statSync(join(data, 'token')).mode & 0o777).toBe(0o600);
+      // stdout is a pipe here, as under systemd or in a container: the log never holds the token.
+      expect(logged.output).toContain('/#token=<token>');
+      expect(logged.output).toContain(`  Token: in ${join(data, 'token')} (printed only on a terminal, to keep it out of logs)\n`);
+      expect(logged.output).not.toContain(token);
+      expect((await apiClient(logged.port, token).get('/api/downloads')).status).toBe(200);
+    } finally {
+      logged.run.child.kill('SIGTERM');
+    }
     expect((await logged.run.exited).code).toBe(0);
 
     // On a terminal (a pseudo-terminal from util-linux's `script`), the address to open carries it.
@@ -101,13 +104,16 @@ describe('steadfast serve as a process', () => {
     expect(onTerminal).toContain(`Authorization: Bearer ${token}`);
 
     const renewed = await startServeProcess(root, '', { passing: 'none', args: ['--new-token'] });
-    const fresh = readFileSync(join(data, 'token'), 'utf8').trim();
-    expect(fresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(fresh).not.toBe(token);
-    expect(statSync(join(data, 'token')).mode & 0o777).toBe(0o600);
-    expect((await apiClient(renewed.port, token).get('/api/downloads')).status).toBe(401);
-    expect((await apiClient(renewed.port, fresh).get('/api/downloads')).status).toBe(200);
-    renewed.run.child.kill('SIGTERM');
+    try {
+      const fresh = readFileSync(join(data, 'token'), 'utf8').trim();
+      expect(fresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(fresh).not.toBe(token);
+      expect(statSync(join(data, 'token')).mode & 0o777).toBe(0o600);
+      expect((await apiClient(renewed.port, token).get('/api/downloads')).status).toBe(401);
+      expect((await apiClient(renewed.port, fresh).get('/api/downloads')).status).toBe(200);
+    } finally {
+      renewed.run.child.kill('SIGTERM');
+    }
     expect((await renewed.run.exited).code).toBe(0);
   });
 
