@@ -1,38 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { exportList } from '../../src-main/contract/list-export.js';
+import { snapshotWith } from '../support/snapshot-fixtures.js';
 
-const snapshot = (overrides: Partial<DownloadSnapshot>): DownloadSnapshot => ({
-  id: 'id-1',
-  source: { kind: 'http', url: 'https://example.com/a.iso' },
-  filename: 'a.iso',
-  dest_dir: '/home/u/Downloads',
-  path: '/home/u/Downloads/a.iso',
-  status: 'completed',
-  progress: 100,
-  downloaded_bytes: '1048576',
-  total_bytes: '1048576',
-  speed: 0,
-  eta_seconds: null,
-  failed_count: 1,
-  error_code: null,
-  error_message: null,
-  notice: null,
-  notice_code: null,
-  expected_sha256: null,
-  speed_limit: null,
-  waiting_for_network: false,
-  waiting_for_schedule: false,
-  connections: 0,
-  connection_retries: 0,
-  connection_limit: null,
-  request_headers: [],
-  retry_info: { current_attempt: 2, max_attempts: 5, next_retry_at: null, next_retry_in: null },
-  created_at: '2026-12-03T01:00:00.000Z',
-  updated_at: '2026-12-03T01:05:00.000Z',
-  completed_at: '2026-12-03T01:05:00.000Z',
-  ...overrides,
-});
+const snapshot = (overrides: Partial<DownloadSnapshot>): DownloadSnapshot =>
+  snapshotWith({
+    source: { kind: 'http', url: 'https://example.com/a.iso' },
+    filename: 'a.iso',
+    path: '/home/u/Downloads/a.iso',
+    status: 'completed',
+    progress: 100,
+    downloaded_bytes: '1048576',
+    total_bytes: '1048576',
+    failed_count: 1,
+    retry_info: { current_attempt: 2, max_attempts: 5, next_retry_at: null, next_retry_in: null },
+    updated_at: '2026-12-03T01:05:00.000Z',
+    completed_at: '2026-12-03T01:05:00.000Z',
+    ...overrides,
+  });
 
 const LIST = [
   snapshot({}),

@@ -2,17 +2,17 @@ import { describe, it, expect } from 'vitest';
 import { outcomeLine, progressLine, summaryLine } from '../../src-main/cli/progress-line.js';
 import type { DownloadSnapshot } from '../../src-main/contract/downloads.js';
 import { formatBytes, formatDuration, formatSeconds } from '../../src-main/contract/format.js';
+import { snapshotWith } from '../support/snapshot-fixtures.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 const NOW = Date.parse('2030-01-01T00:00:00.000Z');
 
 function snapshot(overrides: Partial<DownloadSnapshot> = {}): DownloadSnapshot {
-  return {
+  return snapshotWith({
     id: 'd1',
     source: { kind: 'http', url: 'https://example.com/movie.mp4' },
     filename: 'movie.mp4',
-    dest_dir: '/home/u/Downloads',
     path: '/home/u/Downloads/movie.mp4.partial',
     status: 'downloading',
     progress: 63,
@@ -21,24 +21,12 @@ function snapshot(overrides: Partial<DownloadSnapshot> = {}): DownloadSnapshot {
     speed: 2.5 * MiB,
     eta_seconds: 150,
     failed_count: 1,
-    error_code: null,
-    error_message: null,
-    notice: null,
-    notice_code: null,
-    expected_sha256: null,
-    speed_limit: null,
-    waiting_for_network: false,
-    waiting_for_schedule: false,
     connections: 1,
-    connection_retries: 0,
-    connection_limit: null,
-    request_headers: [],
     retry_info: { current_attempt: 2, max_attempts: 5, next_retry_at: null, next_retry_in: null },
     created_at: '2029-12-31T23:59:00.000Z',
     updated_at: '2029-12-31T23:59:59.000Z',
-    completed_at: null,
     ...overrides,
-  };
+  });
 }
 
 describe('progressLine', () => {
